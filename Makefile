@@ -1,0 +1,42 @@
+# Liaison: the two commands a fresh machine needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint store bench bundle clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: set up .venv, build the store if missing or stale, start the app
+run: $(STAMP)
+	$(BIN)/liaison build --if-stale
+	$(BIN)/liaison
+
+## test: set up .venv and run every test (offscreen Qt, no display needed)
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+## lint: ruff check and format check
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## store: (re)build the store from resources/
+store: $(STAMP)
+	$(BIN)/liaison build
+
+## bench: print latency and size figures
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.bench_search
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
+
+## bundle: build the one-folder PyInstaller bundle for this machine (into dist/)
+bundle: $(STAMP)
+	$(BIN)/python build/bundle.py

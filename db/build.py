@@ -1,0 +1,436 @@
+"""Build the store from the bundled corpus: parse, de-duplicate, record, index, sign.
+
+:func:`build_store` writes a complete store into a fresh folder beside the
+target and swaps it in only when everything succeeded, so a failed or
+interrupted build never leaves a half-written store in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from db import paths
+from db.catalog import CatalogEntry, load_catalog
+from db.errors import LiaisonError, ParseError
+from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
+from db.parse import PARSER_VERSION, ParsedDocument, parse_text
+from db.parse.text import slugify
+from db.store import DB_FILENAME, SCHEMA_VERSION, migrate
+
+MANIFEST_NAME = "manifest.json"
+
+#: progress(step, done, total): called as the build advances.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SourceFile:
+    """One file of the corpus, read and parsed."""
+
+    entry: CatalogEntry
+    path: Path
+    text: str
+    sha256: str
+    parsed: ParsedDocument
+
+    @property
+    def structure(self) -> int:
+        """How much line structure the file kept (more is a better primary source)."""
+        return self.text.count("\n")
+
+
+@dataclass
+class BuiltDocument:
+    """A document of the store: one or more captures of the same text."""
+
+    id: str
+    sources: list[SourceFile]
+    seq: int
+
+    @property
+    def primary(self) -> SourceFile:
+        """The capture whose text the passages' spans point into."""
+        return self.sources[0]
+
+
+@dataclass
+class BuildReport:
+    """What a build produced."""
+
+    store_dir: Path
+    documents: int = 0
+    passages: int = 0
+    footnotes: int = 0
+    sources: int = 0
+    seconds: float = 0.0
+    fingerprint: str = ""
+    merged: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of a file."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def inputs_fingerprint(resources: Path | None = None) -> str:
+    """Return a fingerprint of everything a build reads, and of the code versions.
+
+    A store whose recorded fingerprint differs is stale and gets rebuilt.
+    """
+    resources = resources or paths.resources_dir()
+    h = hashlib.sha256(f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode())
+    for sub in ("corpus", "gazetteer", "search"):
+        folder = resources / sub
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(resources)).encode())
+            h.update(sha256_file(path).encode())
+    return h.hexdigest()
+
+
+def passage_fingerprint(parsed: ParsedDocument) -> str:
+    """Return a fingerprint of a parse's passages: equal for two captures of one page."""
+    h = hashlib.sha256()
+    for p in parsed.passages:
+        h.update(f"{p.kind}\x1f{p.text}\x1e".encode())
+    return h.hexdigest()
+
+
+def read_source(path: Path) -> str:
+    """Read a corpus file as UTF-8 text.
+
+    Raises:
+        ParseError: The file is not valid UTF-8.
+    """
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"{path.name}: not valid UTF-8 at byte {exc.start}") from exc
+
+
+def load_sources(corpus: Path, progress: Progress | None = None) -> list[BuiltDocument]:
+    """Read, parse and group the corpus files into documents.
+
+    Captures whose passages are identical are one document; the capture with
+    the most line structure is its primary source.
+    """
+    entries = load_catalog(corpus / "catalog.toml")
+    groups: dict[str, list[SourceFile]] = {}
+    for i, entry in enumerate(entries, start=1):
+        path = corpus / entry.file
+        text = read_source(path)
+        try:
+            parsed = parse_text(text, title=entry.title)
+        except ParseError as exc:
+            raise ParseError(f"{entry.file}: {exc}") from exc
+        if entry.kind and entry.kind != parsed.kind:
+            raise ParseError(
+                f"{entry.file}: the catalog says {entry.kind!r} but the text reads as {parsed.kind!r}"
+            )
+        src = SourceFile(entry, path, text, sha256_file(path), parsed)
+        groups.setdefault(passage_fingerprint(parsed), []).append(src)
+        if progress:
+            progress("parse", i, len(entries))
+    docs: list[BuiltDocument] = []
+    used: set[str] = set()
+    for seq, group in enumerate(groups.values(), start=1):
+        group.sort(key=lambda s: -s.structure)
+        doc_id = _document_id(group[0], used)
+        used.add(doc_id)
+        docs.append(BuiltDocument(doc_id, group, seq))
+    return docs
+
+
+def document_title(src: SourceFile) -> str:
+    """Return the title: from the text when it states one, else the catalog's."""
+    return src.parsed.title or src.entry.title or src.path.stem
+
+
+def _document_id(src: SourceFile, used: set[str]) -> str:
+    symbol = src.parsed.meta.get("symbol")
+    base = slugify(str(symbol)) if symbol else slugify(document_title(src))
+    doc_id, n = base, 2
+    while doc_id in used:
+        doc_id, n = f"{base}-{n}", n + 1
+    return doc_id
+
+
+def document_row(doc: BuiltDocument, origin: str = "bundled") -> dict[str, Any]:
+    """Return the ``documents`` row of a built document."""
+    src = doc.primary
+    meta = dict(src.parsed.meta)
+    for key in ("captured", "url", "note"):
+        values = [getattr(s.entry, key) for s in doc.sources if getattr(s.entry, key)]
+        if values:
+            meta[key] = values[0]
+    date = meta.get("date") or src.entry.captured
+    return {
+        "id": doc.id,
+        "seq": doc.seq,
+        "title": document_title(src),
+        "kind": src.parsed.kind,
+        "symbol": meta.get("symbol"),
+        "date": date,
+        "issuing_body": meta.get("issuing_body") or src.entry.issuing_body,
+        "language": src.entry.language,
+        "origin": origin,
+        "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def passage_rows(doc: BuiltDocument) -> list[dict[str, Any]]:
+    """Return the ``passages`` rows of a built document, in order."""
+    rows = []
+    for seq, p in enumerate(doc.primary.parsed.passages, start=1):
+        rows.append(
+            {
+                "id": f"{doc.id}:{p.local_id}",
+                "document_id": doc.id,
+                "seq": seq,
+                "local_id": p.local_id,
+                "kind": p.kind,
+                "number": p.number,
+                "heading": " › ".join(p.heading_path),
+                "heading_path": json.dumps(p.heading_path, ensure_ascii=False),
+                "text": p.text,
+                "markup": json.dumps([m.to_dict() for m in p.markup], ensure_ascii=False),
+                "citation": p.citation,
+                "opening": p.opening,
+                "span_start": p.span[0],
+                "span_end": p.span[1],
+                "segments": json.dumps(p.segments),
+                "footnotes": json.dumps(p.footnotes),
+            }
+        )
+    return rows
+
+
+def write_record(db: sqlite_utils.Database, docs: list[BuiltDocument], fingerprint: str) -> None:
+    """Write documents, sources, passages and footnotes into a migrated database."""
+    with db.conn:
+        for doc in docs:
+            db["documents"].insert(document_row(doc))
+            for s in doc.sources:
+                db["sources"].insert(
+                    {
+                        "document_id": doc.id,
+                        "file": s.entry.file,
+                        "sha256": s.sha256,
+                        "role": "primary" if s is doc.primary else "duplicate",
+                        "text": s.text,
+                    }
+                )
+            db["passages"].insert_all(passage_rows(doc))
+            for fn in doc.primary.parsed.footnotes:
+                db["footnotes"].insert(
+                    {
+                        "document_id": doc.id,
+                        "number": fn.number,
+                        "marker": fn.marker,
+                        "text": fn.text,
+                        "markup": json.dumps([m.to_dict() for m in fn.markup], ensure_ascii=False),
+                        "span_start": fn.segment[0],
+                        "span_end": fn.segment[1],
+                        "passage_id": f"{doc.id}:fn{fn.number}",
+                    }
+                )
+                for local in fn.cited_by:
+                    db["passage_footnotes"].insert(
+                        {"passage_id": f"{doc.id}:{local}", "document_id": doc.id, "number": fn.number}
+                    )
+        meta = {
+            "schema_version": str(SCHEMA_VERSION),
+            "parser_version": str(PARSER_VERSION),
+            "index_version": str(INDEX_VERSION),
+            "fingerprint": fingerprint,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        db["meta"].upsert_all([{"key": k, "value": v} for k, v in meta.items()], pk="key")
+
+
+def index_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Return the Whoosh documents for every passage of a record."""
+    docs = {r["id"]: r for r in db.query("SELECT id, title, symbol, date, origin FROM documents")}
+    out = []
+    for p in db.query("SELECT * FROM passages ORDER BY document_id, seq"):
+        d = docs[p["document_id"]]
+        cite = [p["citation"].lower()]
+        if d["symbol"] and p["number"]:
+            cite.append(f"{d['symbol'].lower()} {p['kind']} {p['number'].lower()}")
+        out.append(
+            {
+                "passage_id": p["id"],
+                "document_id": p["document_id"],
+                "kind": p["kind"],
+                "date": d["date"] or "",
+                "origin": d["origin"] or "bundled",
+                "text": p["text"],
+                "heading": p["heading"] or "",
+                "title": f"{d['title']} {d['symbol'] or ''}".strip(),
+                "entities": "",
+                "cite": ",".join(cite),
+            }
+        )
+    return out
+
+
+def write_manifest(store_dir: Path) -> dict[str, Any]:
+    """Record the SHA-256 of every file of the store in ``manifest.json``."""
+    files = {
+        str(p.relative_to(store_dir)).replace(os.sep, "/"): sha256_file(p)
+        for p in sorted(store_dir.rglob("*"))
+        if p.is_file() and p.name != MANIFEST_NAME
+    }
+    manifest = {"schema_version": SCHEMA_VERSION, "files": files}
+    (store_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    return manifest
+
+
+def verify_manifest(store_dir: Path) -> list[str]:
+    """Compare a store with its manifest.
+
+    Returns:
+        One line per problem (missing, changed or unknown file); empty when the
+        store is exactly as built.
+    """
+    path = store_dir / MANIFEST_NAME
+    if not path.is_file():
+        return ["the manifest is missing"]
+    try:
+        files: dict[str, str] = json.loads(path.read_text())["files"]
+    except (ValueError, KeyError, TypeError):
+        return ["the manifest is unreadable"]
+    problems = []
+    present = {
+        str(p.relative_to(store_dir)).replace(os.sep, "/")
+        for p in store_dir.rglob("*")
+        if p.is_file() and p.name != MANIFEST_NAME
+    }
+    for rel, digest in sorted(files.items()):
+        if rel not in present:
+            problems.append(f"{rel} is missing")
+        elif sha256_file(store_dir / rel) != digest:
+            problems.append(f"{rel} has changed")
+    for rel in sorted(present - set(files)):
+        problems.append(f"{rel} is not part of the store")
+    return problems
+
+
+def build_store(
+    store_dir: Path | None = None,
+    *,
+    corpus: Path | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """(Re)build the store from the corpus and swap it in atomically.
+
+    Args:
+        store_dir: Where the store goes (default: :func:`db.paths.store_dir`).
+        corpus: The corpus folder (default: the bundled one).
+        progress: Called with ``(step, done, total)`` as the build advances.
+
+    Returns:
+        What was built.
+
+    Raises:
+        LiaisonError: A catalog, parse or write error; the old store is untouched.
+    """
+    started = time.perf_counter()
+    store_dir = store_dir or paths.store_dir()
+    corpus = corpus or paths.corpus_dir()
+    fingerprint = inputs_fingerprint(corpus.parent)
+    docs = load_sources(corpus, progress)
+
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = store_dir.parent / f".{store_dir.name}.building-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        conn = sqlite3.connect(tmp / DB_FILENAME)
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+        if progress:
+            progress("record", 0, 1)
+        write_record(db, docs, fingerprint)
+        if progress:
+            progress("record", 1, 1)
+            progress("index", 0, 1)
+        n = build_index(tmp / INDEX_DIRNAME, index_documents(db))
+        if progress:
+            progress("index", 1, 1)
+        db.execute("PRAGMA journal_mode = DELETE")
+        conn.close()
+        write_manifest(tmp)
+        _swap_in(tmp, store_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    report = BuildReport(store_dir=store_dir, fingerprint=fingerprint)
+    report.documents = len(docs)
+    report.passages = n
+    report.footnotes = sum(len(d.primary.parsed.footnotes) for d in docs)
+    report.sources = sum(len(d.sources) for d in docs)
+    report.merged = [(d.id, [s.entry.file for s in d.sources]) for d in docs if len(d.sources) > 1]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old.exists():
+            os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def store_state(store_dir: Path | None = None) -> str:
+    """Return ``"missing"``, ``"stale"``, ``"damaged"`` or ``"fresh"`` for a store folder."""
+    store_dir = store_dir or paths.store_dir()
+    db_path = store_dir / DB_FILENAME
+    if not db_path.is_file():
+        return "missing"
+    if verify_manifest(store_dir):
+        return "damaged"
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return "damaged"
+    if row is None or row[0] != inputs_fingerprint():
+        return "stale"
+    return "fresh"
+
+
+__all__ = [
+    "BuildReport",
+    "LiaisonError",
+    "build_store",
+    "inputs_fingerprint",
+    "store_state",
+    "verify_manifest",
+]

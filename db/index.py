@@ -1,0 +1,102 @@
+"""The Whoosh full-text index over passages, derived from the SQLite record.
+
+The index can always be rebuilt from the record (:func:`build_index`). Text is
+analysed by :func:`analyzer`: words and numbers split at any punctuation
+(so "A/RES/77/20" is the phrase ``a res 77 20`` and "I-24/7" is ``i 24 7``),
+lower-cased, accent-folded and stemmed with the English Porter stemmer.
+Stop words stay in the index (so "WHO" and "US" are findable); the search
+decides which query words may be left unmatched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from whoosh import fields, index
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.support.charset import accent_map
+
+INDEX_DIRNAME = "index"
+INDEX_NAME = "passages"
+#: Bump when the schema or analysis changes: older indexes are then rebuilt.
+INDEX_VERSION = 1
+
+_TOKEN_PATTERN = r"[^\W_]+"
+
+_ANALYZER = None
+
+
+def analyzer():  # noqa: ANN201 - whoosh analyzers have no public type
+    """Return the shared analyzer (tokenise, lowercase, fold accents, stem)."""
+    global _ANALYZER
+    if _ANALYZER is None:
+        _ANALYZER = (
+            RegexTokenizer(_TOKEN_PATTERN)
+            | LowercaseFilter()
+            | CharsetFilter(accent_map)
+            | StemFilter(lang="en", cachesize=50000)
+        )
+    return _ANALYZER
+
+
+def schema() -> fields.Schema:
+    """Return the index schema (BM25F field boosts are set at search time)."""
+    ana = analyzer()
+    return fields.Schema(
+        passage_id=fields.ID(stored=True, unique=True),
+        document_id=fields.ID(stored=True),
+        kind=fields.ID(stored=True),
+        date=fields.ID(stored=True),
+        origin=fields.ID(stored=True),
+        text=fields.TEXT(analyzer=ana, phrase=True),
+        heading=fields.TEXT(analyzer=ana, phrase=True),
+        title=fields.TEXT(analyzer=ana, phrase=True),
+        entities=fields.TEXT(analyzer=ana, phrase=True),
+        cite=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
+    )
+
+
+def analyze(text: str) -> list[tuple[str, int, int]]:
+    """Return ``(term, start_char, end_char)`` for each token of ``text``."""
+    return [(t.text, t.startchar, t.endchar) for t in analyzer()(text, chars=True)]
+
+
+def terms(text: str) -> list[str]:
+    """Return the analysed terms of ``text``, in order."""
+    return [t.text for t in analyzer()(text)]
+
+
+def build_index(index_dir: Path, docs: Iterable[dict[str, Any]]) -> int:
+    """Create a new index in ``index_dir`` from passage documents.
+
+    Args:
+        index_dir: An empty or missing folder.
+        docs: Dicts with the schema's field names.
+
+    Returns:
+        How many passages were indexed.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(index_dir), schema(), indexname=INDEX_NAME)
+    n = 0
+    writer = ix.writer(limitmb=256)
+    try:
+        for doc in docs:
+            writer.add_document(**doc)
+            n += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(optimize=True)
+    ix.close()
+    return n
+
+
+def open_index(index_dir: Path) -> index.Index:
+    """Open an existing index read-only."""
+    from whoosh.filedb.filestore import FileStorage
+
+    storage = FileStorage(str(index_dir), readonly=True)
+    return storage.open_index(indexname=INDEX_NAME)

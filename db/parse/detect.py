@@ -1,0 +1,46 @@
+"""Recognise what kind of document a text is, and dispatch to its parser."""
+
+from __future__ import annotations
+
+from db.errors import ParseError
+from db.parse.model import ParsedDocument
+from db.parse.resolution import looks_like_resolution, parse_resolution
+from db.parse.webpage import parse_webpage
+
+
+def detect_kind(text: str) -> str:
+    """Return ``"resolution"`` or ``"webpage"`` from the text's shape.
+
+    A resolution opens its body with "The General Assembly," (or another
+    organ) and has numbered operative paragraphs; anything else is read as a
+    page of headings, paragraphs and lists.
+    """
+    return "resolution" if looks_like_resolution(text) else "webpage"
+
+
+def parse_text(text: str, *, title: str | None = None, kind: str | None = None) -> ParsedDocument:
+    """Parse a source text into passages.
+
+    Args:
+        text: The decoded source text.
+        title: A title known from elsewhere (catalog, import), used in citations
+            when the text does not state one.
+        kind: Force a parser instead of detecting one.
+
+    Returns:
+        The parsed document.
+
+    Raises:
+        ParseError: The text has no passages at all.
+    """
+    kind = kind or detect_kind(text)
+    if kind == "resolution":
+        doc = parse_resolution(text)
+    elif kind in ("webpage", "document"):
+        doc = parse_webpage(text, title=title)
+        doc.kind = kind
+    else:
+        raise ParseError(f"unknown document kind {kind!r}")
+    if not doc.passages:
+        raise ParseError("no passages found in the text")
+    return doc

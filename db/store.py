@@ -1,0 +1,290 @@
+"""The system of record: a SQLite database written and read through sqlite-utils.
+
+Tables (schema version :data:`SCHEMA_VERSION`):
+
+* ``meta``: key/value facts about the build (schema version, fingerprint, time).
+* ``documents``: one row per document (a page captured twice is one document).
+* ``sources``: the files behind each document, with SHA-256 and full text.
+* ``passages``: citable passages in document order, with spans into the primary source.
+* ``footnotes`` and ``passage_footnotes``: footnotes and which passages cite them.
+
+Readers open the file read-only (:meth:`Store.open`); only :mod:`db.build`
+writes, into a fresh folder that replaces the old store when complete.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from db.errors import NotFoundError, StoreError, StoreMissingError
+
+SCHEMA_VERSION = 1
+DB_FILENAME = "liaison.sqlite"
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["documents"].create(
+        {
+            "id": str,
+            "seq": int,
+            "title": str,
+            "kind": str,
+            "symbol": str,
+            "date": str,
+            "issuing_body": str,
+            "language": str,
+            "origin": str,
+            "meta": str,
+        },
+        pk="id",
+    )
+    db["sources"].create(
+        {
+            "document_id": str,
+            "file": str,
+            "sha256": str,
+            "role": str,
+            "text": str,
+        },
+        pk=("document_id", "file"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["passages"].create(
+        {
+            "id": str,
+            "document_id": str,
+            "seq": int,
+            "local_id": str,
+            "kind": str,
+            "number": str,
+            "heading": str,
+            "heading_path": str,
+            "text": str,
+            "markup": str,
+            "citation": str,
+            "opening": str,
+            "span_start": int,
+            "span_end": int,
+            "segments": str,
+            "footnotes": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["passages"].create_index(["document_id", "seq"])
+    db["footnotes"].create(
+        {
+            "document_id": str,
+            "number": int,
+            "marker": str,
+            "text": str,
+            "markup": str,
+            "span_start": int,
+            "span_end": int,
+            "passage_id": str,
+        },
+        pk=("document_id", "number"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["passage_footnotes"].create(
+        {"passage_id": str, "document_id": str, "number": int},
+        pk=("passage_id", "number"),
+    )
+
+
+#: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """Return the schema version recorded in the database (0 for an empty one)."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration the database lacks, each in its own transaction.
+
+    Args:
+        db: A writable database.
+
+    Returns:
+        The schema version after migrating.
+
+    Raises:
+        StoreError: The database is newer than this version of Liaison.
+    """
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise StoreError(
+            f"the store has schema version {current}, newer than this Liaison "
+            f"understands ({len(MIGRATIONS)})"
+        )
+    for version in range(current, len(MIGRATIONS)):
+        with db.conn:
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db["meta"].upsert({"key": "schema_version", "value": str(version + 1)}, pk="key")
+    return schema_version(db)
+
+
+def _row_passage(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for key in ("heading_path", "markup", "segments", "footnotes"):
+        out[key] = json.loads(out[key]) if out.get(key) else []
+    return out
+
+
+class Store:
+    """Read access to a built store's SQLite record.
+
+    Use :meth:`open` for the read-only handle every reader should hold.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None = None) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, store_dir: Path) -> Store:
+        """Open the store in ``store_dir`` read-only.
+
+        Raises:
+            StoreMissingError: There is no database file.
+            StoreError: The file is not a Liaison store, or has another schema.
+        """
+        path = store_dir / DB_FILENAME
+        if not path.is_file():
+            raise StoreMissingError(f"no store at {store_dir}")
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn.execute("PRAGMA query_only = 1")
+            db = sqlite_utils.Database(conn)
+            version = schema_version(db)
+            db.execute("SELECT count(*) FROM documents").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the store database {path.name} is damaged ({exc})") from exc
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"the store has schema version {version}, this Liaison needs {SCHEMA_VERSION}"
+            )
+        return cls(db, path)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.conn.close()
+
+    # -- facts ---------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        """Return the build facts (schema_version, fingerprint, built_at, …)."""
+        return {r["key"]: r["value"] for r in self.db["meta"].rows}
+
+    def counts(self) -> dict[str, int]:
+        """Return how many documents, passages, footnotes and sources the store holds."""
+        return {
+            t: self.db[t].count for t in ("documents", "passages", "footnotes", "sources")
+        }
+
+    # -- documents -----------------------------------------------------------
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Return every document, in catalog order, with its sources and passage count."""
+        counts = dict(
+            self.db.execute("SELECT document_id, count(*) FROM passages GROUP BY document_id")
+        )
+        out = []
+        for row in self.db.query("SELECT * FROM documents ORDER BY seq"):
+            out.append(self._document(row, counts.get(row["id"], 0)))
+        return out
+
+    def _document(self, row: dict[str, Any], n_passages: int) -> dict[str, Any]:
+        doc = dict(row)
+        doc["meta"] = json.loads(doc["meta"]) if doc.get("meta") else {}
+        doc["sources"] = [
+            {"file": s["file"], "sha256": s["sha256"], "role": s["role"]}
+            for s in self.db.query(
+                "SELECT file, sha256, role FROM sources WHERE document_id = ? "
+                "ORDER BY role = 'primary' DESC, file",
+                [row["id"]],
+            )
+        ]
+        doc["passages"] = n_passages
+        return doc
+
+    def document(self, document_id: str) -> dict[str, Any]:
+        """Return one document (as in :meth:`documents`).
+
+        Raises:
+            NotFoundError: No document has that id.
+        """
+        rows = list(self.db.query("SELECT * FROM documents WHERE id = ?", [document_id]))
+        if not rows:
+            raise NotFoundError(f"no document with id {document_id!r}")
+        n = self.db.execute(
+            "SELECT count(*) FROM passages WHERE document_id = ?", [document_id]
+        ).fetchone()[0]
+        return self._document(rows[0], n)
+
+    def source_text(self, document_id: str) -> str:
+        """Return the text of the document's primary source (passage spans point into it)."""
+        row = self.db.execute(
+            "SELECT text FROM sources WHERE document_id = ? AND role = 'primary'", [document_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {document_id!r}")
+        return row[0]
+
+    # -- passages ------------------------------------------------------------
+
+    def passages(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        """Return passages in document order, for one document or all."""
+        if document_id is None:
+            rows = self.db.query(
+                "SELECT p.* FROM passages p JOIN documents d ON d.id = p.document_id "
+                "ORDER BY d.seq, p.seq"
+            )
+        else:
+            self.document(document_id)
+            rows = self.db.query(
+                "SELECT * FROM passages WHERE document_id = ? ORDER BY seq", [document_id]
+            )
+        return [_row_passage(r) for r in rows]
+
+    def passage(self, passage_id: str) -> dict[str, Any]:
+        """Return one passage.
+
+        Raises:
+            NotFoundError: No passage has that id.
+        """
+        rows = list(self.db.query("SELECT * FROM passages WHERE id = ?", [passage_id]))
+        if not rows:
+            raise NotFoundError(f"no passage with id {passage_id!r}")
+        return _row_passage(rows[0])
+
+    def passages_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Return the passages with the given ids, keyed by id."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.query(f"SELECT * FROM passages WHERE id IN ({marks})", ids)
+        return {r["id"]: _row_passage(r) for r in rows}
+
+    def footnotes(self, document_id: str) -> list[dict[str, Any]]:
+        """Return a document's footnotes in number order."""
+        rows = self.db.query(
+            "SELECT * FROM footnotes WHERE document_id = ? ORDER BY number", [document_id]
+        )
+        out = []
+        for r in rows:
+            r = dict(r)
+            r["markup"] = json.loads(r["markup"]) if r.get("markup") else []
+            out.append(r)
+        return out

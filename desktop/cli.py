@@ -1,0 +1,304 @@
+"""The ``liaison`` command line: a thin layer over :mod:`db` that prints tables or JSON.
+
+Every error the store raises becomes one line on standard error, prefixed
+``liaison: error:``, and a non-zero exit code; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from db import paths
+from db.errors import LiaisonError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _dump(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _progress_printer() -> Callable[[str, int, int], None] | None:
+    """Return a progress callback that redraws one line on a terminal, or None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(step: str, done: int, total: int) -> None:
+        labels = {"parse": "Parsing documents", "record": "Writing record", "index": "Indexing"}
+        end = "\n" if step == "index" and done == total else ""
+        click.echo(f"\r\033[K{labels.get(step, step)}: {done}/{total}", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return show
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except LiaisonError as exc:
+        click.echo(f"liaison: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except OSError as exc:
+        click.echo(f"liaison: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def _notice(message: str) -> None:
+    click.echo(f"liaison: {message}", err=True)
+
+
+def open_library():  # noqa: ANN201 - returns db.library.Library
+    """Open the library for a command, building the store if it is missing or stale."""
+    from db.library import open_library as _open
+
+    return _open(progress=_progress_printer(), notice=_notice)
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> None:
+    width = shutil.get_terminal_size((120, 20)).columns
+    cols = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    # Let the last column take what is left of the terminal.
+    fixed = sum(cols[:-1]) + 2 * (len(cols) - 1)
+    cols[-1] = max(20, min(cols[-1], width - fixed))
+    fmt = "  ".join(f"{{:<{c}}}" for c in cols)
+    click.echo(fmt.format(*headers))
+    click.echo(fmt.format(*("-" * c for c in cols)))
+    for r in rows:
+        r = [*r[:-1], r[-1] if len(r[-1]) <= cols[-1] else r[-1][: cols[-1] - 1] + "…"]
+        click.echo(fmt.format(*r))
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    envvar=paths.ENV_DATA_DIR,
+    help="Put every file Liaison writes under this folder (also LIAISON_DATA_DIR).",
+)
+@click.version_option(package_name="liaison", prog_name="liaison")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None) -> None:
+    """Liaison: the INTERPOL-UN texts, their passages and exact citations, offline.
+
+    With no command, opens the desktop window (or, without a display, prints a
+    summary of the store).
+    """
+    if data_dir:
+        paths.set_data_dir(data_dir)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(summary)
+
+
+@cli.command()
+@click.option("--if-stale", is_flag=True, help="Only build when the store is missing, stale or damaged.")
+def build(if_stale: bool) -> None:
+    """(Re)build the store from the bundled corpus in resources/."""
+    from db.build import build_store, store_state
+
+    with _errors():
+        if if_stale:
+            state = store_state()
+            if state == "fresh":
+                click.echo(f"Store is up to date: {paths.store_dir()}", err=True)
+                return
+        report = build_store(progress=_progress_printer())
+    click.echo(
+        f"Built {report.documents} documents, {report.passages} passages, "
+        f"{report.footnotes} footnotes from {report.sources} files "
+        f"in {report.seconds:.2f} s -> {report.store_dir}"
+    )
+    for doc_id, files in report.merged:
+        click.echo(f"  {doc_id}: one document from {len(files)} captures ({', '.join(files)})")
+
+
+@cli.command()
+def summary() -> None:
+    """Print what the store holds and where it lives."""
+    with _errors(), open_library() as lib:
+        s = lib.summary()
+        click.echo(f"Liaison store at {s['store_dir']}, built {s['built_at']}")
+        click.echo(
+            f"{s['documents']} documents, {s['passages']} passages, {s['footnotes']} footnotes, "
+            f"{s['sources']} source files"
+        )
+        for d in lib.documents():
+            label = d["symbol"] or d["title"]
+            click.echo(f"  {d['id']:<36} {d['kind']:<10} {d['passages']:>4} passages  {label}")
+
+
+def _doc_json(d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": d["id"],
+        "title": d["title"],
+        "kind": d["kind"],
+        "symbol": d["symbol"],
+        "date": d["date"],
+        "issuing_body": d["issuing_body"],
+        "language": d["language"],
+        "origin": d["origin"],
+        "sources": [{"file": s["file"], "sha256": s["sha256"]} for s in d["sources"]],
+        "passages": d["passages"],
+    }
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def documents(as_json: bool) -> None:
+    """List the documents of the store."""
+    with _errors(), open_library() as lib:
+        docs = lib.documents()
+        if as_json:
+            _dump([_doc_json(d) for d in docs])
+            return
+        _table(
+            [[d["id"], d["kind"], d["symbol"] or "", d["date"] or "", str(d["passages"]), d["title"]] for d in docs],
+            ["ID", "KIND", "SYMBOL", "DATE", "PASSAGES", "TITLE"],
+        )
+
+
+@cli.command()
+@click.argument("document_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def show(document_id: str, as_json: bool) -> None:
+    """Show a document's passages, in order, with their citations."""
+    with _errors(), open_library() as lib:
+        doc = lib.document(document_id)
+        passages = [
+            {
+                "passage_id": p["id"],
+                "heading": p["heading"],
+                "number": p["number"],
+                "kind": p["kind"],
+                "text": p["text"],
+                "citation": p["citation"],
+                "footnotes": p["footnotes"],
+                "opening": p["opening"],
+                "span": [p["span_start"], p["span_end"]],
+            }
+            for p in doc["passages_list"]
+        ]
+        footnotes = [{"number": f["number"], "marker": f["marker"], "text": f["text"]} for f in doc["footnotes"]]
+        if as_json:
+            out = _doc_json(doc)
+            out["meta"] = doc["meta"]
+            out["passages"] = passages
+            out["footnotes"] = footnotes
+            _dump(out)
+            return
+        click.echo(click.style(doc["title"], bold=True))
+        facts = [doc["symbol"], doc["date"], doc["issuing_body"]]
+        click.echo(" · ".join(f for f in facts if f))
+        heading = None
+        for p in passages:
+            if p["heading"] != heading:
+                heading = p["heading"]
+                click.echo("\n" + click.style(heading or "", underline=True))
+            click.echo(f"\n[{p['citation']}]\n{p['text']}")
+
+
+def _hit_json(h: Any) -> dict[str, Any]:
+    d = h.to_dict()
+    return {
+        k: d[k]
+        for k in (
+            "passage_id",
+            "document_id",
+            "document_title",
+            "citation",
+            "heading",
+            "number",
+            "kind",
+            "text",
+            "snippet",
+            "score",
+        )
+    }
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON; with QUERY '-', one JSON list per input line.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="At most this many hits.")
+@click.option("--document", "document_id", help="Only passages of this document id.")
+@click.option(
+    "--kind",
+    type=click.Choice(["preambular", "operative", "subparagraph", "paragraph", "list_item", "footnote"]),
+    help="Only passages of this kind.",
+)
+@click.option("--from", "date_from", help="Only documents dated on or after this ISO date.")
+@click.option("--to", "date_to", help="Only documents dated on or before this ISO date.")
+def search(
+    query: str,
+    as_json: bool,
+    limit: int,
+    document_id: str | None,
+    kind: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> None:
+    """Search passages. QUERY '-' reads one query per line from standard input."""
+    filters = {"document": document_id, "kind": kind, "date_from": date_from, "date_to": date_to}
+    with _errors(), open_library() as lib:
+        if document_id:
+            lib.store.document(document_id)
+        if query == "-":
+            for line in sys.stdin:
+                result = lib.search(line.rstrip("\n"), limit=limit, **filters)
+                if as_json:
+                    _dump([_hit_json(h) for h in result.hits])
+                else:
+                    _print_hits(result)
+                sys.stdout.flush()
+            return
+        result = lib.search(query, limit=limit, **filters)
+        if as_json:
+            _dump([_hit_json(h) for h in result.hits])
+        else:
+            _print_hits(result)
+
+
+def _print_hits(result: Any) -> None:
+    if result.corrected_query:
+        click.echo(f"Showing results for: {result.corrected_query}")
+    if not result.hits:
+        click.echo(f"No passage matches {result.query!r}.")
+        return
+    bold = sys.stdout.isatty()
+    for i, h in enumerate(result.hits, start=1):
+        snippet = h.snippet
+        if bold:
+            parts = snippet.split("**")
+            snippet = "".join(click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts))
+        click.echo(f"{i:>2}. {h.citation}  ({h.score:.2f})")
+        click.echo(f"    {snippet}")
+
+
+@cli.command()
+@click.option("--smoke", is_flag=True, help="Start, type a query, open the first result, print timings as JSON, exit.")
+def gui(smoke: bool) -> None:
+    """Open the desktop window."""
+    from desktop.app.main import run_gui
+
+    with _errors():
+        sys.exit(run_gui(smoke=smoke))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    cli(prog_name="liaison")
+
+
+if __name__ == "__main__":
+    main()

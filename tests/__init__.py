@@ -1,0 +1,1 @@
+"""Liaison's test suite; the tree mirrors the packages (tests/db, tests/desktop, …)."""

@@ -1,0 +1,1 @@
+"""Tests of the desktop package (CLI and Qt app)."""
