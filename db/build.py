@@ -94,7 +94,9 @@ def inputs_fingerprint(resources: Path | None = None) -> str:
     A store whose recorded fingerprint differs is stale and gets rebuilt.
     """
     resources = resources or paths.resources_dir()
-    h = hashlib.sha256(f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode())
+    h = hashlib.sha256(
+        f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode()
+    )
     for sub in ("corpus", "gazetteer", "search"):
         folder = resources / sub
         if not folder.is_dir():
@@ -142,7 +144,8 @@ def load_sources(corpus: Path, progress: Progress | None = None) -> list[BuiltDo
             raise ParseError(f"{entry.file}: {exc}") from exc
         if entry.kind and entry.kind != parsed.kind:
             raise ParseError(
-                f"{entry.file}: the catalog says {entry.kind!r} but the text reads as {parsed.kind!r}"
+                f"{entry.file}: the catalog says {entry.kind!r} "
+                f"but the text reads as {parsed.kind!r}"
             )
         src = SourceFile(entry, path, text, sha256_file(path), parsed)
         groups.setdefault(passage_fingerprint(parsed), []).append(src)
@@ -253,7 +256,11 @@ def write_record(db: sqlite_utils.Database, docs: list[BuiltDocument], fingerpri
                 )
                 for local in fn.cited_by:
                     db["passage_footnotes"].insert(
-                        {"passage_id": f"{doc.id}:{local}", "document_id": doc.id, "number": fn.number}
+                        {
+                            "passage_id": f"{doc.id}:{local}",
+                            "document_id": doc.id,
+                            "number": fn.number,
+                        }
                     )
         meta = {
             "schema_version": str(SCHEMA_VERSION),

@@ -28,7 +28,7 @@ _TOKEN_PATTERN = r"[^\W_]+"
 _ANALYZER = None
 
 
-def analyzer():  # noqa: ANN201 - whoosh analyzers have no public type
+def analyzer():
     """Return the shared analyzer (tokenise, lowercase, fold accents, stem)."""
     global _ANALYZER
     if _ANALYZER is None:

@@ -81,7 +81,11 @@ class Library:
     def summary(self) -> dict[str, Any]:
         """Return counts and build facts for a status line."""
         meta = self.store.meta()
-        return {**self.store.counts(), "built_at": meta.get("built_at"), "store_dir": str(self.store_dir)}
+        return {
+            **self.store.counts(),
+            "built_at": meta.get("built_at"),
+            "store_dir": str(self.store_dir),
+        }
 
     def search(self, text: str, *, limit: int = 10, **filters: Any) -> SearchResult:
         """Search passages; keyword filters are those of :class:`db.search.Filters`."""

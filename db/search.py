@@ -74,13 +74,19 @@ class Filters:
         if self.date_from or self.date_to:
             parts.append(wq.TermRange("date", self.date_from, self.date_to))
         if self.passage_ids is not None:
-            parts.append(wq.Or([wq.Term("passage_id", p) for p in self.passage_ids]) if self.passage_ids else wq.NullQuery)
+            parts.append(
+                wq.Or([wq.Term("passage_id", p) for p in self.passage_ids])
+                if self.passage_ids
+                else wq.NullQuery
+            )
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def make_snippet(text: str, query_terms: set[str], width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+def make_snippet(
+    text: str, query_terms: set[str], width: int = SNIPPET_CHARS
+) -> tuple[str, list[tuple[int, int]]]:
     """Return a window of ``text`` around the best cluster of matches, matches marked.
 
     Args:
@@ -176,16 +182,22 @@ class SearchEngine:
                 return SearchResult(text, [])
             results = self.searcher.search(flt, limit=None, sortedby=None)
             ids = [r["passage_id"] for r in results]
-            return SearchResult(text, self._hits([(pid, 0.0) for pid in ids], set(), limit, ordered=True))
+            return SearchResult(
+                text, self._hits([(pid, 0.0) for pid in ids], set(), limit, ordered=True)
+            )
         results = self.searcher.search(q, limit=limit, filter=flt)
         scored = [(r["passage_id"], float(r.score)) for r in results]
         return SearchResult(text, self._hits(scored, qterms, limit))
 
-    def _hits(self, scored: list[tuple[str, float]], qterms: set[str], limit: int, ordered: bool = False) -> list[Hit]:
+    def _hits(
+        self, scored: list[tuple[str, float]], qterms: set[str], limit: int, ordered: bool = False
+    ) -> list[Hit]:
         passages = self.store.passages_by_id(pid for pid, _ in scored)
         if ordered:
             seqs = {d["id"]: d["seq"] for d in self.store.documents()}
-            scored.sort(key=lambda x: (seqs.get(passages[x[0]]["document_id"], 0), passages[x[0]]["seq"]))
+            scored.sort(
+                key=lambda x: (seqs.get(passages[x[0]]["document_id"], 0), passages[x[0]]["seq"])
+            )
         hits: list[Hit] = []
         seen: set[str] = set()
         for pid, score in scored:

@@ -188,9 +188,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Return how many documents, passages, footnotes and sources the store holds."""
-        return {
-            t: self.db[t].count for t in ("documents", "passages", "footnotes", "sources")
-        }
+        return {t: self.db[t].count for t in ("documents", "passages", "footnotes", "sources")}
 
     # -- documents -----------------------------------------------------------
 

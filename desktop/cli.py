@@ -50,7 +50,9 @@ def _errors() -> Iterator[None]:
         click.echo(f"liaison: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     except OSError as exc:
-        click.echo(f"liaison: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        click.echo(
+            f"liaison: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True
+        )
         sys.exit(EXIT_ERROR)
 
 
@@ -58,7 +60,7 @@ def _notice(message: str) -> None:
     click.echo(f"liaison: {message}", err=True)
 
 
-def open_library():  # noqa: ANN201 - returns db.library.Library
+def open_library():
     """Open the library for a command, building the store if it is missing or stale."""
     from db.library import open_library as _open
 
@@ -67,7 +69,9 @@ def open_library():  # noqa: ANN201 - returns db.library.Library
 
 def _table(rows: list[list[str]], headers: list[str]) -> None:
     width = shutil.get_terminal_size((120, 20)).columns
-    cols = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    cols = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
     # Let the last column take what is left of the terminal.
     fixed = sum(cols[:-1]) + 2 * (len(cols) - 1)
     cols[-1] = max(20, min(cols[-1], width - fixed))
@@ -101,7 +105,9 @@ def cli(ctx: click.Context, data_dir: str | None) -> None:
 
 
 @cli.command()
-@click.option("--if-stale", is_flag=True, help="Only build when the store is missing, stale or damaged.")
+@click.option(
+    "--if-stale", is_flag=True, help="Only build when the store is missing, stale or damaged."
+)
 def build(if_stale: bool) -> None:
     """(Re)build the store from the bundled corpus in resources/."""
     from db.build import build_store, store_state
@@ -162,7 +168,17 @@ def documents(as_json: bool) -> None:
             _dump([_doc_json(d) for d in docs])
             return
         _table(
-            [[d["id"], d["kind"], d["symbol"] or "", d["date"] or "", str(d["passages"]), d["title"]] for d in docs],
+            [
+                [
+                    d["id"],
+                    d["kind"],
+                    d["symbol"] or "",
+                    d["date"] or "",
+                    str(d["passages"]),
+                    d["title"],
+                ]
+                for d in docs
+            ],
             ["ID", "KIND", "SYMBOL", "DATE", "PASSAGES", "TITLE"],
         )
 
@@ -188,7 +204,10 @@ def show(document_id: str, as_json: bool) -> None:
             }
             for p in doc["passages_list"]
         ]
-        footnotes = [{"number": f["number"], "marker": f["marker"], "text": f["text"]} for f in doc["footnotes"]]
+        footnotes = [
+            {"number": f["number"], "marker": f["marker"], "text": f["text"]}
+            for f in doc["footnotes"]
+        ]
         if as_json:
             out = _doc_json(doc)
             out["meta"] = doc["meta"]
@@ -228,12 +247,25 @@ def _hit_json(h: Any) -> dict[str, Any]:
 
 @cli.command()
 @click.argument("query")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON; with QUERY '-', one JSON list per input line.")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="At most this many hits.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON; with QUERY '-', one JSON list per input line.",
+)
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="At most this many hits.",
+)
 @click.option("--document", "document_id", help="Only passages of this document id.")
 @click.option(
     "--kind",
-    type=click.Choice(["preambular", "operative", "subparagraph", "paragraph", "list_item", "footnote"]),
+    type=click.Choice(
+        ["preambular", "operative", "subparagraph", "paragraph", "list_item", "footnote"]
+    ),
     help="Only passages of this kind.",
 )
 @click.option("--from", "date_from", help="Only documents dated on or after this ISO date.")
@@ -279,13 +311,19 @@ def _print_hits(result: Any) -> None:
         snippet = h.snippet
         if bold:
             parts = snippet.split("**")
-            snippet = "".join(click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts))
+            snippet = "".join(
+                click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts)
+            )
         click.echo(f"{i:>2}. {h.citation}  ({h.score:.2f})")
         click.echo(f"    {snippet}")
 
 
 @cli.command()
-@click.option("--smoke", is_flag=True, help="Start, type a query, open the first result, print timings as JSON, exit.")
+@click.option(
+    "--smoke",
+    is_flag=True,
+    help="Start, type a query, open the first result, print timings as JSON, exit.",
+)
 def gui(smoke: bool) -> None:
     """Open the desktop window."""
     from desktop.app.main import run_gui

@@ -43,4 +43,22 @@ def parse_text(text: str, *, title: str | None = None, kind: str | None = None) 
         raise ParseError(f"unknown document kind {kind!r}")
     if not doc.passages:
         raise ParseError("no passages found in the text")
+    _make_ids_unique(doc)
     return doc
+
+
+def _make_ids_unique(doc: ParsedDocument) -> None:
+    """Give a repeated local id (a paragraph number printed twice) a ``-2`` suffix."""
+    seen: set[str] = set()
+    for p in doc.passages:
+        base, n = p.local_id, 2
+        while p.local_id in seen:
+            p.local_id, n = f"{base}-{n}", n + 1
+        seen.add(p.local_id)
+    numbers: set[int] = set()
+    unique = []
+    for fn in doc.footnotes:
+        if fn.number not in numbers:
+            numbers.add(fn.number)
+            unique.append(fn)
+    doc.footnotes = unique

@@ -35,7 +35,7 @@ _BODY_OPENING = re.compile(
     r"\s*,?$",
     re.IGNORECASE,
 )
-_TITLE_LINE = re.compile(r"^(\d{1,3})/(\d{1,4})\.\s+(.+)$", re.DOTALL)
+_TITLE_LINE = re.compile(r"^(\d{1,4})/(\d{1,4})\.\s+(.+)$", re.DOTALL)
 _OPERATIVE = re.compile(r"^(\d{1,3})\.\s+\S")
 _SUBPARA = re.compile(r"^\(([a-z]{1,4})\)\s+\S")
 _FOOTNOTE = re.compile(f"^([{SUPERSCRIPT_DIGITS}]+)\\s*(\\S.*)$", re.DOTALL)
@@ -145,7 +145,7 @@ class _Builder:
         self.source = source
         self.doc = doc
         self.cite = cite_base
-        self.raw: dict[str, list[Block]] = {}
+        self.raw: dict[int, list[Block]] = {}
         self.order: list[Passage] = []
         self.preamble_n = 0
         self.current_op: str | None = None
@@ -153,7 +153,7 @@ class _Builder:
 
     def add(self, p: Passage, block: Block, raw_text: str) -> None:
         p.segments = [(block.start, block.end)]
-        self.raw[p.local_id] = [Block(block.start, block.end, raw_text)]
+        self.raw[id(p)] = [Block(block.start, block.end, raw_text)]
         self.order.append(p)
 
     def extend_last(self, block: Block) -> bool:
@@ -161,7 +161,7 @@ class _Builder:
             return False
         last = self.order[-1]
         last.segments.append((block.start, block.end))
-        self.raw[last.local_id].append(block)
+        self.raw[id(last)].append(block)
         return True
 
 
@@ -175,10 +175,12 @@ def _parse_body(source: str, blocks: list[Block], doc: ParsedDocument, cite_base
             footnote_blocks.append(block)
             continue
         last = b.order[-1] if b.order else None
-        last_raw = " ".join(x.text for x in b.raw[last.local_id]) if last else ""
+        last_raw = " ".join(x.text for x in b.raw[id(last)]) if last else ""
         starts_lower = t[:1].islower()
-        if last is not None and (starts_lower or not ends_clause(last_raw)) and not (
-            _OPERATIVE.match(t) or _SUBPARA.match(t)
+        if (
+            last is not None
+            and (starts_lower or not ends_clause(last_raw))
+            and not (_OPERATIVE.match(t) or _SUBPARA.match(t))
         ):
             if starts_lower or not _is_closing(t):
                 b.extend_last(block)
@@ -229,7 +231,7 @@ def _parse_body(source: str, blocks: list[Block], doc: ParsedDocument, cite_base
         b.add(p, block, t)
 
     for p in b.order:
-        raw = " ".join(seg.text for seg in b.raw[p.local_id])
+        raw = " ".join(seg.text for seg in b.raw[id(p)])
         p.text, p.markup = parse_inline(raw)
         p.footnotes = sorted({int(m.attrs["number"]) for m in p.markup if m.kind == "fnref"})
         p.opening = _opening(p)
@@ -284,7 +286,9 @@ def _collect_footnotes(blocks: list[Block], doc: ParsedDocument, cite_base: str)
         marker = m.group(1)
         number = superscript_to_int(marker)
         clean, markup = parse_inline(m.group(2))
-        fn = Footnote(number, marker, clean, markup, (piece.start, piece.end), cited.get(number, []))
+        fn = Footnote(
+            number, marker, clean, markup, (piece.start, piece.end), cited.get(number, [])
+        )
         doc.footnotes.append(fn)
         passage = Passage(f"fn{number}", "footnote", str(number), ["Footnotes"], clean, markup)
         passage.segments = [(piece.start, piece.end)]

@@ -195,7 +195,12 @@ def parse_inline(raw: str) -> tuple[str, list[Markup]]:
                 j += 1
             marker = raw[i:j]
             markup.append(
-                Markup("fnref", length, length, {"marker": marker, "number": superscript_to_int(marker)})
+                Markup(
+                    "fnref",
+                    length,
+                    length,
+                    {"marker": marker, "number": superscript_to_int(marker)},
+                )
             )
             i = j
             continue

@@ -36,19 +36,20 @@ def is_flattened(text: str) -> bool:
 def _is_join(text: str, i: int) -> bool:
     """Return True if a lost line break sits between ``text[i-1]`` and ``text[i]``."""
     prev, ch = text[i - 1], text[i]
-    if not (ch.isupper() or ch in "“\"‘("):
+    if not (ch.isupper() or ch in '“"‘('):
         return False
     if prev in ".!?;:":
         # "U.S." or "e.g.X": a single letter before the dot is an initial, not a sentence end.
         if prev == "." and i >= 3 and text[i - 2].isalpha() and not text[i - 3].isalnum():
             return False
         return not text[i - 2 : i].isdigit()
-    if prev in ")]”\"’":
+    if prev in ')]”"’':
         return True
     if prev.islower() and ch.isupper():
-        # "CentreAs", "DivisionINTERPOL": a word of 3+ lowercase letters runs into a capital.
-        # Shorter runs ("iARMS", "McAfee") are words of their own.
-        return i >= 4 and text[i - 3 : i].isalpha() and text[i - 3 : i].islower()
+        # "CentreAs", "OneFirst": a word of 3+ letters ending in two lowercase letters runs
+        # into a capital. Shorter runs ("iARMS", "McAfee") are words of their own.
+        tail = text[i - 3 : i] if i >= 3 else ""
+        return len(tail) == 3 and tail.isalpha() and tail[1:].islower()
     return False
 
 

@@ -26,7 +26,9 @@ def corpus_file(prefix: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Never let a test write to the real user data folder."""
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv(paths.ENV_DATA_DIR, str(data))

@@ -1,0 +1,179 @@
+"""The ``liaison`` command line: the JSON contract, readable output, errors, --data-dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from desktop.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path):
+    """Run the CLI in-process with a private data folder; returns (exit_code, stdout, stderr)."""
+    data = tmp_path / "data"
+
+    def _run(*args: str, stdin: str | None = None):
+        runner = CliRunner()
+        result = runner.invoke(
+            cli, ["--data-dir", str(data), *args], input=stdin, catch_exceptions=False
+        )
+        return result.exit_code, result.stdout, result.stderr
+
+    return _run
+
+
+def test_documents_json_contract(run):
+    code, out, _ = run("documents", "--json")
+    assert code == 0
+    docs = json.loads(out)
+    assert len(docs) == 4
+    for d in docs:
+        assert {"id", "title", "kind", "symbol", "date", "sources", "passages"} <= set(d)
+        for s in d["sources"]:
+            assert set(s) == {"file", "sha256"}
+    res = next(d for d in docs if d["kind"] == "resolution")
+    assert (res["symbol"], res["date"]) == ("A/RES/77/20", "2022-11-21")
+    assert sum(len(d["sources"]) for d in docs) == 5
+
+
+def test_show_json_contract_in_order(run):
+    code, out, _ = run("show", "a-res-77-20", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["id"] == "a-res-77-20"
+    passages = doc["passages"]
+    for p in passages:
+        assert {"passage_id", "heading", "number", "kind", "text", "citation", "footnotes"} <= set(
+            p
+        )
+    ops = [p["number"] for p in passages if p["kind"] == "operative"]
+    assert ops == [str(n) for n in range(1, 21)]
+    assert [p["number"] for p in passages if p["kind"] == "subparagraph"] == [
+        "17(a)",
+        "17(b)",
+        "17(c)",
+        "17(d)",
+        "17(e)",
+    ]
+    assert len(doc["footnotes"]) == 8
+    assert {"marker", "text"} <= set(doc["footnotes"][0])
+    assert doc["footnotes"][0]["marker"] == "¹"
+
+
+def test_search_json_contract(run):
+    code, out, _ = run("search", "maritime piracy", "--json", "--limit", "5")
+    assert code == 0
+    hits = json.loads(out)
+    assert 1 <= len(hits) <= 5
+    keys = {
+        "passage_id",
+        "document_id",
+        "document_title",
+        "citation",
+        "heading",
+        "number",
+        "text",
+        "snippet",
+        "score",
+    }
+    assert all(keys <= set(h) for h in hits)
+    assert hits[0]["heading"] == "Maritime piracy"
+    assert "**" in hits[0]["snippet"]
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len({h["passage_id"] for h in hits}) == len(hits)
+
+
+def test_search_batch_mode_one_json_list_per_line(run):
+    code, out, _ = run("search", "--json", "-", stdin="maritime piracy\nI-24/7\n\nsanctions\n")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 4
+    results = [json.loads(line) for line in lines]
+    assert results[0][0]["heading"] == "Maritime piracy"
+    assert results[2] == []
+    assert any("I-24/7" in h["text"] for h in results[1])
+
+
+def test_readable_tables(run):
+    code, out, _ = run("documents")
+    assert code == 0
+    assert out.splitlines()[0].split()[:3] == ["ID", "KIND", "SYMBOL"]
+    code, out, _ = run("search", "maritime piracy")
+    assert code == 0
+    assert "“Maritime piracy”, para. 1" in out.splitlines()[0]
+    code, out, _ = run("show", "a-res-77-20")
+    assert "[A/RES/77/20, para. 17(a)]" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "nope"), "no document with id 'nope'"),
+        (("search", "x", "--document", "nope"), "no document with id 'nope'"),
+    ],
+)
+def test_errors_are_one_line_with_nonzero_exit(run, args, message):
+    assert run("build")[0] == 0
+    code, out, err = run(*args)
+    assert code == 1
+    assert out == ""
+    assert err.strip() == f"liaison: error: {message}"
+
+
+def test_usage_errors_exit_2(run):
+    code, _, err = run("search", "x", "--limit", "0")
+    assert code == 2
+    assert "--limit" in err
+
+
+def test_data_dir_holds_every_written_file(run, tmp_path):
+    code, out, _ = run("build")
+    assert code == 0
+    assert "Built 4 documents, 127 passages, 8 footnotes from 5 files" in out
+    written = {p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*")}
+    assert written == {"data"}
+    assert (tmp_path / "data" / "store" / "liaison.sqlite").is_file()
+    code, _, err = run("build", "--if-stale")
+    assert code == 0 and "up to date" in err
+
+
+def _commands(group: click.Group, prefix: str = ""):
+    for name, cmd in group.commands.items():
+        yield f"{prefix}{name}", cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, f"{prefix}{name} ")
+
+
+def test_every_command_and_option_has_help_text():
+    assert cli.help
+    for name, cmd in _commands(cli):
+        assert cmd.help, f"command {name!r} has no help text"
+        for param in cmd.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"option {param.name!r} of {name!r} has no help text"
+
+
+def test_console_script_runs_as_a_real_process(tmp_path):
+    exe = Path(sys.executable).parent / "liaison"
+    env = {**os.environ, "LIAISON_DATA_DIR": str(tmp_path)}
+    proc = subprocess.run(
+        [str(exe), "search", "--json", "A/RES/77/20 para 17(a)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    hits = json.loads(proc.stdout)
+    assert hits
+    assert "No store yet" in proc.stderr
