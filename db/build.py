@@ -23,6 +23,7 @@ import sqlite_utils
 
 from db import paths
 from db.catalog import CatalogEntry, load_catalog
+from db.entities import Gazetteer, Linker
 from db.errors import LiaisonError, ParseError
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
@@ -272,9 +273,78 @@ def write_record(db: sqlite_utils.Database, docs: list[BuiltDocument], fingerpri
         db["meta"].upsert_all([{"key": k, "value": v} for k, v in meta.items()], pk="key")
 
 
+def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
+    """Write the gazetteer and every passage's mentions into the record.
+
+    Replaces what the record held before, so it also re-links after a gazetteer change.
+
+    Returns:
+        How many mentions were found.
+    """
+    linker = Linker(gazetteer)
+    with db.conn:
+        for table in ("mentions", "document_entities", "entities"):
+            db.execute(f"DELETE FROM {table}")
+        db["entities"].insert_all(
+            {
+                "id": n.id,
+                "tree": n.tree,
+                "seq": n.seq,
+                "name": n.name,
+                "acronyms": json.dumps(n.acronyms, ensure_ascii=False),
+                "aliases": json.dumps(n.aliases, ensure_ascii=False),
+                "former_names": json.dumps(n.former_names, ensure_ascii=False),
+                "category": n.category,
+                "parent": n.parent,
+                "status": n.status,
+                "closed": n.closed,
+                "description": n.description,
+                "note": n.note,
+            }
+            for n in gazetteer.nodes.values()
+        )
+        rows = []
+        for p in db.query("SELECT id, document_id, text FROM passages"):
+            for m in linker.find(p["text"]):
+                rows.append(
+                    {
+                        "passage_id": p["id"],
+                        "document_id": p["document_id"],
+                        "entity_id": m.node_id,
+                        "tree": m.tree,
+                        "start": m.start,
+                        "end": m.end,
+                        "surface": m.surface,
+                    }
+                )
+        db["mentions"].insert_all(rows)
+        for d in db.query("SELECT id, issuing_body FROM documents"):
+            node = gazetteer.resolve(d["issuing_body"]) if d["issuing_body"] else None
+            if node is not None:
+                db["document_entities"].insert(
+                    {"document_id": d["id"], "entity_id": node.id, "role": "issued_by"}
+                )
+    return len(rows)
+
+
+def _entity_terms(db: sqlite_utils.Database) -> dict[str, str]:
+    """Return, per passage id, the names and acronyms of every entity it mentions."""
+    names: dict[str, str] = {}
+    for e in db.query("SELECT id, name, acronyms, aliases, former_names FROM entities"):
+        former = json.loads(e["former_names"] or "[]")
+        parts = [e["name"], *json.loads(e["acronyms"] or "[]"), *json.loads(e["aliases"] or "[]")]
+        parts += [f.get("name", "") for f in former] + [f.get("acronym", "") for f in former]
+        names[e["id"]] = " ; ".join(x for x in parts if x)
+    out: dict[str, list[str]] = {}
+    for r in db.query("SELECT DISTINCT passage_id, entity_id FROM mentions"):
+        out.setdefault(r["passage_id"], []).append(names.get(r["entity_id"], ""))
+    return {k: " ; ".join(v) for k, v in out.items()}
+
+
 def index_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Return the Whoosh documents for every passage of a record."""
     docs = {r["id"]: r for r in db.query("SELECT id, title, symbol, date, origin FROM documents")}
+    entity_terms = _entity_terms(db)
     out = []
     for p in db.query("SELECT * FROM passages ORDER BY document_id, seq"):
         d = docs[p["document_id"]]
@@ -291,7 +361,7 @@ def index_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
                 "text": p["text"],
                 "heading": p["heading"] or "",
                 "title": f"{d['title']} {d['symbol'] or ''}".strip(),
-                "entities": "",
+                "entities": entity_terms.get(p["id"], ""),
                 "cite": ",".join(cite),
             }
         )
@@ -363,6 +433,7 @@ def build_store(
     store_dir = store_dir or paths.store_dir()
     corpus = corpus or paths.corpus_dir()
     fingerprint = inputs_fingerprint(corpus.parent)
+    gazetteer = Gazetteer.load(corpus.parent / "gazetteer")
     docs = load_sources(corpus, progress)
 
     store_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -376,6 +447,7 @@ def build_store(
         if progress:
             progress("record", 0, 1)
         write_record(db, docs, fingerprint)
+        link_entities(db, gazetteer)
         if progress:
             progress("record", 1, 1)
             progress("index", 0, 1)

@@ -15,7 +15,8 @@ from typing import Any
 
 from db import paths
 from db.build import Progress, build_store, store_state, verify_manifest
-from db.errors import StoreError, StoreMissingError
+from db.entities import TREES, Gazetteer, Node
+from db.errors import NotFoundError, QueryError, StoreError, StoreMissingError
 from db.index import INDEX_DIRNAME, open_index
 from db.search import Filters, SearchEngine, SearchResult
 from db.store import Store
@@ -44,6 +45,8 @@ class Library:
             raise StoreError(f"the search index is damaged ({exc.__class__.__name__})") from exc
         self.engine = SearchEngine(self.index, self.store)
         self.report = report or OpenReport(store_dir, "fresh")
+        self._gazetteer: Gazetteer | None = None
+        self._mentioned: dict[str, set[str]] | None = None
 
     def close(self) -> None:
         """Close the index and the database."""
@@ -87,8 +90,112 @@ class Library:
             "store_dir": str(self.store_dir),
         }
 
-    def search(self, text: str, *, limit: int = 10, **filters: Any) -> SearchResult:
-        """Search passages; keyword filters are those of :class:`db.search.Filters`."""
+    # -- entities ------------------------------------------------------------
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer as recorded in the store (the trees the store was linked with)."""
+        if self._gazetteer is None:
+            nodes = []
+            for r in self.store.entities():
+                nodes.append(
+                    Node(
+                        id=r["id"],
+                        tree=r["tree"],
+                        name=r["name"],
+                        acronyms=r["acronyms"],
+                        aliases=r["aliases"],
+                        former_names=r["former_names"],
+                        category=r["category"],
+                        parent=r["parent"],
+                        status=r["status"],
+                        closed=r["closed"],
+                        description=r["description"] or "",
+                        note=r["note"],
+                        seq=r["seq"],
+                    )
+                )
+            self._gazetteer = Gazetteer(nodes)
+        return self._gazetteer
+
+    def _mentioned_by(self) -> dict[str, set[str]]:
+        if self._mentioned is None:
+            self._mentioned = self.store.mention_counts()
+        return self._mentioned
+
+    def entity_passage_ids(self, entity_id: str) -> frozenset[str]:
+        """Return the passages that mention the entity or any entity below it."""
+        mentioned = self._mentioned_by()
+        ids: set[str] = set()
+        for nid in self.gazetteer.descendants(entity_id):
+            ids |= mentioned.get(nid, set())
+        return frozenset(ids)
+
+    def entity_tree(self, tree: str = "un") -> list[dict[str, Any]]:
+        """Return a tree as a flat list of nodes, parents first, with passage counts.
+
+        Each node: ``id, name, acronyms, aliases, former_names, category, parent,
+        status, closed, description, passages`` (passages that mention it) and
+        ``total`` (including its descendants).
+
+        Raises:
+            QueryError: ``tree`` is not one of ``un``, ``capabilities``, ``themes``.
+        """
+        if tree not in TREES:
+            raise QueryError(f"unknown tree {tree!r} (choose from {', '.join(TREES)})")
+        mentioned = self._mentioned_by()
+        out = []
+        for node in self.gazetteer.tree(tree):
+            d = node.to_dict()
+            d["passages"] = len(mentioned.get(node.id, ()))
+            d["total"] = len(self.entity_passage_ids(node.id))
+            out.append(d)
+        return out
+
+    def entity(self, name: str, *, limit: int = 1000) -> dict[str, Any]:
+        """Return the node named by an id, name, acronym, alias or former name, with its passages.
+
+        Raises:
+            NotFoundError: Nothing in the gazetteer has that name.
+        """
+        node = self.gazetteer.resolve(name)
+        if node is None:
+            raise NotFoundError(f"no entity, capability or theme named {name!r}")
+        d = node.to_dict()
+        mentioned = self._mentioned_by()
+        d["passages_count"] = len(mentioned.get(node.id, ()))
+        d["total"] = len(self.entity_passage_ids(node.id))
+        d["hits"] = self.search("", limit=limit, entity=node.id).hits
+        return d
+
+    def mentions(self, passage_id: str) -> list[dict[str, Any]]:
+        """Return ``[{entity_id, tree, start, end, surface}]`` for one passage."""
+        return self.store.mentions(passage_id)
+
+    def search(
+        self, text: str, *, limit: int = 10, entity: str | None = None, **filters: Any
+    ) -> SearchResult:
+        """Search passages.
+
+        Args:
+            text: What the officer typed (empty with a filter lists the filtered passages).
+            limit: At most this many hits.
+            entity: Restrict to passages linked to this entity (id, name or acronym)
+                or any entity below it.
+            **filters: ``document``, ``kind``, ``date_from``, ``date_to``, ``passage_ids``
+                (see :class:`db.search.Filters`).
+
+        Raises:
+            NotFoundError: ``entity`` names nothing in the gazetteer.
+        """
+        if entity is not None:
+            node = self.gazetteer.resolve(entity)
+            if node is None:
+                raise NotFoundError(f"no entity, capability or theme named {entity!r}")
+            ids = self.entity_passage_ids(node.id)
+            if filters.get("passage_ids") is not None:
+                ids = ids & frozenset(filters["passage_ids"])
+            filters["passage_ids"] = ids
         return self.engine.search(text, limit=limit, filters=Filters(**filters))
 
 

@@ -24,7 +24,7 @@ import sqlite_utils
 
 from db.errors import NotFoundError, StoreError, StoreMissingError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_FILENAME = "liaison.sqlite"
 
 
@@ -99,8 +99,48 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Entities of the gazetteer trees, their mentions in passages, document-level links."""
+    db["entities"].create(
+        {
+            "id": str,
+            "tree": str,
+            "seq": int,
+            "name": str,
+            "acronyms": str,
+            "aliases": str,
+            "former_names": str,
+            "category": str,
+            "parent": str,
+            "status": str,
+            "closed": int,
+            "description": str,
+            "note": str,
+        },
+        pk="id",
+    )
+    db["mentions"].create(
+        {
+            "passage_id": str,
+            "document_id": str,
+            "entity_id": str,
+            "tree": str,
+            "start": int,
+            "end": int,
+            "surface": str,
+        },
+        pk=("passage_id", "tree", "start"),
+        foreign_keys=[("passage_id", "passages", "id"), ("entity_id", "entities", "id")],
+    )
+    db["mentions"].create_index(["entity_id"])
+    db["document_entities"].create(
+        {"document_id": str, "entity_id": str, "role": str},
+        pk=("document_id", "entity_id"),
+    )
+
+
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -274,6 +314,49 @@ class Store:
         marks = ",".join("?" * len(ids))
         rows = self.db.query(f"SELECT * FROM passages WHERE id IN ({marks})", ids)
         return {r["id"]: _row_passage(r) for r in rows}
+
+    # -- entities ------------------------------------------------------------
+
+    def entities(self, tree: str | None = None) -> list[dict[str, Any]]:
+        """Return gazetteer nodes (all trees, or one) in tree order, JSON fields decoded."""
+        sql = "SELECT * FROM entities" + (" WHERE tree = ?" if tree else "") + " ORDER BY seq"
+        out = []
+        for r in self.db.query(sql, [tree] if tree else []):
+            r = dict(r)
+            for key in ("acronyms", "aliases", "former_names"):
+                r[key] = json.loads(r[key]) if r.get(key) else []
+            out.append(r)
+        return out
+
+    def mention_counts(self) -> dict[str, set[str]]:
+        """Return, for each entity id, the ids of the passages that mention it."""
+        out: dict[str, set[str]] = {}
+        for entity_id, passage_id in self.db.execute(
+            "SELECT DISTINCT entity_id, passage_id FROM mentions"
+        ):
+            out.setdefault(entity_id, set()).add(passage_id)
+        return out
+
+    def mentions(self, passage_id: str) -> list[dict[str, Any]]:
+        """Return the entity mentions of one passage, in text order."""
+        return [
+            dict(r)
+            for r in self.db.query(
+                "SELECT entity_id, tree, start, end, surface FROM mentions "
+                "WHERE passage_id = ? ORDER BY start, tree",
+                [passage_id],
+            )
+        ]
+
+    def document_entities(self, document_id: str) -> list[dict[str, Any]]:
+        """Return the entities a whole document is linked to (e.g. its issuing organ)."""
+        return [
+            dict(r)
+            for r in self.db.query(
+                "SELECT entity_id, role FROM document_entities WHERE document_id = ?",
+                [document_id],
+            )
+        ]
 
     def footnotes(self, document_id: str) -> list[dict[str, Any]]:
         """Return a document's footnotes in number order."""

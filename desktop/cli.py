@@ -268,6 +268,9 @@ def _hit_json(h: Any) -> dict[str, Any]:
     ),
     help="Only passages of this kind.",
 )
+@click.option(
+    "--entity", help="Only passages linked to this entity (id, name, acronym) or below it."
+)
 @click.option("--from", "date_from", help="Only documents dated on or after this ISO date.")
 @click.option("--to", "date_to", help="Only documents dated on or before this ISO date.")
 def search(
@@ -276,11 +279,21 @@ def search(
     limit: int,
     document_id: str | None,
     kind: str | None,
+    entity: str | None,
     date_from: str | None,
     date_to: str | None,
 ) -> None:
-    """Search passages. QUERY '-' reads one query per line from standard input."""
-    filters = {"document": document_id, "kind": kind, "date_from": date_from, "date_to": date_to}
+    """Search passages. QUERY '-' reads one query per line from standard input.
+
+    With --entity and an empty QUERY (''), lists that entity's passages in document order.
+    """
+    filters = {
+        "document": document_id,
+        "kind": kind,
+        "entity": entity,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
     with _errors(), open_library() as lib:
         if document_id:
             lib.store.document(document_id)
@@ -298,6 +311,72 @@ def search(
             _dump([_hit_json(h) for h in result.hits])
         else:
             _print_hits(result)
+
+
+_TREE_CHOICE = click.Choice(["un", "capabilities", "themes"])
+
+
+@cli.command()
+@click.option(
+    "--tree", type=_TREE_CHOICE, default="un", show_default=True, help="Which tree to list."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of an indented tree.")
+def entities(tree: str, as_json: bool) -> None:
+    """List the UN entities (or INTERPOL capabilities, or themes) with passage counts."""
+    with _errors(), open_library() as lib:
+        nodes = lib.entity_tree(tree)
+        if as_json:
+            keys = (
+                "id",
+                "name",
+                "acronyms",
+                "aliases",
+                "category",
+                "parent",
+                "status",
+                "passages",
+                "total",
+            )
+            _dump([{k: n[k] for k in keys} for n in nodes])
+            return
+        depth: dict[str | None, int] = {None: -1}
+        for n in nodes:
+            depth[n["id"]] = depth.get(n["parent"], -1) + 1
+            acr = f" ({', '.join(n['acronyms'])})" if n["acronyms"] else ""
+            closed = f" [closed {n['closed']}]" if n["status"] == "closed" else ""
+            click.echo(
+                f"{'  ' * depth[n['id']]}{n['name']}{acr}{closed}  {n['passages']}/{n['total']}"
+            )
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def entity(name: str, as_json: bool) -> None:
+    """Show an entity (by id, name, acronym, alias or former name) and its passages."""
+    with _errors(), open_library() as lib:
+        node = lib.entity(name)
+        if as_json:
+            keys = ("id", "name", "acronyms", "aliases", "category", "parent", "status")
+            out = {k: node[k] for k in keys}
+            out.update(tree=node["tree"], former_names=node["former_names"], closed=node["closed"])
+            out.update(
+                description=node["description"], passages=[_hit_json(h) for h in node["hits"]]
+            )
+            _dump(out)
+            return
+        acr = f" ({', '.join(node['acronyms'])})" if node["acronyms"] else ""
+        click.echo(click.style(f"{node['name']}{acr}", bold=True))
+        if node["description"]:
+            click.echo(node["description"])
+        for f in node["former_names"]:
+            click.echo(
+                f"Formerly: {f.get('name')} ({f.get('acronym', '')}), until {f.get('until')}"
+            )
+        click.echo(f"{len(node['hits'])} passages")
+        for h in node["hits"]:
+            click.echo(f"  {h.citation}")
+            click.echo(f"    {h.text[:160]}{'…' if len(h.text) > 160 else ''}")
 
 
 def _print_hits(result: Any) -> None:
