@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -18,6 +19,10 @@ import click
 
 from db import paths
 from db.errors import LiaisonError
+
+#: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
+#: timings fall back to it where the process start time is unknown.
+STARTED_AT = time.perf_counter()
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -101,7 +106,17 @@ def cli(ctx: click.Context, data_dir: str | None) -> None:
     if data_dir:
         paths.set_data_dir(data_dir)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(summary)
+        if _has_display():
+            ctx.invoke(gui, smoke=False)
+        else:
+            ctx.invoke(summary)
+
+
+def _has_display() -> bool:
+    """Return False on a Linux/BSD console with no X11, Wayland or Qt platform to draw on."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+    return True
 
 
 @cli.command()

@@ -1,0 +1,210 @@
+"""What the viewer shows: the open document, the chosen passage, and the history of both.
+
+:class:`Reader` is a plain QObject over the library. It fetches a document
+(cached), asks the library which passages of it match the current query (to
+mark the terms everywhere), renders with :func:`desktop.app.viewer.render_document`,
+and emits :attr:`Reader.changed`. The widget only displays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.app.theme import LIGHT_COLORS, Colors
+from desktop.app.viewer import passage_anchor, render_document
+
+MAX_DOCUMENT_HITS = 1000
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the corpus: a document, maybe one passage, and the query that found it."""
+
+    document_id: str
+    passage_id: str | None = None
+    query: str = ""
+
+
+class History:
+    """Back and forward through viewed locations, like a browser."""
+
+    def __init__(self) -> None:
+        self._items: list[Location] = []
+        self._index = -1
+
+    @property
+    def current(self) -> Location | None:
+        """The location shown now."""
+        return self._items[self._index] if self._index >= 0 else None
+
+    def push(self, loc: Location) -> None:
+        """Record a newly viewed location (dropping the forward list)."""
+        if self.current == loc:
+            return
+        del self._items[self._index + 1 :]
+        self._items.append(loc)
+        self._index = len(self._items) - 1
+
+    def can_back(self) -> bool:
+        """Whether there is somewhere to go back to."""
+        return self._index > 0
+
+    def can_forward(self) -> bool:
+        """Whether there is somewhere to go forward to."""
+        return self._index < len(self._items) - 1
+
+    def back(self) -> Location | None:
+        """Step back and return the location, or None."""
+        if not self.can_back():
+            return None
+        self._index -= 1
+        return self.current
+
+    def forward(self) -> Location | None:
+        """Step forward and return the location, or None."""
+        if not self.can_forward():
+            return None
+        self._index += 1
+        return self.current
+
+
+class Reader(QObject):
+    """Holds and renders the viewer's location.
+
+    Args:
+        library: The open library.
+        parent: The QObject parent.
+    """
+
+    changed = Signal()
+    """Emitted after :attr:`html` (and the location) changed."""
+    history_changed = Signal(bool, bool)
+    """Emitted with (can go back, can go forward)."""
+
+    def __init__(self, library: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.history = History()
+        self.colors: Colors = LIGHT_COLORS
+        self.html = ""
+        self.anchor: str | None = None
+        self.document: dict[str, Any] | None = None
+        self.passage: dict[str, Any] | None = None
+        self.query = ""
+        self._documents: dict[str, dict[str, Any]] = {}
+        self._mentions: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    # -- navigation ----------------------------------------------------------
+
+    def open_passage(self, passage_id: str, query: str = "") -> None:
+        """Show the document holding ``passage_id``, scrolled to it and marked."""
+        document_id = self.library.passage(passage_id)["document_id"]
+        self._go(Location(document_id, passage_id, query))
+
+    def open_document(self, document_id: str, query: str = "") -> None:
+        """Show a document from its top."""
+        self._go(Location(document_id, None, query))
+
+    def back(self) -> None:
+        """Show the previous location."""
+        loc = self.history.back()
+        if loc is not None:
+            self._show(loc)
+
+    def forward(self) -> None:
+        """Show the next location."""
+        loc = self.history.forward()
+        if loc is not None:
+            self._show(loc)
+
+    def set_colors(self, colors: Colors) -> None:
+        """Re-render with another theme's colours."""
+        self.colors = colors
+        if self.history.current is not None:
+            self._show(self.history.current)
+
+    def _go(self, loc: Location) -> None:
+        self.history.push(loc)
+        self._show(loc)
+
+    # -- rendering -----------------------------------------------------------
+
+    def load_document(self, document_id: str) -> dict[str, Any]:
+        """Return a document with its passages (cached)."""
+        if document_id not in self._documents:
+            self._documents[document_id] = self.library.document(document_id)
+        return self._documents[document_id]
+
+    def mentions(self, document_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Return entity mentions per passage of a document (empty without the entity API)."""
+        fn = getattr(self.library, "mentions", None)
+        if not callable(fn):
+            return {}
+        if document_id not in self._mentions:
+            doc = self.load_document(document_id)
+            self._mentions[document_id] = {
+                p["id"]: list(fn(p["id"]) or []) for p in doc["passages_list"]
+            }
+        return self._mentions[document_id]
+
+    def highlights(self, document_id: str, query: str) -> dict[str, list[tuple[int, int]]]:
+        """Return the query's match spans for every passage of the document that matches it."""
+        if not query.strip():
+            return {}
+        result = self.library.search(query, limit=MAX_DOCUMENT_HITS, document=document_id)
+        return {h.passage_id: list(h.highlights) for h in result.hits}
+
+    def _show(self, loc: Location) -> None:
+        doc = self.load_document(loc.document_id)
+        self.document = doc
+        self.passage = next((p for p in doc["passages_list"] if p["id"] == loc.passage_id), None)
+        self.query = loc.query
+        self.html = render_document(
+            doc,
+            current=loc.passage_id,
+            highlights=self.highlights(loc.document_id, loc.query),
+            mentions=self.mentions(loc.document_id),
+            colors=self.colors,
+        )
+        self.anchor = passage_anchor(loc.passage_id) if loc.passage_id else None
+        self.changed.emit()
+        self.history_changed.emit(self.history.can_back(), self.history.can_forward())
+
+    # -- what the officer copies ----------------------------------------------
+
+    def footnotes(self) -> dict[str, str]:
+        """Return the open document's footnote texts by number (as strings)."""
+        if not self.document:
+            return {}
+        return {
+            str(f["number"]): f"{f['number']}. {f['text']}"
+            for f in self.document.get("footnotes") or []
+        }
+
+    def citation(self) -> str | None:
+        """Return the chosen passage's citation."""
+        if self.passage:
+            return self.passage["citation"]
+        if self.document:
+            return self.document.get("symbol") or self.document.get("title")
+        return None
+
+    def passage_with_citation(self) -> str | None:
+        """Return the chosen passage's text followed by its citation."""
+        if not self.passage:
+            return None
+        return f"{self.passage['text']}\n— {self.passage['citation']}"
+
+    def source(self) -> tuple[str, list[tuple[int, int]], tuple[int, int] | None] | None:
+        """Return the raw source text, the chosen passage's segments and its span."""
+        if not self.document:
+            return None
+        text = self.library.source_text(self.document["id"])
+        if not self.passage:
+            return text, [], None
+        segments = [(int(s), int(e)) for s, e in self.passage.get("segments") or []]
+        span = (int(self.passage["span_start"]), int(self.passage["span_end"]))
+        return text, segments or [span], span

@@ -1,0 +1,139 @@
+"""Every keyboard action of the window, declared once: menus, shortcuts and the shortcuts sheet.
+
+The window creates a QAction per :class:`ActionSpec` and connects it by name,
+so what the sheet lists is exactly what the keys do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action: its name (the handler's key), menu text, keys and menu."""
+
+    name: str
+    text: str
+    keys: tuple[str, ...]
+    menu: str
+    checkable: bool = False
+
+
+MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Help")
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File"),
+    ActionSpec("copy_citation", "Copy &citation", ("Ctrl+Shift+C",), "&Edit"),
+    ActionSpec("copy_passage", "Copy &passage with citation", ("Ctrl+Shift+P",), "&Edit"),
+    ActionSpec("find", "&Find in document…", ("Ctrl+F",), "&Edit"),
+    ActionSpec("find_next", "Find &next", ("F3",), "&Edit"),
+    ActionSpec("find_previous", "Find pre&vious", ("Shift+F3",), "&Edit"),
+    ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "&View"),
+    ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "&View"),
+    ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),
+    ActionSpec("toggle_source", "Show &raw source text", ("Ctrl+U",), "&View", checkable=True),
+    ActionSpec("toggle_dark", "&Dark theme", ("Ctrl+Shift+D",), "&View", checkable=True),
+    ActionSpec("follow_system", "Follow &system theme", (), "&View", checkable=True),
+    ActionSpec("focus_search", "&Search field", ("Ctrl+K", "Ctrl+L", "/"), "&Go"),
+    ActionSpec("focus_tree", "&Tree", ("Ctrl+1",), "&Go"),
+    ActionSpec("focus_results", "&Results", ("Ctrl+2",), "&Go"),
+    ActionSpec("focus_viewer", "&Viewer", ("Ctrl+3",), "&Go"),
+    ActionSpec("focus_tree_filter", "Tree &filter", ("Ctrl+Shift+F",), "&Go"),
+    ActionSpec("tab_un", "UN &entities tab", ("Alt+1",), "&Go"),
+    ActionSpec("tab_documents", "&Documents tab", ("Alt+2",), "&Go"),
+    ActionSpec("tab_capabilities", "&Capabilities tab", ("Alt+3",), "&Go"),
+    ActionSpec("tab_themes", "T&hemes tab", ("Alt+4",), "&Go"),
+    ActionSpec("back", "&Back", ("Alt+Left",), "&Go"),
+    ActionSpec("forward", "F&orward", ("Alt+Right",), "&Go"),
+    ActionSpec("remove_filter", "Remove &last filter", ("Ctrl+Backspace",), "&Search"),
+    ActionSpec("clear_filters", "&Clear all filters", ("Ctrl+Shift+Backspace",), "&Search"),
+    ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1", "Ctrl+/"), "&Help"),
+    ActionSpec("about", "&About Liaison and its corpus", (), "&Help"),
+)
+
+#: Keys handled by widgets rather than actions, for the shortcuts sheet.
+WIDGET_KEYS: tuple[tuple[str, str], ...] = (
+    ("Up / Down", "Move through the results (also from the search field)"),
+    ("Enter", "Open the selected result in the viewer"),
+    ("Esc", "Clear the search field; close the find bar"),
+    ("Tab / Shift+Tab", "Move between controls; in the viewer, between its links"),
+    ("Enter (on a viewer link)", "Show the footnote, or select the entity in the tree"),
+)
+
+
+def action_spec(name: str) -> ActionSpec:
+    """Return the spec of the action called ``name``.
+
+    Raises:
+        KeyError: No action has that name.
+    """
+    for spec in ACTIONS:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)
+
+
+def create_actions(parent: QWidget) -> dict[str, QAction]:
+    """Create one QAction per spec, with its shortcuts, owned by ``parent``."""
+    actions: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(spec.name)
+        action.setShortcuts([QKeySequence(k) for k in spec.keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(spec.checkable)
+        parent.addAction(action)
+        actions[spec.name] = action
+    return actions
+
+
+def _native(keys: tuple[str, ...]) -> str:
+    return ", ".join(
+        QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) or k for k in keys
+    )
+
+
+def shortcut_rows() -> list[tuple[str, str]]:
+    """Return (keys, what they do) for every keyboard action, in menu order."""
+    rows = [(_native(s.keys), s.text.replace("&", "").rstrip("…")) for s in ACTIONS if s.keys]
+    rows.extend(WIDGET_KEYS)
+    return rows
+
+
+class ShortcutsDialog(QDialog):
+    """The shortcuts sheet (F1): every key the window answers to."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows()
+        self.table = QTableWidget(len(rows), 2, self)
+        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        for i, (keys, text) in enumerate(rows):
+            self.table.setItem(i, 0, QTableWidgetItem(keys))
+            self.table.setItem(i, 1, QTableWidgetItem(text))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(560, 640)
