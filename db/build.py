@@ -327,6 +327,13 @@ def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
     return len(rows)
 
 
+def _entity_ids(db: sqlite_utils.Database) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    for r in db.query("SELECT DISTINCT passage_id, entity_id FROM mentions"):
+        out.setdefault(r["passage_id"], []).append(r["entity_id"])
+    return {k: ",".join(v) for k, v in out.items()}
+
+
 def _entity_terms(db: sqlite_utils.Database) -> dict[str, str]:
     """Return, per passage id, the names and acronyms of every entity it mentions."""
     names: dict[str, str] = {}
@@ -345,6 +352,7 @@ def index_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Return the Whoosh documents for every passage of a record."""
     docs = {r["id"]: r for r in db.query("SELECT id, title, symbol, date, origin FROM documents")}
     entity_terms = _entity_terms(db)
+    entity_ids = _entity_ids(db)
     out = []
     for p in db.query("SELECT * FROM passages ORDER BY document_id, seq"):
         d = docs[p["document_id"]]
@@ -362,6 +370,10 @@ def index_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
                 "heading": p["heading"] or "",
                 "title": f"{d['title']} {d['symbol'] or ''}".strip(),
                 "entities": entity_terms.get(p["id"], ""),
+                "entity_ids": entity_ids.get(p["id"], ""),
+                "words": " ".join(
+                    (p["text"], p["heading"] or "", d["title"], entity_terms.get(p["id"], ""))
+                ),
                 "cite": ",".join(cite),
             }
         )

@@ -21,7 +21,7 @@ from whoosh.support.charset import accent_map
 INDEX_DIRNAME = "index"
 INDEX_NAME = "passages"
 #: Bump when the schema or analysis changes: older indexes are then rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 3
 
 _TOKEN_PATTERN = r"[^\W_]+"
 
@@ -41,6 +41,62 @@ def analyzer():
     return _ANALYZER
 
 
+_WORD_ANALYZER = None
+
+
+def word_analyzer():
+    """Return the analyzer of the vocabulary field (no stemming)."""
+    global _WORD_ANALYZER
+    if _WORD_ANALYZER is None:
+        _WORD_ANALYZER = (
+            RegexTokenizer(_TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+        )
+    return _WORD_ANALYZER
+
+
+class Vocabulary:
+    """The indexed words, for telling a typo from a known word and correcting it."""
+
+    def __init__(self, reader) -> None:
+        self.reader = reader
+
+    def known(self, word: str) -> bool:
+        """Return True if ``word`` (lowercase) occurs anywhere in the corpus."""
+        return self.reader.doc_frequency("words", word) > 0
+
+    def suggest(self, word: str) -> str | None:
+        """Return the closest known word (edit distance 1, or 2 for long words), or None."""
+        maxdist = 1 if len(word) <= 5 else 2
+        best: tuple[int, int, str] | None = None
+        # Levenshtein 2 finds swapped neighbours ("undoc" for "unodc"); Damerau then decides.
+        for cand in self.reader.terms_within("words", word, 2, prefix=1):
+            if len(cand) < 3:
+                continue
+            dist = damerau(word, cand)
+            if dist > maxdist:
+                continue
+            key = (dist, -self.reader.doc_frequency("words", cand), cand)
+            if best is None or key < best:
+                best = key
+        return best[2] if best else None
+
+
+def damerau(a: str, b: str) -> int:
+    """Return the optimal-string-alignment edit distance (a swap of neighbours counts 1)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
 def schema() -> fields.Schema:
     """Return the index schema (BM25F field boosts are set at search time)."""
     ana = analyzer()
@@ -55,6 +111,9 @@ def schema() -> fields.Schema:
         title=fields.TEXT(analyzer=ana, phrase=True),
         entities=fields.TEXT(analyzer=ana, phrase=True),
         cite=fields.KEYWORD(lowercase=True, commas=True, scorable=True),
+        entity_ids=fields.KEYWORD(commas=True, scorable=True),
+        # Unstemmed words of everything searchable: the vocabulary for typo correction.
+        words=fields.TEXT(analyzer=word_analyzer(), phrase=False),
     )
 
 

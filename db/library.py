@@ -17,7 +17,8 @@ from db import paths
 from db.build import Progress, build_store, store_state, verify_manifest
 from db.entities import TREES, Gazetteer, Node
 from db.errors import NotFoundError, QueryError, StoreError, StoreMissingError
-from db.index import INDEX_DIRNAME, open_index
+from db.index import INDEX_DIRNAME, Vocabulary, open_index
+from db.query import QueryPlanner, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.store import Store
 
@@ -43,10 +44,29 @@ class Library:
         except Exception as exc:  # whoosh raises many types for a broken index
             self.store.close()
             raise StoreError(f"the search index is damaged ({exc.__class__.__name__})") from exc
-        self.engine = SearchEngine(self.index, self.store)
         self.report = report or OpenReport(store_dir, "fresh")
         self._gazetteer: Gazetteer | None = None
         self._mentioned: dict[str, set[str]] | None = None
+        self.engine = SearchEngine(self.index, self.store)
+        self.engine.planner = self._planner()
+
+    def _planner(self) -> QueryPlanner:
+        symbols: dict[str, str] = {}
+        for d in self.store.documents():
+            sym = d.get("symbol")
+            if sym:
+                symbols[sym.lower()] = d["id"]
+                number = d["meta"].get("resolution_number")
+                if number:
+                    symbols.setdefault(number, d["id"])
+        ids = {r[0] for r in self.store.db.execute("SELECT id FROM passages")}
+        return QueryPlanner(
+            gazetteer=self.gazetteer,
+            synonyms=load_synonyms(paths.resources_dir() / "search" / "synonyms.toml"),
+            symbols=symbols,
+            passage_ids=ids,
+            vocabulary=Vocabulary(self.engine.searcher.reader()),
+        )
 
     def close(self) -> None:
         """Close the index and the database."""

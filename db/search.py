@@ -8,16 +8,16 @@ heading, its document's title and its linked entities' names.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
 
-from db.index import analyze, terms
+from db.errors import LiaisonError
+from db.index import analyze
+from db.query import Plan
 
-FIELD_BOOSTS = {"text": 1.0, "heading": 0.5, "title": 0.3, "entities": 0.6}
 MARK_OPEN, MARK_CLOSE = "**", "**"
 SNIPPET_CHARS = 240
 
@@ -129,75 +129,89 @@ def make_snippet(
     return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else ""), spans
 
 
-_WORD = re.compile(r"[^\W_]+")
-
-
 class SearchEngine:
     """Runs queries against an open index, reading passages from the store."""
 
-    def __init__(self, ix: Any, store: Any) -> None:
+    def __init__(self, ix: Any, store: Any, planner: Any = None) -> None:
         self.ix = ix
         self.store = store
         self.searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
-        self._titles = {d["id"]: d["title"] for d in store.documents()}
+        docs = store.documents()
+        self._titles = {d["id"]: d["title"] for d in docs}
+        self._doc_seq = {d["id"]: d["seq"] for d in docs}
+        self._doc_dates = {d["id"]: d["date"] or "" for d in docs}
+        self.planner = planner
 
     def close(self) -> None:
         """Release the index searcher."""
         self.searcher.close()
 
-    def build_query(self, text: str) -> tuple[wq.Query | None, set[str]]:
-        """Turn an officer's words into a Whoosh query and the set of terms to mark."""
-        qterms = terms(text)
-        if not qterms:
-            return None, set()
-        per_term = []
-        for t in dict.fromkeys(qterms):
-            per_term.append(
-                wq.DisjunctionMax(
-                    [wq.Term(f, t, boost=b) for f, b in FIELD_BOOSTS.items()], tiebreak=0.1
-                )
-            )
-        parts: list[wq.Query] = [wq.Or(per_term)] if len(per_term) > 1 else per_term
-        if len(qterms) > 1:
-            parts.append(wq.Phrase("text", qterms, slop=1, boost=2.0))
-        return wq.Or(parts), set(qterms)
-
     def search(self, text: str, *, limit: int = 10, filters: Filters | None = None) -> SearchResult:
         """Search passages.
 
         Args:
-            text: What the officer typed.
+            text: What the officer typed (any text: it is never parsed as query syntax).
             limit: At most this many hits.
             filters: Restrictions combined with the query.
 
         Returns:
-            The hits, best first, each passage at most once. An empty query with
-            filters lists the filtered passages in document order.
+            The hits, best first, each passage at most once: a cited passage
+            ("77/20 para 11") first; a bare document symbol lists that document.
+            An empty query with filters lists the filtered passages in document order.
         """
         filters = filters or Filters()
-        q, qterms = self.build_query(text)
         flt = filters.whoosh_filter()
-        if q is None:
-            if flt is None:
-                return SearchResult(text, [])
-            results = self.searcher.search(flt, limit=None, sortedby=None)
-            ids = [r["passage_id"] for r in results]
-            return SearchResult(
-                text, self._hits([(pid, 0.0) for pid in ids], set(), limit, ordered=True)
-            )
-        results = self.searcher.search(q, limit=limit, filter=flt)
-        scored = [(r["passage_id"], float(r.score)) for r in results]
-        return SearchResult(text, self._hits(scored, qterms, limit))
+        plan = self.planner.plan(text) if self.planner else Plan()
+        if plan.document_listing and not plan.query:
+            return SearchResult(text, self._listing(filters, plan.document_listing, limit))
+        if plan.query is None and not plan.pinned:
+            if text.strip() or flt is None:
+                return SearchResult(text, [], plan.corrected)
+            return SearchResult(text, self._listing(filters, None, limit))
+        scored: list[tuple[str, float]] = []
+        pinned = [pid for pid in plan.pinned if self._passes(pid, filters)]
+        top = 1000.0
+        scored.extend((pid, top) for pid in pinned)
+        if plan.query is not None:
+            results = self.searcher.search(plan.query, limit=limit + len(pinned), filter=flt)
+            scored.extend((r["passage_id"], float(r.score)) for r in results)
+        return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
 
-    def _hits(
-        self, scored: list[tuple[str, float]], qterms: set[str], limit: int, ordered: bool = False
-    ) -> list[Hit]:
-        passages = self.store.passages_by_id(pid for pid, _ in scored)
-        if ordered:
-            seqs = {d["id"]: d["seq"] for d in self.store.documents()}
-            scored.sort(
-                key=lambda x: (seqs.get(passages[x[0]]["document_id"], 0), passages[x[0]]["seq"])
+    def _passes(self, pid: str, filters: Filters) -> bool:
+        try:
+            p = self.store.passage(pid)
+        except LiaisonError:
+            return False
+        if filters.document and p["document_id"] != filters.document:
+            return False
+        if filters.kind and p["kind"] != filters.kind:
+            return False
+        if filters.passage_ids is not None and pid not in filters.passage_ids:
+            return False
+        date = self._doc_dates.get(p["document_id"], "")
+        if filters.date_from and not (date and date >= filters.date_from):
+            return False
+        return not (filters.date_to and not (date and date <= filters.date_to))
+
+    def _listing(self, filters: Filters, document: str | None, limit: int) -> list[Hit]:
+        if document:
+            filters = Filters(**{**filters.__dict__, "document": filters.document or document})
+            if filters.document != document:
+                return []
+        flt = filters.whoosh_filter()
+        results = self.searcher.search(flt or wq.Every(), limit=None)
+        ids = [r["passage_id"] for r in results]
+        passages = self.store.passages_by_id(ids)
+        ids.sort(
+            key=lambda pid: (
+                self._doc_seq.get(passages[pid]["document_id"], 0),
+                passages[pid]["seq"],
             )
+        )
+        return self._hits([(pid, 0.0) for pid in ids], set(), limit)
+
+    def _hits(self, scored: list[tuple[str, float]], qterms: set[str], limit: int) -> list[Hit]:
+        passages = self.store.passages_by_id(pid for pid, _ in scored)
         hits: list[Hit] = []
         seen: set[str] = set()
         for pid, score in scored:
