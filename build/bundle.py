@@ -14,6 +14,9 @@ Steps:
 5. Write all of it as JSON to ``dist/bundle-report.json``.
 
 Targets: Liaison ≤ 1.15 × minimal in size (folder and archive), ≤ 2 × in start time.
+Start time is ``window_shown_ms`` as both apps print it (milliseconds from process start
+to the window shown, same definition in both); the spawn-to-exit wall time is shown for
+information only, since Liaison's smoke run also searches and opens a result.
 The exit code is 0 when both bundles were built, whatever the measurements; use
 ``--check`` to make a missed target or a failed smoke run an error.
 
@@ -24,6 +27,7 @@ Run ``python build/bundle.py --help`` for the options (``--skip-minimal``,
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -202,8 +206,9 @@ def targz_size(folder: Path) -> int:
         folder: The folder.
     """
     sink = _CountingSink()
-    with tarfile.open(fileobj=sink, mode="w|gz", compresslevel=9) as tar:  # type: ignore[call-overload]
-        tar.add(folder, arcname=folder.name)
+    with gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=9, mtime=0) as gz:  # type: ignore[arg-type]
+        with tarfile.open(fileobj=gz, mode="w|") as tar:
+            tar.add(folder, arcname=folder.name)
     return sink.size
 
 
@@ -303,6 +308,10 @@ def _mib(n: int | None) -> str:
 
 def _ms(v: float | None) -> str:
     return "—" if v is None else f"{v:.0f} ms"
+
+
+def _info(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2f}× (info)"
 
 
 def _x(v: float | None, target: float) -> str:
@@ -408,10 +417,10 @@ def print_table(report: dict[str, Any]) -> None:
         if ours["ok"]:
             rows.append(
                 (
-                    "gui --smoke, wall (median)",
+                    "gui --smoke spawn→exit (median)",
                     _ms(ours["wall_median_ms"]),
                     _ms(base.get("wall_median_ms")),
-                    _x(start.get("wall_ratio"), START_TARGET),
+                    _info(start.get("wall_ratio")),
                 )
             )
             rows.append(
@@ -455,8 +464,9 @@ def targets_met(report: dict[str, Any]) -> list[str]:
     if start:
         if not start["liaison"]["ok"]:
             misses.append(f"Liaison gui --smoke failed: {start['liaison']['error']}")
-        if start.get("wall_ratio") is not None and start["wall_ratio"] > START_TARGET:
-            misses.append(f"start wall_ratio {start['wall_ratio']} > {START_TARGET}")
+        ratio = start.get("window_shown_ratio")
+        if ratio is not None and ratio > START_TARGET:
+            misses.append(f"start window_shown_ratio {ratio} > {START_TARGET}")
     return misses
 
 
