@@ -306,6 +306,18 @@ def document_outline(documents: Sequence[dict[str, Any]]) -> list[TreeNode]:
     return roots
 
 
+def _former(f: Any) -> str:
+    """Return "Department of Peacekeeping Operations (DPKO), until 2019" for a former name."""
+    if not isinstance(f, dict):
+        return str(f)
+    text = str(f.get("name", ""))
+    if f.get("acronym"):
+        text += f" ({f['acronym']})"
+    if f.get("until"):
+        text += f", until {f['until']}"
+    return text
+
+
 def entity_nodes(tree: str, flat: Sequence[dict[str, Any]]) -> list[TreeNode]:
     """Build an entity tree from the flat node list of ``Library.entity_tree(tree)``.
 
@@ -320,6 +332,7 @@ def entity_nodes(tree: str, flat: Sequence[dict[str, Any]]) -> list[TreeNode]:
     for e in flat:
         acronyms = [a for a in (e.get("acronyms") or []) if a]
         aliases = [a for a in (e.get("aliases") or []) if a]
+        former = [_former(f) for f in (e.get("former_names") or []) if f]
         label = e["name"] + (
             f" ({', '.join(acronyms)})" if acronyms and acronyms[0] not in e["name"] else ""
         )
@@ -327,12 +340,16 @@ def entity_nodes(tree: str, flat: Sequence[dict[str, Any]]) -> list[TreeNode]:
         tip = [e["name"]]
         if acronyms:
             tip.append("Acronyms: " + ", ".join(acronyms))
+        if e.get("description"):
+            tip.append(str(e["description"]))
         if aliases:
             tip.append("Also: " + ", ".join(aliases))
+        if former:
+            tip.append("Formerly: " + ", ".join(former))
         if e.get("category"):
             tip.append(f"Category: {e['category']}")
         if status and status not in ("active", "current"):
-            tip.append(f"Status: {status}")
+            tip.append(f"Status: {status}" + (f" ({e['closed']})" if e.get("closed") else ""))
         tip.append(f"{e.get('passages', 0)} passages name it; {e.get('total', 0)} with its parts")
         nodes[e["id"]] = TreeNode(
             key=f"entity:{e['id']}",
@@ -340,7 +357,7 @@ def entity_nodes(tree: str, flat: Sequence[dict[str, Any]]) -> list[TreeNode]:
             kind="entity",
             ref=e["id"],
             count=e.get("total", e.get("passages")),
-            search_text=" ".join([e["name"], *acronyms, *aliases]),
+            search_text=" ".join([e["name"], *acronyms, *aliases, *former]),
             tooltip="\n".join(tip),
             muted=bool(status) and status not in ("active", "current"),
         )

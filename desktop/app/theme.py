@@ -35,7 +35,7 @@ LIGHT_COLORS = Colors(
     current_bg="#fdf3d0",
     term_bg="#ffe27a",
     term_fg="#1d1f23",
-    mention="#1d4f91",
+    mention="#9db3d1",
     link="#1d4f91",
     rule="#d0d4da",
 )
@@ -45,7 +45,7 @@ DARK_COLORS = Colors(
     current_bg="#3a3522",
     term_bg="#8a6d12",
     term_fg="#fff8e0",
-    mention="#9cc3f5",
+    mention="#56708f",
     link="#9cc3f5",
     rule="#4a4f57",
 )

@@ -152,7 +152,8 @@ def render_inline(
         if mention is not None:
             chunk = (
                 f'<a href="{esc(link_url("entity", mention))}" '
-                f'style="color:{colors.mention}; text-decoration:underline">{chunk}</a>'
+                f'style="color:{colors.text}; text-decoration:underline; '
+                f'text-decoration-color:{colors.mention}">{chunk}</a>'
             )
         out.append(chunk)
     return "".join(out)
@@ -373,6 +374,8 @@ class DocumentViewer(QTextBrowser):
         self.setHtml(html_text)
         if anchor:
             self.scrollToAnchor(anchor)
+            bar = self.verticalScrollBar()
+            bar.setValue(max(0, bar.value() - 2 * self.fontMetrics().height()))
         else:
             self.verticalScrollBar().setValue(0)
 

@@ -288,6 +288,7 @@ class TreePane(QWidget):
         self.filter_field.setClearButtonEnabled(True)
         self.tab_widget = QTabWidget(self)
         self.tab_widget.setDocumentMode(True)
+        self.tab_widget.setUsesScrollButtons(False)
         self.tab_keys: list[str] = []
         self.views: dict[str, QTreeView] = {}
         self.proxies: dict[str, _TreeProxy] = {}

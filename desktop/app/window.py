@@ -46,7 +46,7 @@ from desktop.app.viewer import DocumentViewer, esc
 from desktop.app.widgets import ChipBar, FindBar, ResultDelegate, SearchField, TreePane, muted_label
 
 TREE_TABS = (
-    ("un", "UN entities"),
+    ("un", "UN"),
     ("documents", "Documents"),
     ("capabilities", "Capabilities"),
     ("themes", "Themes"),
@@ -298,7 +298,8 @@ class MainWindow(QMainWindow):
                 self.tree_pane.set_nodes(tree, [], f"This tree could not be loaded ({exc}).")
                 continue
             self.tree_pane.set_nodes(tree, entity_nodes(tree, flat), "No entries in this tree.")
-        self.tree_pane.views["documents"].expandToDepth(0)
+        for key in self.tree_pane.views:
+            self.tree_pane.views[key].expandToDepth(0)
 
     def _show_summary(self) -> None:
         s = self.library.summary()

@@ -1,0 +1,67 @@
+"""Development aid: the window at a given size and theme, a query typed and a result open, as a PNG.
+
+Run ``python -m desktop.app.screenshot OUT.png --size 1366x768 --theme dark``
+(offscreen or under Xvfb); it uses the store under the data folder, like the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtCore import QTimer
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Take one screenshot; return the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out")
+    parser.add_argument("--size", default="1366x768")
+    parser.add_argument("--theme", choices=["light", "dark"], default="light")
+    parser.add_argument("--query", default="maritime piracy")
+    parser.add_argument("--result", type=int, default=0)
+    parser.add_argument("--tab", default="")
+    parser.add_argument("--entity", default="")
+    parser.add_argument("--zoom", type=float, default=1.0)
+    parser.add_argument("--source", action="store_true")
+    args = parser.parse_args(argv)
+    from db.library import open_library
+    from desktop.app.main import _application
+    from desktop.app.settings import Settings
+    from desktop.app.theme import ThemeManager
+    from desktop.app.window import MainWindow
+
+    app = _application()
+    theme = ThemeManager(args.theme)
+    theme.apply()
+    library = open_library()
+    window = MainWindow(library, Settings(), theme, persist=False)
+    w, h = (int(x) for x in args.size.split("x"))
+    window.resize(w, h)
+    window.splitter.setSizes([int(w * 0.22), int(w * 0.3), int(w * 0.48)])
+    window.apply_zoom(args.zoom)
+    window.show()
+    if args.tab:
+        window.tree_pane.show_tab(args.tab)
+    if args.entity:
+        window.select_entity(args.entity)
+    window.search_field.setText(args.query)
+    window.search.run_now()
+    if args.result >= 0 and window.results_model.rowCount():
+        window.open_result(args.result)
+    if args.source:
+        window.actions_by_name["toggle_source"].trigger()
+    window.search_field.setFocus()
+
+    def shoot() -> None:
+        window.grab().save(args.out)
+        app.exit(0)
+
+    QTimer.singleShot(300, shoot)
+    code = app.exec()
+    library.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Pytest fixtures for the desktop window: the real window over the session's built store.
+
+Preferences go to an INI file under the per-test data folder (the autouse
+``_isolated_data_dir`` fixture), so no test sees another's settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from db.library import Library
+from desktop.app.settings import Settings
+from desktop.app.theme import ThemeManager
+from desktop.app.window import MainWindow
+
+
+@pytest.fixture
+def theme(qapp) -> ThemeManager:
+    """A light theme, applied to the test QApplication."""
+    manager = ThemeManager("light")
+    manager.apply()
+    return manager
+
+
+@pytest.fixture
+def make_window(qtbot, library: Library, theme: ThemeManager) -> Callable[..., MainWindow]:
+    """Return a factory of shown main windows over the session library."""
+
+    def make(**kwargs) -> MainWindow:
+        window = MainWindow(library, Settings(), theme, **kwargs)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window) -> Iterator[MainWindow]:
+    """One shown main window."""
+    yield make_window()
+
+
+@pytest.fixture
+def search_for(qtbot) -> Callable[[MainWindow, str], None]:
+    """Return a helper that types a query and waits until its results are shown."""
+
+    def run(window: MainWindow, text: str) -> None:
+        window.search_field.setFocus()
+        window.search_field.clear()
+        qtbot.keyClicks(window.search_field, text)
+        qtbot.waitUntil(
+            lambda: window.search.last_state is not None and window.search.last_state.query == text,
+            timeout=3000,
+        )
+
+    return run
