@@ -1,0 +1,1 @@
+"""Tests of the frozen app (PyInstaller bundle) built from ``build/``."""
