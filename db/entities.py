@@ -233,6 +233,7 @@ def _words_pattern(name: str) -> str:
 
 
 _PREFIX = r"(?:(?:the\s+)?(?:United\s+Nations|UN)(?:['’]s)?\s+)?"
+_PREFIX_REQUIRED = r"(?:the\s+)?(?:United\s+Nations|UN)(?:['’]s)?\s+"
 _SUFFIX = r"(?:\s+of\s+the\s+(?:United\s+Nations\s+)?Secretariat)?"
 
 
@@ -269,20 +270,26 @@ class Linker:
             parent_prefix = f"(?:(?:{parent_alt})\\s+)?" if parent_alt else ""
             for name in dict.fromkeys(node.all_names()):
                 core = _strip_un(name)
-                full = _words_pattern(name)
+                if core != name.strip():
+                    # "United Nations police" is also "UN police" (the prefix is required
+                    # here), and, when what is left is a capitalised name of two or more
+                    # words, also the name without the prefix ("Office on Drugs and Crime").
+                    full = rf"{_PREFIX_REQUIRED}{_words_pattern(core)}"
+                    if len(core.split()) >= 2:
+                        self._add(
+                            rf"(?<!\w){parent_prefix}(?:{_words_pattern(core)}){_SUFFIX}(?![\w-])",
+                            node,
+                            re.IGNORECASE,
+                            True,
+                        )
+                else:
+                    full = rf"{_PREFIX}{_words_pattern(name)}"
                 self._add(
-                    rf"(?<![\w-]){_PREFIX}{parent_prefix}(?:{full}){_SUFFIX}(?![\w-])",
+                    rf"(?<!\w){parent_prefix}(?:{full}){_SUFFIX}(?![\w-])",
                     node,
                     re.IGNORECASE,
                     False,
                 )
-                if core != name.strip() and len(core.split()) >= 2:
-                    self._add(
-                        rf"(?<![\w-]){parent_prefix}(?:{_words_pattern(core)}){_SUFFIX}(?![\w-])",
-                        node,
-                        re.IGNORECASE,
-                        True,
-                    )
             for acr in dict.fromkeys(node.all_acronyms()):
                 self._add(rf"(?<!\w){_words_pattern(acr)}(?!\w)", node, 0, False)
 
