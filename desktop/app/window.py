@@ -8,11 +8,12 @@ them, plus the small handlers behind each keyboard action.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QCursor, QGuiApplication, QTextDocument
+from PySide6.QtGui import QAction, QCloseEvent, QCursor, QGuiApplication, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -98,7 +99,8 @@ class MainWindow(QMainWindow):
         self.search = SearchController(library, entity_search=self.entity_api, parent=self)
         self.reader = Reader(library, parent=self)
         self.zoom = settings.zoom
-        self._dialogs: list[QDialog] = []
+        self._dialogs: dict[str, QDialog] = {}
+        self._sizes_restored = False
         self._build_panes()
         self._build_menus()
         self._connect()
@@ -671,17 +673,20 @@ class MainWindow(QMainWindow):
 
     def do_shortcuts(self) -> None:
         """Show the shortcuts sheet."""
-        self._open_dialog(shortcuts.ShortcutsDialog(self))
+        self._open_dialog("shortcuts", lambda: shortcuts.ShortcutsDialog(self))
 
     def do_about(self) -> None:
         """Show the corpus and its provenance."""
-        self._open_dialog(AboutDialog(self.library, self))
+        self._open_dialog("about", lambda: AboutDialog(self.library, self))
 
-    def _open_dialog(self, dialog: QDialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._dialogs = [d for d in self._dialogs if d.isVisible()]
-        self._dialogs.append(dialog)
-        dialog.open()
+    def _open_dialog(self, name: str, make: Callable[[], QDialog]) -> None:
+        """Open the window's one dialog called ``name`` (created on first use, then reused)."""
+        dialog = self._dialogs.get(name)
+        if dialog is None:
+            dialog = self._dialogs[name] = make()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
     # -- persistence -----------------------------------------------------------------
 
@@ -696,17 +701,25 @@ class MainWindow(QMainWindow):
                 )
             else:
                 self.resize(1280, 800)
-        sizes = self.settings.splitter_sizes
-        if sizes:
-            self.splitter.setSizes(sizes)
-        else:
-            w = self.width()
-            self.splitter.setSizes([int(w * 0.22), int(w * 0.3), int(w * 0.48)])
         self.tree_pane.tab_widget.setCurrentIndex(
             min(max(self.settings.tree_tab, 0), len(TREE_TABS) - 1)
         )
         if self.settings.qsettings.value("window/tree_tab") is None:
             self.tree_pane.show_tab("un" if self.entity_api else "documents")
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """On first show (the layout has its final width), restore the panes' widths."""
+        super().showEvent(event)
+        if self._sizes_restored:
+            return
+        self._sizes_restored = True
+        self.layout().activate()
+        self.centralWidget().layout().activate()
+        sizes = self.settings.splitter_sizes
+        if not sizes:
+            w = self.splitter.width()
+            sizes = [int(w * 0.22), int(w * 0.3), int(w * 0.48)]
+        self.splitter.setSizes(sizes)
 
     def save_settings(self) -> None:
         """Write geometry, pane sizes, tree tab, zoom and theme to the settings file."""
@@ -721,7 +734,7 @@ class MainWindow(QMainWindow):
         """Persist preferences, then close."""
         if self.persist:
             self.save_settings()
-        for d in self._dialogs:
+        for d in self._dialogs.values():
             d.close()
         super().closeEvent(event)
 
