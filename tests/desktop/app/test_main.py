@@ -1,0 +1,63 @@
+"""Starting the app: the smoke run as a real process, and a store that cannot be opened."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from db.errors import StoreError
+from desktop.app import main
+
+
+@pytest.mark.slow
+def test_gui_smoke_prints_timings(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desktop.cli",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "gui",
+            "--smoke",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 1
+    timings = json.loads(lines[0])
+    assert set(timings) == {"window_shown_ms", "first_results_ms", "viewer_ms"}
+    assert 0 < timings["window_shown_ms"] <= timings["first_results_ms"] <= timings["viewer_ms"]
+    assert (tmp_path / "data" / "store").is_dir()
+
+
+def test_unopenable_store_shows_one_line_not_a_traceback(qapp, monkeypatch, capsys):
+    shown: list[str] = []
+
+    def fail(**_kwargs):
+        raise StoreError("the store database liaison.sqlite is damaged (file is not a database)")
+
+    monkeypatch.setattr("db.library.open_library", fail)
+    monkeypatch.setattr(
+        main.QMessageBox, "critical", lambda _parent, _title, text: shown.append(text)
+    )
+    assert main.run_gui(smoke=False) == 1
+    assert len(shown) == 1
+    assert shown[0].startswith("The library could not be opened: the store database")
+    assert "\n" not in shown[0]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_process_start_is_in_the_past():
+    import time
+
+    assert main.process_start() <= time.perf_counter()
