@@ -25,6 +25,8 @@ from db import paths
 from db.catalog import CatalogEntry, load_catalog
 from db.entities import Gazetteer, Linker
 from db.errors import LiaisonError, ParseError
+from db.extract import extract
+from db.imports import library_fingerprint, list_imports
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
@@ -45,6 +47,7 @@ class SourceFile:
     text: str
     sha256: str
     parsed: ParsedDocument
+    origin: str = "bundled"
 
     @property
     def structure(self) -> int:
@@ -89,15 +92,18 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def inputs_fingerprint(resources: Path | None = None) -> str:
+def inputs_fingerprint(resources: Path | None = None, library: Path | None = None) -> str:
     """Return a fingerprint of everything a build reads, and of the code versions.
 
     A store whose recorded fingerprint differs is stale and gets rebuilt.
+
+    Args:
+        resources: The resources folder (default: the bundled one).
+        library: The officer's library folder (default: the data folder's).
     """
     resources = resources or paths.resources_dir()
-    h = hashlib.sha256(
-        f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode()
-    )
+    h = hashlib.sha256(library_fingerprint(library or paths.library_dir()).encode())
+    h.update(f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode())
     for sub in ("corpus", "gazetteer", "search"):
         folder = resources / sub
         if not folder.is_dir():
@@ -128,14 +134,34 @@ def read_source(path: Path) -> str:
         raise ParseError(f"{path.name}: not valid UTF-8 at byte {exc.start}") from exc
 
 
-def load_sources(corpus: Path, progress: Progress | None = None) -> list[BuiltDocument]:
-    """Read, parse and group the corpus files into documents.
+def library_sources(library: Path) -> list[SourceFile]:
+    """Read and parse the officer's imported originals (skipping any that no longer parse)."""
+    out = []
+    for f in list_imports(library):
+        path = library / f.original
+        try:
+            ex = extract(path)
+            parsed = parse_text(ex.text, title=f.title)
+        except (LiaisonError, OSError):
+            continue
+        entry = CatalogEntry(file=f.file_name, title=f.title, language="en")
+        out.append(SourceFile(entry, path, ex.text, f.sha256, parsed, origin="imported"))
+    return out
+
+
+def load_sources(
+    corpus: Path, progress: Progress | None = None, library: Path | None = None
+) -> list[BuiltDocument]:
+    """Read, parse and group the corpus files (and the library's imports) into documents.
 
     Captures whose passages are identical are one document; the capture with
     the most line structure is its primary source.
     """
     entries = load_catalog(corpus / "catalog.toml")
     groups: dict[str, list[SourceFile]] = {}
+    if library is not None:
+        for src in library_sources(library):
+            groups.setdefault(passage_fingerprint(src.parsed), []).append(src)
     for i, entry in enumerate(entries, start=1):
         path = corpus / entry.file
         text = read_source(path)
@@ -154,8 +180,11 @@ def load_sources(corpus: Path, progress: Progress | None = None) -> list[BuiltDo
             progress("parse", i, len(entries))
     docs: list[BuiltDocument] = []
     used: set[str] = set()
-    for seq, group in enumerate(groups.values(), start=1):
-        group.sort(key=lambda s: -s.structure)
+    ordered = sorted(
+        groups.values(), key=lambda g: min(0 if s.origin == "bundled" else 1 for s in g)
+    )
+    for seq, group in enumerate(ordered, start=1):
+        group.sort(key=lambda s: (s.origin != "bundled", -s.structure))
         doc_id = _document_id(group[0], used)
         used.add(doc_id)
         docs.append(BuiltDocument(doc_id, group, seq))
@@ -176,9 +205,10 @@ def _document_id(src: SourceFile, used: set[str]) -> str:
     return doc_id
 
 
-def document_row(doc: BuiltDocument, origin: str = "bundled") -> dict[str, Any]:
+def document_row(doc: BuiltDocument) -> dict[str, Any]:
     """Return the ``documents`` row of a built document."""
     src = doc.primary
+    origin = "bundled" if any(s.origin == "bundled" for s in doc.sources) else "imported"
     meta = dict(src.parsed.meta)
     for key in ("captured", "url", "note"):
         values = [getattr(s.entry, key) for s in doc.sources if getattr(s.entry, key)]
@@ -426,13 +456,15 @@ def build_store(
     store_dir: Path | None = None,
     *,
     corpus: Path | None = None,
+    library: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """(Re)build the store from the corpus and swap it in atomically.
+    """(Re)build the store from the corpus and the officer's library; swap it in atomically.
 
     Args:
         store_dir: Where the store goes (default: :func:`db.paths.store_dir`).
         corpus: The corpus folder (default: the bundled one).
+        library: The officer's library (default: :func:`db.paths.library_dir`).
         progress: Called with ``(step, done, total)`` as the build advances.
 
     Returns:
@@ -444,9 +476,10 @@ def build_store(
     started = time.perf_counter()
     store_dir = store_dir or paths.store_dir()
     corpus = corpus or paths.corpus_dir()
-    fingerprint = inputs_fingerprint(corpus.parent)
+    library = library or paths.library_dir()
+    fingerprint = inputs_fingerprint(corpus.parent, library)
     gazetteer = Gazetteer.load(corpus.parent / "gazetteer")
-    docs = load_sources(corpus, progress)
+    docs = load_sources(corpus, progress, library)
 
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = store_dir.parent / f".{store_dir.name}.building-{os.getpid()}"
@@ -496,7 +529,7 @@ def _swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def store_state(store_dir: Path | None = None) -> str:
+def store_state(store_dir: Path | None = None, library: Path | None = None) -> str:
     """Return ``"missing"``, ``"stale"``, ``"damaged"`` or ``"fresh"`` for a store folder."""
     store_dir = store_dir or paths.store_dir()
     db_path = store_dir / DB_FILENAME
@@ -512,7 +545,7 @@ def store_state(store_dir: Path | None = None) -> str:
             conn.close()
     except sqlite3.DatabaseError:
         return "damaged"
-    if row is None or row[0] != inputs_fingerprint():
+    if row is None or row[0] != inputs_fingerprint(library=library):
         return "stale"
     return "fresh"
 

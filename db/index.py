@@ -66,7 +66,7 @@ class Vocabulary:
 
     def suggest(self, word: str) -> str | None:
         """Return the closest known word (edit distance 1, or 2 for long words), or None."""
-        maxdist = 1 if len(word) <= 5 else 2
+        maxdist = 1 if len(word) <= 7 else 2
         best: tuple[int, int, str] | None = None
         # Levenshtein 2 finds swapped neighbours ("undoc" for "unodc"); Damerau then decides.
         for cand in self.reader.terms_within("words", word, 2, prefix=1):

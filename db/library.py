@@ -219,6 +219,61 @@ class Library:
         return self.engine.search(text, limit=limit, filters=Filters(**filters))
 
 
+def ensure_store(
+    *,
+    store_dir: Path | None = None,
+    library_dir: Path | None = None,
+    auto_build: bool = True,
+    progress: Progress | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> OpenReport:
+    """Make sure a usable store exists; build or repair it when needed.
+
+    The store is the data folder's, or, in a frozen app whose officer has imported
+    nothing, the prebuilt store inside the app (verified against its manifest).
+
+    Raises:
+        StoreMissingError: No store and ``auto_build`` is False.
+        StoreError: The store is unusable and ``auto_build`` is False.
+    """
+    from db.imports import list_imports, tidy_library
+
+    library_dir = library_dir or paths.library_dir()
+    if store_dir is None:
+        store_dir = paths.store_dir()
+        bundled = paths.bundled_store_dir()
+        if (
+            bundled is not None
+            and not store_dir.exists()
+            and not list_imports(library_dir)
+            and not verify_manifest(bundled)
+        ):
+            return OpenReport(bundled, "fresh")
+    tidy_library(library_dir)
+    state = store_state(store_dir, library_dir)
+    report = OpenReport(store_dir, state)
+    if state == "fresh":
+        return report
+    if not auto_build:
+        if state == "missing":
+            raise StoreMissingError(f"no store at {store_dir}; run `liaison build`")
+        problems = "; ".join(verify_manifest(store_dir)) or state
+        raise StoreError(f"the store at {store_dir} is {state} ({problems})")
+    reason = {
+        "missing": "No store yet: building it from the bundled corpus.",
+        "stale": "The corpus, your library or the parser changed: rebuilding the store.",
+        "damaged": "The store was damaged ("
+        + "; ".join(verify_manifest(store_dir)[:3])
+        + "): rebuilding it from the bundled corpus and your library.",
+    }[state]
+    if notice:
+        notice(reason)
+    build_store(store_dir, library=library_dir, progress=progress)
+    report.rebuilt = True
+    report.message = reason
+    return report
+
+
 def open_library(
     *,
     store_dir: Path | None = None,
@@ -238,29 +293,7 @@ def open_library(
         StoreMissingError: No store and ``auto_build`` is False.
         StoreError: The store is unusable and could not be rebuilt.
     """
-    if store_dir is None:
-        store_dir = paths.store_dir()
-        bundled = paths.bundled_store_dir()
-        if bundled is not None and not store_dir.exists() and not verify_manifest(bundled):
-            return Library(bundled, OpenReport(bundled, "fresh"))
-    state = store_state(store_dir)
-    report = OpenReport(store_dir, state)
-    if state != "fresh":
-        if not auto_build:
-            if state == "missing":
-                raise StoreMissingError(f"no store at {store_dir}; run `liaison build`")
-            problems = "; ".join(verify_manifest(store_dir)) or state
-            raise StoreError(f"the store at {store_dir} is {state} ({problems})")
-        reason = {
-            "missing": "No store yet: building it from the bundled corpus.",
-            "stale": "The corpus or parser changed: rebuilding the store.",
-            "damaged": "The store was damaged ("
-            + "; ".join(verify_manifest(store_dir)[:3])
-            + "): rebuilding it from the bundled corpus.",
-        }[state]
-        if notice:
-            notice(reason)
-        build_store(store_dir, progress=progress)
-        report.rebuilt = True
-        report.message = reason
-    return Library(store_dir, report)
+    report = ensure_store(
+        store_dir=store_dir, auto_build=auto_build, progress=progress, notice=notice
+    )
+    return Library(report.store_dir, report)

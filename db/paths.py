@@ -80,6 +80,11 @@ def store_dir() -> Path:
     return data_dir() / "store"
 
 
+def library_dir() -> Path:
+    """Return the officer's own library: imported originals and their record."""
+    return data_dir() / "library"
+
+
 def bundled_store_dir() -> Path | None:
     """Return the prebuilt store shipped inside a frozen app, if there is one."""
     if not is_frozen():

@@ -271,6 +271,7 @@ class QueryPlanner:
             plan.query = wq.Or([plan.query]) if len(musts) == 1 and not should else plan.query
         elif should:
             plan.query = wq.Or(should)
+        plan.mark_terms = {t for t in plan.mark_terms if t not in STOP_WORDS}
         return plan
 
     def _node_terms(self, node: Node) -> set[str]:

@@ -53,7 +53,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
             "role": str,
             "text": str,
         },
-        pk=("document_id", "file"),
+        pk=("document_id", "sha256"),
         foreign_keys=[("document_id", "documents", "id")],
     )
     db["passages"].create(

@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -326,6 +327,52 @@ def search(
             _dump([_hit_json(h) for h in result.hits])
         else:
             _print_hits(result)
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report per file.")
+def import_(files: tuple[Path, ...], as_json: bool) -> None:
+    """Import text, Markdown, HTML or PDF files into your own library.
+
+    Each file is checked before anything is written: a file that cannot be
+    imported is reported (and the library left as it was) without stopping the
+    others. Exits 1 if any file was rejected.
+    """
+    from db.imports import import_files
+
+    with _errors():
+        reports = import_files(list(files))
+    failed = False
+    for r in reports:
+        if as_json:
+            _dump(
+                {
+                    "file": r.file,
+                    "status": r.status,
+                    "message": r.message,
+                    "document_id": r.document_id,
+                    "counts": r.counts,
+                }
+            )
+        elif r.status == "rejected":
+            click.echo(f"liaison: error: {r.message}", err=True)
+        else:
+            click.echo(r.message)
+        failed = failed or r.status == "rejected"
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.argument("document_id")
+def remove(document_id: str) -> None:
+    """Remove an imported document from your library (bundled ones cannot be removed)."""
+    from db.imports import remove_document
+
+    with _errors():
+        names = remove_document(document_id)
+    click.echo(f"Removed {document_id} ({', '.join(names)})")
 
 
 _TREE_CHOICE = click.Choice(["un", "capabilities", "themes"])

@@ -103,6 +103,9 @@ def parse_resolution(text: str) -> ParsedDocument:
 def _read_header(lines: list[str], meta: dict[str, object]) -> None:
     for i, t in enumerate(lines):
         low = t.lower()
+        draft = _DRAFT.search(t)
+        if draft and "draft_symbol" not in meta:
+            meta["draft_symbol"] = draft.group(1)
         if low.startswith("distr."):
             d = find_date(t) or (find_date(lines[i + 1]) if i + 1 < len(lines) else None)
             if d:

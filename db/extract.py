@@ -1,0 +1,374 @@
+"""Turn an imported file into text: encodings detected, HTML and PDF reduced to their words.
+
+Every rejection is an :class:`ImportRejectedError` whose message names the reason in
+one line (the caller prefixes the file name).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from db.errors import LiaisonError
+
+#: Files larger than this are refused (a UN resolution PDF is well under 1 MB).
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+PDF_SUFFIXES = {".pdf"}
+_MIN_WORDS = 20
+
+
+class ImportRejectedError(LiaisonError):
+    """A file cannot be imported; the message says why in one line."""
+
+
+@dataclass
+class Extracted:
+    """The text of an imported file and what was learnt on the way."""
+
+    text: str
+    format: str  # "text" | "markdown" | "html" | "pdf"
+    encoding: str | None = None
+    title: str | None = None
+
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+]
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bytes of a text file, detecting the encoding.
+
+    UTF-8 (with or without BOM), UTF-16/32 with a BOM, and single-byte cp1252
+    or latin-1 text are accepted. A file that is UTF-8 but has an invalid
+    sequence in the middle is refused rather than guessed at, and so is a
+    binary file.
+
+    Returns:
+        The text (BOM removed, newlines normalised) and the encoding's name.
+
+    Raises:
+        ImportRejectedError: Binary data or broken UTF-8.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise ImportRejectedError(
+                    f"is not valid {enc.upper()} text (byte {exc.start})"
+                ) from exc
+            return _normalise(text.lstrip("\ufeff")), enc.replace("-sig", "")
+    if b"\x00" in data:
+        raise ImportRejectedError("is a binary file, not text")
+    try:
+        return _normalise(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data):
+            raise ImportRejectedError(f"has invalid UTF-8 at byte {exc.start}") from exc
+    try:
+        text, enc = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, enc = data.decode("latin-1"), "latin-1"
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(2, len(text) // 100):
+        raise ImportRejectedError("is a binary file, not text")
+    return _normalise(text), enc
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters other than tab and newline are dropped: they are never content.
+    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32 or ch == "\f").replace(
+        "\f", "\n\n"
+    )
+
+
+class _HTMLText(HTMLParser):
+    """Collects the readable text of a saved web page as lines."""
+
+    DROP = frozenset(
+        {
+            "script",
+            "style",
+            "iframe",
+            "noscript",
+            "nav",
+            "header",
+            "footer",
+            "form",
+            "svg",
+            "aside",
+            "template",
+            "button",
+            "select",
+            "object",
+            "embed",
+            "canvas",
+            "head",
+        }
+    )
+    BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "section",
+            "article",
+            "main",
+            "br",
+            "tr",
+            "table",
+            "ul",
+            "ol",
+            "blockquote",
+            "dd",
+            "dt",
+            "figure",
+            "figcaption",
+            "hr",
+        }
+    )
+    HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.skip = 0
+        self.title: str | None = None
+        self.in_title = False
+        self.h1: str | None = None
+        self.in_h1 = False
+        self.script_chars = 0
+
+    def _flush(self) -> None:
+        line = re.sub(r"\s+", " ", "".join(self.current)).strip()
+        if line:
+            self.lines.append(line)
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "title":
+            self.in_title = True
+        if tag in self.DROP:
+            self.skip += 1
+            return
+        if tag in self.BLOCK or tag in self.HEADINGS:
+            self._flush()
+        if tag == "li":
+            self._flush()
+            self.current.append("• ")
+        if tag == "h1":
+            self.in_h1 = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        if tag in self.DROP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag in self.BLOCK or tag in self.HEADINGS or tag == "li":
+            self._flush()
+        if tag == "h1":
+            self.in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title = (self.title or "") + data
+        if self.skip:
+            self.script_chars += len(data)
+            return
+        if self.in_h1:
+            self.h1 = (self.h1 or "") + data
+        self.current.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """Return the readable lines of an HTML page and its title.
+
+    Scripts, styles, iframes, navigation, headers, footers and forms are dropped;
+    headings, paragraphs and list items become lines (list items with a bullet).
+    """
+    parser = _HTMLText()
+    parser.feed(html)
+    parser.close()
+    parser._flush()
+    title = re.sub(r"\s+", " ", parser.h1 or parser.title or "").strip() or None
+    return "\n".join(parser.lines), title
+
+
+def pdf_to_text(data: bytes) -> tuple[str, str | None]:
+    """Extract the text layer of a PDF, putting hard-wrapped lines back into paragraphs.
+
+    Raises:
+        ImportRejectedError: Encrypted, damaged, or without a text layer.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError, PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except (PyPdfError, NotImplementedError, ValueError) as exc:
+                raise ImportRejectedError("is an encrypted PDF") from exc
+            if not ok:
+                raise ImportRejectedError("is an encrypted PDF (it needs a password)")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta_title = None
+        try:
+            meta_title = (reader.metadata or {}).get("/Title")
+        except PyPdfError:
+            meta_title = None
+    except ImportRejectedError:
+        raise
+    except (
+        PdfReadError,
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+    ) as exc:
+        raise ImportRejectedError("is not a readable PDF (the file is damaged)") from exc
+    if not any(p.strip() for p in pages):
+        raise ImportRejectedError("has no text layer (a scanned PDF?); run it through OCR first")
+    text = "\n\n".join(reflow(p) for p in pages if p.strip())
+    return text, (str(meta_title).strip() or None) if meta_title else None
+
+
+_NEW_BLOCK = re.compile(r"^(?:\d{1,3}\.\s|\([a-z]{1,4}\)\s|[•\-–]\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s?\S)")
+
+
+def reflow(page: str) -> str:
+    """Join the hard-wrapped lines of a PDF page into blocks separated by blank lines.
+
+    A line starts a new block when the line before it was clearly shorter than the
+    page's full lines (the last line of a paragraph, or a header line), or ended a
+    sentence or clause before a capital, or when it opens with a paragraph number,
+    a letter in brackets, a bullet or a footnote marker. Hyphens at line ends are
+    kept: in UN texts they are mostly part of compounds ("eighty-first").
+    """
+    lines = [ln.strip() for ln in page.splitlines()]
+    lengths = sorted(len(ln) for ln in lines if ln)
+    full = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    blocks: list[list[str]] = []
+    prev = ""
+    for line in lines:
+        if not line:
+            if blocks and blocks[-1]:
+                blocks.append([])
+            prev = ""
+            continue
+        starts = (
+            not prev
+            or bool(_NEW_BLOCK.match(line))
+            or len(prev) < 0.7 * full
+            or (
+                bool(_CLAUSE_END.search(prev))
+                and (line[:1].isupper() or _FOOTNOTE_LINE.match(line))
+            )
+            or (len(line) < 0.7 * full and line.endswith(",") and line[:1].isupper())
+        )
+        if starts or not blocks:
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+        prev = line
+    texts = [_join_lines(b) for b in blocks if b]
+    return "\n\n".join(_superscript_footnotes(texts))
+
+
+_CLAUSE_END = re.compile(r"[.;:,]\d{0,2}$")
+_FOOTNOTE_LINE = re.compile(r"^(\d{1,2})\s+(?=[A-Z*\[])")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _join_lines(lines: list[str]) -> str:
+    out = ""
+    for line in lines:
+        out = out + line if out.endswith("-") else (f"{out} {line}" if out else line)
+    return out
+
+
+def _superscript_footnotes(blocks: list[str]) -> list[str]:
+    """Mark a page's footnotes, printed at its foot as "1 Text", with superscript digits.
+
+    The same numbers written right after a word or punctuation in the page's body
+    ("INTERPOL,1 ") become superscript markers too, so the resolution parser links
+    them as it does for text converted with its superscripts intact.
+    """
+    n = len(blocks)
+    while n > 0 and _FOOTNOTE_LINE.match(blocks[n - 1]):
+        n -= 1
+    notes = blocks[n:]
+    if not notes:
+        return blocks
+    numbers = {m.group(1) for m in (_FOOTNOTE_LINE.match(b) for b in notes) if m}
+    body = []
+    for b in blocks[:n]:
+        b = re.sub(
+            r"(?<=[A-Za-z,.;:)\]])(\d{1,2})(?=[\s,.;:]|$)",
+            lambda m: m.group(1).translate(_SUPERSCRIPT) if m.group(1) in numbers else m.group(1),
+            b,
+        )
+        body.append(b)
+    notes = [
+        _FOOTNOTE_LINE.sub(lambda m: m.group(1).translate(_SUPERSCRIPT) + " ", b) for b in notes
+    ]
+    return body + notes
+
+
+def extract(path: Path, data: bytes | None = None) -> Extracted:
+    """Read a file for import and return its text.
+
+    Raises:
+        ImportRejectedError: Empty, too large, binary, broken encoding, damaged or
+            encrypted PDF, no text layer, or HTML that is mostly script.
+    """
+    if data is None:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise ImportRejectedError(
+                f"is larger than the {MAX_IMPORT_BYTES // (1024 * 1024)} MB import limit"
+            )
+        data = path.read_bytes()
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportRejectedError(
+            f"is larger than the {MAX_IMPORT_BYTES // (1024 * 1024)} MB import limit"
+        )
+    if not data.strip():
+        raise ImportRejectedError("is empty")
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
+        text, title = pdf_to_text(data)
+        return _checked(Extracted(text, "pdf", None, title))
+    text, encoding = decode_text(data)
+    head = text[:2000].lower()
+    if suffix in HTML_SUFFIXES or re.search(r"<(?:!doctype html|html|body)\b", head):
+        body, title = html_to_text(text)
+        if len(body.split()) < _MIN_WORDS:
+            raise ImportRejectedError("has almost no readable text (mostly script or markup)")
+        return Extracted(body, "html", encoding, title)
+    fmt = "markdown" if suffix in {".md", ".markdown"} else "text"
+    return _checked(Extracted(text, fmt, encoding, None))
+
+
+def _checked(ex: Extracted) -> Extracted:
+    if len(ex.text.split()) < 3:
+        raise ImportRejectedError("has no readable text")
+    return ex

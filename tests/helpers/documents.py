@@ -1,0 +1,122 @@
+"""Documents made by the tests: a new resolution as text and PDF, a saved web page, bad files.
+
+Nothing here is committed as a binary: PDFs are written by :func:`make_pdf`,
+a small writer of real PDF files with a text layer (Helvetica, one text line per
+source line, wrapped like a converted resolution).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+RESOLUTION = """General Assembly
+
+Distr.: General
+9 December 2024
+
+Seventy-ninth session
+
+Agenda item 128 (y)
+
+Resolution adopted by the General Assembly on 2 December 2024
+
+[without reference to a Main Committee (A/79/L.99)]
+
+79/999. Cooperation between the United Nations and the Test Police Organization
+
+The General Assembly,
+
+Recalling its resolution 77/20 of 21 November 2022 on cooperation with INTERPOL,¹
+
+Welcoming the work of the United Nations Office on Drugs and Crime on wildlife crime,
+
+1. *Encourages* the Test Police Organization and the World Health Organization to share data on zoonotic outbreaks;
+
+2. *Requests* the Secretary-General to report on kelp forest protection at its eighty-first session;
+
+3. *Decides* to include the item in the provisional agenda of its eighty-first session.
+
+¹ Resolution 77/20.
+"""
+
+
+def make_pdf(path: Path, pages: list[list[str]], *, title: str | None = None) -> Path:
+    """Write a real PDF whose pages show the given lines as text.
+
+    Args:
+        path: Where to write.
+        pages: For each page, its lines (plain Latin-1 text).
+        title: The document-information title, if any.
+    """
+    objects: list[bytes] = []
+
+    def add(obj: bytes) -> int:
+        objects.append(obj)
+        return len(objects)
+
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    page_ids = []
+    pages_id_placeholder = len(objects) + 1 + 2 * len(pages)
+    for lines in pages:
+        ops = ["BT", "/F1 10 Tf", "12 TL", "50 800 Td"]
+        for line in lines:
+            esc = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"({esc}) Tj T*")
+        ops.append("ET")
+        stream = "\n".join(ops).encode("cp1252")
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        page_ids.append(
+            add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] "
+                b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+                % (pages_id_placeholder, font, content)
+            )
+        )
+    kids = b" ".join(b"%d 0 R" % i for i in page_ids)
+    pages_id = add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(page_ids)))
+    assert pages_id == pages_id_placeholder
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    info = add(b"<< /Title (%s) >>" % title.encode("latin-1")) if title else None
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    trailer = b"<< /Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
+    if info:
+        trailer += b" /Info %d 0 R" % info
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    path.write_bytes(bytes(out))
+    return path
+
+
+def resolution_pdf(path: Path) -> Path:
+    """Write :data:`RESOLUTION` as a two-page PDF, lines wrapped at 90 characters."""
+    text = RESOLUTION.replace("¹", "1")  # Helvetica/WinAnsi has no superscript one
+    lines: list[str] = []
+    for para in text.split("\n\n"):
+        lines.extend(textwrap.wrap(para.replace("\n", " "), 90) or [""])
+        lines.append("")
+    half = len(lines) // 2
+    return make_pdf(path, [lines[:half], lines[half:]], title="A/RES/79/999")
+
+
+def web_page_html() -> str:
+    """Return a saved web page with navigation, scripts, styles and an iframe around the text."""
+    return """<!DOCTYPE html><html><head><title>Test partnership | INTERPOL</title>
+<style>body { color: red }</style><script>var tracking = "x";</script></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<header>Site header</header>
+<iframe src="https://example.invalid/ad"></iframe>
+<main><h1>Test partnership with UNICRI</h1>
+<p>The United Nations Interregional Crime and Justice Research Institute and the test police
+organization run joint research on kelp forest crime and coral reef protection.</p>
+<h2>Joint projects</h2>
+<p>Projects include:</p>
+<ul><li>Seaweed smuggling analysis;</li><li>Reef patrol training.</li></ul>
+</main><footer>Footer text</footer><script>track();</script></body></html>"""
