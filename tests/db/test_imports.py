@@ -1,4 +1,4 @@
-"""Importing the officer's own files: every format, every bad input, the library before/after."""
+"""Importing the officer's own files: every format, every bad input, the library unchanged."""
 
 from __future__ import annotations
 
@@ -73,7 +73,8 @@ def test_import_resolution_pdf_then_search_entities_cite_and_remove(tmp_path, da
 def test_text_markdown_and_html(tmp_path):
     md = tmp_path / "statement.md"
     md.write_text(
-        "# Statement on reef crime\n\nThe *United Nations Environment Programme* and partners met.\n\n"
+        "# Statement on reef crime\n\n"
+        "The *United Nations Environment Programme* and partners met.\n\n"
         "## Outcomes\n\n- A shared database of seaweed smuggling;\n- Training for reef patrols.\n",
         encoding="utf-8",
     )
