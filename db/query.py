@@ -210,9 +210,10 @@ class QueryPlanner:
             for n in range(min(self._max_name, len(flat) - j), 1, -1):
                 key = tuple(t for _, t in flat[j : j + n])
                 if key in self._names:
+                    # The query already says the name: its own words are what to mark.
                     for node in self._names[key]:
                         should.append(self._node_query(node, boost=1.5))
-                        plan.mark_terms.update(self._node_terms(node))
+                    plan.mark_terms.update(key)
                     covered.update(i for i, _ in flat[j : j + n])
                     break
             j += 1
