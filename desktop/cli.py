@@ -242,6 +242,11 @@ def show(document_id: str, as_json: bool) -> None:
             click.echo(f"\n[{p['citation']}]\n{p['text']}")
 
 
+def _hits_json(result: Any) -> list[dict[str, Any]]:
+    """Return the hits of a result as JSON objects, each carrying the corrected query (or null)."""
+    return [{**_hit_json(h), "corrected_query": result.corrected_query} for h in result.hits]
+
+
 def _hit_json(h: Any) -> dict[str, Any]:
     d = h.to_dict()
     return {
@@ -317,14 +322,14 @@ def search(
             for line in sys.stdin:
                 result = lib.search(line.rstrip("\n"), limit=limit, **filters)
                 if as_json:
-                    _dump([_hit_json(h) for h in result.hits])
+                    _dump(_hits_json(result))
                 else:
                     _print_hits(result)
                 sys.stdout.flush()
             return
         result = lib.search(query, limit=limit, **filters)
         if as_json:
-            _dump([_hit_json(h) for h in result.hits])
+            _dump(_hits_json(result))
         else:
             _print_hits(result)
 

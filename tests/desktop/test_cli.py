@@ -177,3 +177,13 @@ def test_console_script_runs_as_a_real_process(tmp_path):
     hits = json.loads(proc.stdout)
     assert hits
     assert "No store yet" in proc.stderr
+
+
+def test_search_json_carries_the_corrected_query(run):
+    code, out, _ = run("search", "sanctoins comittees", "--json")
+    assert code == 0
+    hits = json.loads(out)
+    assert hits[0]["passage_id"] == "united-nations:s3.p1"
+    assert {h["corrected_query"] for h in hits} == {"sanctions committees"}
+    code, out, _ = run("search", "sanctoins comittees")
+    assert out.splitlines()[0] == "Showing results for: sanctions committees"

@@ -1,0 +1,99 @@
+"""Search behaviour beyond the evaluation set: analysis, symbols, phrases, typos, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def first(library, q, **kw):
+    hits = library.search(q, **kw).hits
+    return hits[0].passage_id if hits else None
+
+
+def ids(library, q, n=3, **kw):
+    return [h.passage_id for h in library.search(q, limit=n, **kw).hits]
+
+
+def test_stemming_and_markers_never_in_the_way(library):
+    assert "a-res-77-20:pp9" in ids(library, "Counter-Terrorism Strategy")
+    hit = library.search("trafficked persons").hits[0]
+    assert "trafficking in persons" in hit.text
+    assert "**trafficking**" in hit.snippet
+
+
+def test_case_and_accent_folding(library):
+    assert ids(library, "RÉSOLUTION 1540") == ids(library, "resolution 1540")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("60/288", "a-res-77-20:fn3"),
+        ("I-24/7 financial intelligence units", "a-res-77-20:op15"),
+        ("A/RES/77/20 para. 17(a)", "a-res-77-20:op17a"),
+        ("77/20 preambular paragraph 5", "a-res-77-20:pp5"),
+        ('"sanctions committees"', "united-nations:s3.p1"),
+    ],
+)
+def test_symbols_citations_and_phrases_rank_first(library, query, expected):
+    assert first(library, query) == expected
+
+
+def test_a_bare_symbol_lists_the_document_in_order(library):
+    assert ids(library, "A/RES/77/20", n=3) == [
+        "a-res-77-20:pp1",
+        "a-res-77-20:pp2",
+        "a-res-77-20:pp3",
+    ]
+
+
+def test_typos_are_corrected_and_said(library):
+    result = library.search("peacekeping")
+    assert result.corrected_query == "peacekeeping"
+    assert result.hits
+    assert library.search("peacekeeping").corrected_query is None
+    # A real word the corpus lacks is not "corrected" into another word.
+    assert library.search("kelp forest").corrected_query is None
+
+
+def test_acronym_only_in_its_form(library):
+    assert ids(library, "WHO", n=5) == ["a-res-77-20:op13"]
+    assert "a-res-77-20:op13" not in ids(library, "who are the partners", n=5)
+
+
+def test_each_passage_once(library):
+    hits = library.search("United Nations INTERPOL cooperation", limit=100).hits
+    assert len({h.passage_id for h in hits}) == len(hits)
+
+
+def test_filters_combine_with_the_query(library):
+    kinds = {h.kind for h in library.search("INTERPOL", limit=50, kind="operative").hits}
+    assert kinds == {"operative"}
+    docs = {
+        h.document_id for h in library.search("INTERPOL", limit=50, document="united-nations").hits
+    }
+    assert docs == {"united-nations"}
+    dated = library.search(
+        "cooperation", limit=50, date_from="2022-01-01", date_to="2022-12-31"
+    ).hits
+    assert dated and {h.document_id for h in dated} == {"a-res-77-20"}
+    assert not library.search("cooperation", date_from="2023-01-01").hits
+    unodc = library.search("drugs", limit=50, entity="UNODC").hits
+    allowed = library.entity_passage_ids("unodc")
+    assert unodc and all(h.passage_id in allowed for h in unodc)
+    # Entity filter includes descendants: the Secretariat covers UNODC's passages.
+    sec = {h.passage_id for h in library.search("", limit=500, entity="Secretariat").hits}
+    assert allowed <= sec
+
+
+def test_empty_query_with_entity_lists_its_passages_in_order(library):
+    hits = library.search("", limit=100, entity="DSS").hits
+    assert [h.passage_id for h in hits] == [
+        "interpol-and-un-entities:s4.i2",
+        "united-nations:s6.p1",
+        "united-nations:s6.p2",
+    ]
+
+
+def test_citation_respects_filters(library):
+    assert first(library, "77/20 para 11", document="united-nations") != "a-res-77-20:op11"
