@@ -196,7 +196,7 @@ class QueryPlanner:
             if nodes:
                 covered.add(i)
                 for node in nodes:
-                    should.append(self._node_query(node, boost=2.0))
+                    should.append(self._node_query(node, boost=1.2))
                     plan.mark_terms.update(self._node_terms(node))
                 plan.mark_terms.update(analyse(w))
                 if fold(w) not in STOP_WORDS:
@@ -282,17 +282,24 @@ class QueryPlanner:
         return out
 
     def _node_query(self, node: Node, boost: float) -> wq.Query:
+        if node.parent is None:
+            # A root ("United Nations", a crime programme) is named in a large share of the
+            # corpus: it should steer the ranking a little, never dominate it.
+            boost *= 0.25
         # Passages the linker tied to the node (exactly), or to a node below it (a query
         # naming "INTERPOL databases" finds the paragraphs naming SLTD or FIND), rank
         # above passages that merely contain the words of a name.
         alts: list[wq.Query] = [wq.Term("entity_ids", node.id, boost=2.0 * boost)]
-        below = self.gazetteer.descendants(node.id)[1:]
+        # Not for a root such as the UN itself, whose descendants are everything.
+        below = self.gazetteer.descendants(node.id)[1:] if node.parent else []
         if below:
-            alts.append(wq.Or([wq.Term("entity_ids", b) for b in below], boost=0.6 * boost))
+            # Whoosh applies boosts at the leaves, so each term carries its own.
+            alts.append(wq.Or([wq.Term("entity_ids", b, boost=0.3 * boost) for b in below]))
         for name in dict.fromkeys(node.all_names()):
             words = analyse(name)
             if words:
                 alts.append(_phrase("text", words, boost=0.5 * boost))
         # Acronyms are not searched in the text (lowercased there, "WHO" would be "who"):
         # the linker matched them in their exact case into the entities field.
-        return wq.DisjunctionMax(alts, tiebreak=0.2)
+        # (An Or, not a DisjunctionMax: Whoosh's DisMax matcher lost the leaf boosts here.)
+        return wq.Or(alts)
