@@ -7,11 +7,13 @@ interrupted build never leaves a half-written store in place.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,15 +26,48 @@ import sqlite_utils
 from db import paths
 from db.catalog import CatalogEntry, load_catalog
 from db.entities import Gazetteer, Linker
-from db.errors import LiaisonError, ParseError
+from db.errors import LiaisonError, ParseError, StoreError
 from db.extract import extract
 from db.imports import library_fingerprint, list_imports
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
+from db.locking import data_lock
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
 from db.store import DB_FILENAME, SCHEMA_VERSION, migrate
 
 MANIFEST_NAME = "manifest.json"
+#: errno values that mean "this folder cannot be written" rather than "the disk failed".
+READ_ONLY_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+class StoreWriteError(StoreError):
+    """A new store could not be written (full disk, read-only folder); the old one is unchanged.
+
+    Attributes:
+        errno: The operating system's error number, when known.
+    """
+
+    def __init__(self, message: str, errno_: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno_
+
+    @property
+    def read_only(self) -> bool:
+        """True when the folder cannot be written at all (permissions, read-only media)."""
+        return self.errno in READ_ONLY_ERRNOS
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, store_dir: Path) -> StoreWriteError:
+        """Describe an :class:`OSError` met while writing a store, in one sentence."""
+        reason = exc.strerror or str(exc) or exc.__class__.__name__
+        if exc.errno == errno.ENOSPC:
+            what = f"there is not enough disk space to write the store in {store_dir.parent}"
+        elif exc.errno in READ_ONLY_ERRNOS:
+            what = f"the folder {store_dir.parent} cannot be written ({reason})"
+        else:
+            what = f"the store could not be written in {store_dir.parent} ({reason})"
+        return cls(f"{what}; the previous store is unchanged", exc.errno)
+
 
 #: progress(step, done, total): called as the build advances.
 Progress = Callable[[str, int, int], None]
@@ -477,35 +512,19 @@ def build_store(
     store_dir = store_dir or paths.store_dir()
     corpus = corpus or paths.corpus_dir()
     library = library or paths.library_dir()
-    fingerprint = inputs_fingerprint(corpus.parent, library)
-    gazetteer = Gazetteer.load(corpus.parent / "gazetteer")
-    docs = load_sources(corpus, progress, library)
-
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = store_dir.parent / f".{store_dir.name}.building-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        conn = sqlite3.connect(tmp / DB_FILENAME)
-        db = sqlite_utils.Database(conn)
-        migrate(db)
-        if progress:
-            progress("record", 0, 1)
-        write_record(db, docs, fingerprint)
-        link_entities(db, gazetteer)
-        if progress:
-            progress("record", 1, 1)
-            progress("index", 0, 1)
-        n = build_index(tmp / INDEX_DIRNAME, index_documents(db))
-        if progress:
-            progress("index", 1, 1)
-        db.execute("PRAGMA journal_mode = DELETE")
-        conn.close()
-        write_manifest(tmp)
-        _swap_in(tmp, store_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with data_lock(store_dir.parent):
+        fingerprint = inputs_fingerprint(corpus.parent, library)
+        gazetteer = Gazetteer.load(corpus.parent / "gazetteer")
+        docs = load_sources(corpus, progress, library)
+        try:
+            n = _write_store(store_dir, docs, gazetteer, fingerprint, progress)
+        except OSError as exc:
+            raise StoreWriteError.from_os_error(exc, store_dir) from exc
+        except sqlite3.OperationalError as exc:
+            # SQLite reports its own I/O failures ("database or disk is full", …).
+            code = errno.ENOSPC if "full" in str(exc) else errno.EIO
+            err = OSError(code, str(exc))
+            raise StoreWriteError.from_os_error(err, store_dir) from exc
     report = BuildReport(store_dir=store_dir, fingerprint=fingerprint)
     report.documents = len(docs)
     report.passages = n
@@ -514,6 +533,84 @@ def build_store(
     report.merged = [(d.id, [s.entry.file for s in d.sources]) for d in docs if len(d.sources) > 1]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_store(
+    store_dir: Path,
+    docs: list[BuiltDocument],
+    gazetteer: Gazetteer,
+    fingerprint: str,
+    progress: Progress | None,
+) -> int:
+    """Write a complete store beside ``store_dir`` and swap it in; return the passage count."""
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(store_dir)
+    tmp = store_dir.parent / f".{store_dir.name}.building-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        conn = sqlite3.connect(tmp / DB_FILENAME)
+        try:
+            db = sqlite_utils.Database(conn)
+            migrate(db)
+            if progress:
+                progress("record", 0, 1)
+            write_record(db, docs, fingerprint)
+            link_entities(db, gazetteer)
+            if progress:
+                progress("record", 1, 1)
+                progress("index", 0, 1)
+            n = build_index(tmp / INDEX_DIRNAME, index_documents(db))
+            if progress:
+                progress("index", 1, 1)
+            db.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+        # Whoosh leaves its (released) write lock behind: a finished store has none.
+        for lock in (tmp / INDEX_DIRNAME).glob("*_WRITELOCK"):
+            lock.unlink()
+        write_manifest(tmp)
+        _swap_in(tmp, store_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return n
+
+
+def remove_leftovers(store_dir: Path) -> list[str]:
+    """Delete half-built or swapped-out stores left beside ``store_dir`` by a killed build.
+
+    Only call with the data lock held (no other build can be running).
+
+    Returns:
+        The names of the folders removed.
+    """
+    removed = []
+    if not store_dir.parent.is_dir():
+        return removed
+    for p in store_dir.parent.glob(f".{store_dir.name}.*-*"):
+        if p.is_dir() and p.name.split(".")[-1].split("-")[0] in ("building", "old"):
+            _rmtree(p)
+            removed.append(p.name)
+    return removed
+
+
+def _rmtree(path: Path) -> None:
+    """Delete a folder, making read-only sub-folders writable first if needed."""
+
+    def retry(func: Callable[..., Any], name: str, _exc: BaseException) -> None:
+        try:
+            os.chmod(os.path.dirname(name), 0o700)
+            func(name)
+        except OSError:
+            pass
+
+    if not path.exists():
+        return
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=retry)
+    else:
+        shutil.rmtree(path, onerror=lambda f, n, e: retry(f, n, e[1]))
 
 
 def _swap_in(new: Path, target: Path) -> None:
@@ -526,7 +623,7 @@ def _swap_in(new: Path, target: Path) -> None:
         if old.exists():
             os.replace(old, target)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _rmtree(old)
 
 
 def store_state(store_dir: Path | None = None, library: Path | None = None) -> str:
@@ -553,6 +650,7 @@ def store_state(store_dir: Path | None = None, library: Path | None = None) -> s
 __all__ = [
     "BuildReport",
     "LiaisonError",
+    "StoreWriteError",
     "build_store",
     "inputs_fingerprint",
     "store_state",

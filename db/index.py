@@ -10,12 +10,16 @@ decides which query words may be left unmatched.
 
 from __future__ import annotations
 
+import io
+import pickle
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.support.charset import accent_map
 
 INDEX_DIRNAME = "index"
@@ -153,9 +157,69 @@ def build_index(index_dir: Path, docs: Iterable[dict[str, Any]]) -> int:
     return n
 
 
-def open_index(index_dir: Path) -> index.Index:
-    """Open an existing index read-only."""
-    from whoosh.filedb.filestore import FileStorage
+class UnsafeIndexError(Exception):
+    """The index asked to unpickle something that is not part of Whoosh: refused."""
 
-    storage = FileStorage(str(index_dir), readonly=True)
-    return storage.open_index(indexname=INDEX_NAME)
+
+#: Built-in callables a Whoosh pickle may name (containers only, nothing that runs code).
+_SAFE_BUILTINS = frozenset(
+    {"set", "frozenset", "dict", "list", "tuple", "object", "bytearray"}
+    | {"int", "float", "str", "bytes", "bool", "complex"}
+)
+_SAFE_GLOBALS = frozenset(
+    {
+        ("copyreg", "_reconstructor"),
+        ("collections", "defaultdict"),
+        ("collections", "OrderedDict"),
+    }
+)
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """Unpickles only Whoosh classes and plain containers; anything else raises."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "builtins" and name in _SAFE_BUILTINS:
+            return super().find_class(module, name)
+        if (module, name) in _SAFE_GLOBALS:
+            return super().find_class(module, name)
+        if module == "whoosh" or module.startswith("whoosh."):
+            obj = super().find_class(module, name)
+            if isinstance(obj, type):
+                return obj
+        raise UnsafeIndexError(f"the index names {module}.{name}, which is not allowed")
+
+
+def safe_loads(data: bytes) -> Any:
+    """Unpickle ``data`` allowing only Whoosh classes and containers.
+
+    Raises:
+        UnsafeIndexError: The pickle names any other global (as a code-running payload must).
+    """
+    return _RestrictedUnpickler(io.BytesIO(data)).load()
+
+
+class _SafeStructFile(StructFile):
+    """A Whoosh file whose embedded pickles go through :func:`safe_loads`."""
+
+    def read_pickle(self) -> Any:
+        return _RestrictedUnpickler(self.file).load()
+
+
+class _SafeFileStorage(FileStorage):
+    """Read-only Whoosh storage whose table of contents is unpickled safely."""
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        return _SafeStructFile(open(self._fpath(name), "rb"), name=name, **kwargs)
+
+
+def open_index(index_dir: Path) -> index.Index:
+    """Open an existing index read-only.
+
+    Callers verify the store against its manifest first (:class:`db.library.Library`
+    does); as a second line of defence the table of contents is read with our own
+    schema (its pickled schema is skipped) and its segment list is unpickled by a
+    restricted unpickler that refuses anything outside Whoosh.
+    """
+    storage = _SafeFileStorage(str(index_dir), readonly=True)
+    return storage.open_index(indexname=INDEX_NAME, schema=schema())

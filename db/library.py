@@ -8,16 +8,20 @@ stale or damaged, and returns a :class:`Library`.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from db import paths
-from db.build import Progress, build_store, store_state, verify_manifest
+from db.build import Progress, StoreWriteError, build_store, store_state, verify_manifest
 from db.entities import TREES, Gazetteer, Node
-from db.errors import NotFoundError, QueryError, StoreError, StoreMissingError
+from db.errors import LiaisonError, NotFoundError, QueryError, StoreError, StoreMissingError
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
+from db.locking import data_lock
 from db.query import QueryPlanner, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.store import Store
@@ -38,6 +42,13 @@ class Library:
 
     def __init__(self, store_dir: Path, report: OpenReport | None = None) -> None:
         self.store_dir = store_dir
+        # The index's table of contents is a pickle: nothing of the store is opened
+        # until every file matches the SHA-256 its manifest recorded at build time.
+        problems = verify_manifest(store_dir)
+        if problems:
+            raise StoreError(
+                f"the store at {store_dir} does not match its manifest ({'; '.join(problems[:3])})"
+            )
         self.store = Store.open(store_dir)
         try:
             self.index = open_index(store_dir / INDEX_DIRNAME)
@@ -219,6 +230,17 @@ class Library:
         return self.engine.search(text, limit=limit, filters=Filters(**filters))
 
 
+def fallback_store_dir(store_dir: Path) -> Path:
+    """Return where the store is built when its own folder cannot be written.
+
+    A folder under the system's temporary folder, private to this user and to
+    this store location (the store is derived data: losing it costs a rebuild).
+    """
+    key = hashlib.sha256(str(store_dir.absolute()).encode()).hexdigest()[:16]
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    return Path(tempfile.gettempdir()) / f"liaison-{user}" / key / "store"
+
+
 def ensure_store(
     *,
     store_dir: Path | None = None,
@@ -231,14 +253,32 @@ def ensure_store(
 
     The store is the data folder's, or, in a frozen app whose officer has imported
     nothing, the prebuilt store inside the app (verified against its manifest).
+    The officer's library record is verified against its own manifest first and
+    repaired when it can be. Writes happen under the data lock, so two copies of
+    the app never build at once. When the store's folder cannot be written, a
+    working copy is built in :func:`fallback_store_dir` instead.
 
     Raises:
         StoreMissingError: No store and ``auto_build`` is False.
-        StoreError: The store is unusable and ``auto_build`` is False.
+        StoreError: The store is unusable and ``auto_build`` is False, or it
+            could not be rebuilt (full disk, nowhere to write).
     """
-    from db.imports import list_imports, tidy_library
+    from db.imports import ensure_library, list_imports
 
     library_dir = library_dir or paths.library_dir()
+    messages: list[str] = []
+
+    def say(message: str) -> None:
+        messages.append(message)
+        if notice:
+            notice(message)
+
+    try:
+        repaired = ensure_library(library_dir)
+    except LiaisonError as exc:
+        raise StoreError(str(exc)) from exc
+    if repaired:
+        say(repaired)
     if store_dir is None:
         store_dir = paths.store_dir()
         bundled = paths.bundled_store_dir()
@@ -248,30 +288,69 @@ def ensure_store(
             and not list_imports(library_dir)
             and not verify_manifest(bundled)
         ):
-            return OpenReport(bundled, "fresh")
-    tidy_library(library_dir)
+            return OpenReport(bundled, "fresh", message=" ".join(messages) or None)
     state = store_state(store_dir, library_dir)
     report = OpenReport(store_dir, state)
-    if state == "fresh":
-        return report
-    if not auto_build:
-        if state == "missing":
-            raise StoreMissingError(f"no store at {store_dir}; run `liaison build`")
-        problems = "; ".join(verify_manifest(store_dir)) or state
-        raise StoreError(f"the store at {store_dir} is {state} ({problems})")
+    if state != "fresh":
+        if not auto_build:
+            if state == "missing":
+                raise StoreMissingError(f"no store at {store_dir}; run `liaison build`")
+            problems = "; ".join(verify_manifest(store_dir)) or state
+            raise StoreError(f"the store at {store_dir} is {state} ({problems})")
+        with data_lock(store_dir.parent):
+            # Another copy may have rebuilt it while we waited for the lock.
+            state = store_state(store_dir, library_dir)
+            if state != "fresh":
+                report = _rebuild(store_dir, library_dir, state, progress, say)
+    report.message = " ".join(messages) or None
+    return report
+
+
+def _rebuild(
+    store_dir: Path,
+    library_dir: Path,
+    state: str,
+    progress: Progress | None,
+    say: Callable[[str], None],
+) -> OpenReport:
+    """Rebuild a missing, stale or damaged store (data lock held); fall back when unwritable."""
+    report = OpenReport(store_dir, state)
+    problems = verify_manifest(store_dir) if state == "damaged" else []
     reason = {
         "missing": "No store yet: building it from the bundled corpus.",
         "stale": "The corpus, your library or the parser changed: rebuilding the store.",
         "damaged": "The store was damaged ("
-        + "; ".join(verify_manifest(store_dir)[:3])
+        + "; ".join(problems[:3])
         + "): rebuilding it from the bundled corpus and your library.",
     }[state]
-    if notice:
-        notice(reason)
-    build_store(store_dir, library=library_dir, progress=progress)
-    report.rebuilt = True
-    report.message = reason
-    return report
+    try:
+        say(reason)
+        build_store(store_dir, library=library_dir, progress=progress)
+        report.rebuilt = True
+        return report
+    except StoreWriteError as exc:
+        failure = exc
+    fallback = fallback_store_dir(store_dir)
+    if failure.read_only:
+        if store_state(fallback, library_dir) == "fresh":
+            say(f"{_sentence(failure)} Using the working copy built earlier in {fallback}.")
+            return OpenReport(fallback, state, rebuilt=False)
+        try:
+            build_store(fallback, library=library_dir, progress=progress)
+        except StoreWriteError:
+            pass
+        else:
+            say(f"{_sentence(failure)} Built a working copy in {fallback} instead.")
+            return OpenReport(fallback, state, rebuilt=True)
+    if state == "stale":
+        say(f"{_sentence(failure)} Showing the store as last built (without the latest changes).")
+        return report
+    raise failure
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def open_library(
