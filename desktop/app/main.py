@@ -164,6 +164,10 @@ def run_gui(smoke: bool = False) -> int:
     """
     started = process_start()
     app = _application()
+    from desktop.app.single_instance import hand_over_to_running_copy
+
+    if hand_over_to_running_copy():
+        return 0
     settings = Settings()
     theme = ThemeManager(settings.theme)
     theme.apply()
