@@ -1,0 +1,1 @@
+"""Benchmarks: search latency and index build time, printed rather than asserted."""

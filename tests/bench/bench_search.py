@@ -1,0 +1,353 @@
+"""Search latency and build time on the real corpus and on synthetic corpora.
+
+Run ``python -m tests.bench.bench_search`` (``make bench``). For each corpus it
+builds a store with :func:`db.build.build_store`, opens it as a
+:class:`~db.library.Library` and runs every look-up of
+``tests/data/search_eval.toml`` in one process, printing the median and p95
+per-query latency beside the targets, and the build time split by phase
+(parse, record, index, the rest).
+
+The synthetic corpora of 1,000 and 10,000 documents are made by recombining
+the real passages: web pages whose sections take real headings and whose
+paragraphs and lists are made of real sentences and list items, plus a share
+of resolutions that are the real one with a new symbol and its operative
+paragraphs shuffled. Generation is seeded, so every run builds the same
+corpora. Everything is written to a temporary folder that is removed at the end.
+
+Options: ``--sizes 1000`` (comma-separated; ``0`` or an empty list for the
+real corpus only), ``--rounds N`` timed passes over the look-ups,
+``--profile`` to run each synthetic build under cProfile and print where the
+time goes, ``--keep`` to keep the temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db import paths
+from db.build import BuildReport, build_store
+from db.library import Library
+from db.store import Store
+from tests.search.evaluation import load_eval
+
+DEFAULT_SIZES = (1_000, 10_000)
+#: Printed beside the figures, never asserted.
+TARGET_P95_REAL_MS = 20.0
+TARGET_P95_10K_MS = 150.0
+TARGET_BUILD_10K_S = 300.0
+#: One synthetic document in this many is a resolution, the rest web pages.
+RESOLUTION_EVERY = 20
+SEED = 20_221_121
+
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z“])")
+_OPERATIVE = re.compile(r"^(\d{1,2})\. (\*[^*]+\*.*)$", re.MULTILINE)
+_RES_TITLE = re.compile(r"^77/20\. ", re.MULTILINE)
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+@dataclass
+class Material:
+    """Real text to recombine: headings, sentences and list items of the real corpus."""
+
+    headings: list[str]
+    sentences: list[str]
+    items: list[str]
+    resolution: str
+
+
+def gather_material(real_store: Path) -> Material:
+    """Collect headings, sentences and list items from a store built from the real corpus."""
+    store = Store.open(real_store)
+    try:
+        passages = store.passages()
+        resolution_ids = [d["id"] for d in store.documents() if d["kind"] == "resolution"]
+        resolution = store.source_text(resolution_ids[0])
+    finally:
+        store.close()
+    headings = sorted(
+        {
+            p["heading"]
+            for p in passages
+            if p["heading"] and p["kind"] in ("paragraph", "list_item") and "›" not in p["heading"]
+        }
+    )
+    sentences: list[str] = []
+    items: list[str] = []
+    for p in passages:
+        if p["kind"] == "list_item":
+            items.append(p["text"].rstrip(";.") + ";")
+        elif p["kind"] != "footnote":
+            for s in _SENTENCE_END.split(p["text"]):
+                s = s.strip().rstrip(",;:")
+                if len(s.split()) >= 5:
+                    sentences.append(s if s.endswith((".", "?", "!")) else s + ".")
+    return Material(headings, sentences, items, resolution)
+
+
+def synthetic_page(rng: random.Random, m: Material) -> tuple[str, str]:
+    """Return ``(title, text)`` of a web page recombined from real material."""
+    lines: list[str] = []
+    first = None
+    for _ in range(rng.randint(2, 6)):
+        heading = rng.choice(m.headings)
+        first = first or heading
+        lines.append(heading)
+        for _ in range(rng.randint(1, 4)):
+            lines.append(" ".join(rng.sample(m.sentences, rng.randint(1, 3))))
+        if rng.random() < 0.25:
+            lines.append(" ".join(rng.sample(m.sentences, 1))[:-1] + ", including:")
+            lines.extend(f"• {item}" for item in rng.sample(m.items, rng.randint(2, 5)))
+    return first or "Synthetic page", "\n".join(lines) + "\n"
+
+
+def synthetic_resolution(rng: random.Random, m: Material, number: int) -> str:
+    """Return the real resolution with a new symbol and its operative paragraphs shuffled."""
+    session = 60 + (number // RESOLUTION_EVERY) % 20
+    text = _RES_TITLE.sub(f"{session}/{number}. ", m.resolution, count=1)
+    text = text.replace("A/77/L.20", f"A/{session}/L.{number}")
+    bodies = [mo.group(2) for mo in _OPERATIVE.finditer(text)]
+    rng.shuffle(bodies)
+    it = iter(bodies)
+    return _OPERATIVE.sub(lambda mo: f"{mo.group(1)}. {next(it)}", text)
+
+
+def write_corpus(folder: Path, n_docs: int, m: Material, seed: int = SEED) -> None:
+    """Write ``n_docs`` synthetic documents and their ``catalog.toml`` into ``folder``."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    catalog = ["# Synthetic benchmark corpus: real passages recombined.\n"]
+    for i in range(1, n_docs + 1):
+        name = f"{i:05d}.txt"
+        if i % RESOLUTION_EVERY == 0:
+            text = synthetic_resolution(rng, m, i)
+            entry = f'file = "{name}"\nkind = "resolution"\nlanguage = "en"\n'
+        else:
+            heading, text = synthetic_page(rng, m)
+            title = f"Synthetic page {i:05d}: {heading}".replace('"', "'")
+            entry = (
+                f'file = "{name}"\ntitle = "{title}"\nkind = "webpage"\n'
+                'issuing_body = "INTERPOL"\nlanguage = "en"\n'
+            )
+        (folder / name).write_text(text, encoding="utf-8")
+        catalog.append(f"[[document]]\n{entry}")
+    (folder / "catalog.toml").write_text("\n".join(catalog), encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- timing
+
+
+@dataclass
+class BuildTiming:
+    """How long a build took, and where."""
+
+    report: BuildReport
+    seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+    profile: str = ""
+
+
+def timed_build(store_dir: Path, corpus: Path | None, profile: bool = False) -> BuildTiming:
+    """Build a store, timing the parse, record and index phases through the progress hook."""
+    marks: dict[str, float] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        marks.setdefault(f"{step}-start", now)
+        if done >= total:
+            marks[f"{step}-end"] = now
+
+    profiler = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    report = build_store(store_dir, corpus=corpus, progress=progress)
+    if profiler:
+        profiler.disable()
+    end = time.perf_counter()
+    phases = {}
+    parse_end = marks.get("parse-end", start)
+    phases["parse"] = parse_end - start
+    phases["record"] = marks.get("record-end", parse_end) - marks.get("record-start", parse_end)
+    phases["index"] = marks.get("index-end", parse_end) - marks.get("index-start", parse_end)
+    phases["other"] = end - start - sum(phases.values())
+    text = ""
+    if profiler:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(15)
+        text = out.getvalue()
+    return BuildTiming(report, end - start, phases, text)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Return the ``pct`` percentile of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+@dataclass
+class Latency:
+    """Per-query search latency over the timed passes, in milliseconds."""
+
+    median: float
+    p95: float
+    worst: float
+    slowest: list[tuple[float, str]]
+
+
+def measure_latency(store_dir: Path, queries: list[str], rounds: int) -> Latency:
+    """Open the store and time every query: one warm-up pass, then ``rounds`` timed passes.
+
+    Returns:
+        Median, p95 and maximum over all timed searches, and the five slowest
+        look-ups by their median time.
+    """
+    samples: list[float] = []
+    per_query: dict[str, list[float]] = {q: [] for q in queries}
+    with Library(store_dir) as lib:
+        for q in queries:
+            lib.search(q, limit=10)
+        for _ in range(rounds):
+            for q in queries:
+                t0 = time.perf_counter()
+                lib.search(q, limit=10)
+                ms = (time.perf_counter() - t0) * 1000
+                samples.append(ms)
+                per_query[q].append(ms)
+    slowest = sorted(((statistics.median(v), q) for q, v in per_query.items()), reverse=True)
+    return Latency(statistics.median(samples), percentile(samples, 95), max(samples), slowest[:5])
+
+
+def folder_mb(folder: Path) -> float:
+    """Return the size of the files under ``folder`` in megabytes."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+# ----------------------------------------------------------------------------- main
+
+
+@contextmanager
+def workspace(keep: bool) -> Iterator[Path]:
+    """Yield a temporary folder (removed afterwards unless ``keep``)."""
+    tmp = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
+    try:
+        yield tmp
+    finally:
+        if keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def parse_sizes(text: str) -> list[int]:
+    """Parse ``--sizes``: comma-separated document counts; 0 means none."""
+    sizes = [int(s.replace("_", "")) for s in text.split(",") if s.strip()]
+    return [s for s in sizes if s > 0]
+
+
+def run(sizes: list[int], rounds: int, profile: bool, keep: bool) -> None:
+    """Build and measure the real corpus and each synthetic size, printing as it goes."""
+    queries = [q.q for q in load_eval()]
+    print(f"Liaison search benchmark: {len(queries)} look-ups, {rounds} timed rounds")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    rows = []
+    with workspace(keep) as tmp:
+        os.environ[paths.ENV_DATA_DIR] = str(tmp / "data")
+        paths.set_data_dir(None)
+        corpora: list[tuple[str, int, Path | None]] = [("real corpus", 0, None)]
+        corpora += [(f"{n:,} documents", n, tmp / f"corpus-{n}" / "corpus") for n in sizes]
+        material = None
+        for label, n, corpus in corpora:
+            store_dir = tmp / f"store-{n or 'real'}"
+            if corpus is not None:
+                assert material is not None
+                t0 = time.perf_counter()
+                write_corpus(corpus, n, material)
+                print(f"\n[{label}] wrote corpus in {time.perf_counter() - t0:.1f} s")
+            else:
+                print(f"\n[{label}]")
+            timing = timed_build(store_dir, corpus, profile=profile and corpus is not None)
+            if material is None:
+                material = gather_material(store_dir)
+            r = timing.report
+            phases = ", ".join(f"{k} {v:.1f} s" for k, v in timing.phases.items())
+            print(
+                f"  build: {timing.seconds:.2f} s ({phases}); {r.documents:,} documents, "
+                f"{r.passages:,} passages, store {folder_mb(store_dir):.1f} MB"
+            )
+            if timing.profile:
+                print(timing.profile)
+            lat = measure_latency(store_dir, queries, rounds)
+            print(
+                f"  search: median {lat.median:.2f} ms, p95 {lat.p95:.2f} ms, "
+                f"max {lat.worst:.2f} ms; slowest: "
+                + "; ".join(f"{q!r} {ms:.0f} ms" for ms, q in lat.slowest)
+            )
+            rows.append((label, n, r.passages, timing.seconds, lat.median, lat.p95))
+            shutil.rmtree(store_dir, ignore_errors=True)
+            if corpus is not None:
+                shutil.rmtree(corpus.parent, ignore_errors=True)
+    print()
+    print(summary(rows))
+    if profile:
+        print("(builds ran under cProfile: their times are inflated, about 3x)")
+
+
+def summary(rows: list[tuple[str, int, int, float, float, float]]) -> str:
+    """Return the closing table: figures beside their targets."""
+    head = f"{'corpus':<16} {'passages':>9} {'build s':>9} {'median ms':>10} {'p95 ms':>8}  target"
+    lines = [head, "-" * len(head)]
+    for label, n, passages, build_s, median, p95 in rows:
+        if n == 0:
+            target = f"p95 <= {TARGET_P95_REAL_MS:.0f} ms"
+            ok = p95 <= TARGET_P95_REAL_MS
+        elif n >= 10_000:
+            target = f"p95 <= {TARGET_P95_10K_MS:.0f} ms, build < {TARGET_BUILD_10K_S / 60:.0f} min"
+            ok = p95 <= TARGET_P95_10K_MS and build_s < TARGET_BUILD_10K_S
+        else:
+            target, ok = "-", None
+        verdict = "" if ok is None else ("  (met)" if ok else "  (MISSED)")
+        lines.append(
+            f"{label:<16} {passages:>9,} {build_s:>9.1f} {median:>10.2f} {p95:>8.2f}  "
+            f"{target}{verdict}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        type=parse_sizes,
+        default=list(DEFAULT_SIZES),
+        help="synthetic corpus sizes in documents, comma-separated (default: 1000,10000)",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="timed passes over the look-ups")
+    parser.add_argument("--profile", action="store_true", help="cProfile the synthetic builds")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    run(args.sizes, max(1, args.rounds), args.profile, args.keep)
+
+
+if __name__ == "__main__":
+    main()
