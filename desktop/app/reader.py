@@ -8,6 +8,7 @@ and emits :attr:`Reader.changed`. The widget only displays.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,21 @@ class History:
         """Whether there is somewhere to go forward to."""
         return self._index < len(self._items) - 1
 
+    def retain(self, keep: Callable[[Location], bool]) -> None:
+        """Forget every location ``keep`` refuses (in a removed document).
+
+        When the current location goes, the one before it becomes current (or
+        none, with the later ones still reachable by :meth:`forward`).
+        """
+        items: list[Location] = []
+        index = -1
+        for i, loc in enumerate(self._items):
+            if keep(loc) and (not items or items[-1] != loc):
+                items.append(loc)
+            if i == self._index:
+                index = len(items) - 1
+        self._items, self._index = items, index
+
     def back(self) -> Location | None:
         """Step back and return the location, or None."""
         if not self.can_back():
@@ -75,7 +91,7 @@ class Reader(QObject):
     """Holds and renders the viewer's location.
 
     Args:
-        library: The open library.
+        library: The open library (None until it is open).
         parent: The QObject parent.
     """
 
@@ -97,25 +113,65 @@ class Reader(QObject):
         self._documents: dict[str, dict[str, Any]] = {}
         self._mentions: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
+    def set_library(self, library: Any | None) -> None:
+        """Read another library (reopened after an import or removal), or none for a while.
+
+        Locations in documents the new library no longer holds are dropped from
+        the history; the current one is shown again from the new library, or the
+        viewer is cleared when its document is gone. With None (the library is
+        closed while a job changes it) nothing can be opened until the next call.
+        """
+        if library is None:
+            self.library = None
+            return
+        self.library = library
+        self._documents.clear()
+        self._mentions.clear()
+        known = {d["id"] for d in library.documents()}
+        self.history.retain(lambda loc: loc.document_id in known)
+        current = self.history.current
+        if current is not None:
+            self._show(current)
+        elif self.document is not None:
+            self.clear()
+
+    def clear(self) -> None:
+        """Show nothing (and emit :attr:`changed`)."""
+        self.html = ""
+        self.anchor = None
+        self.document = None
+        self.passage = None
+        self.query = ""
+        self.changed.emit()
+        self.history_changed.emit(self.history.can_back(), self.history.can_forward())
+
     # -- navigation ----------------------------------------------------------
 
     def open_passage(self, passage_id: str, query: str = "") -> None:
         """Show the document holding ``passage_id``, scrolled to it and marked."""
+        if self.library is None:
+            return
         document_id = self.library.passage(passage_id)["document_id"]
         self._go(Location(document_id, passage_id, query))
 
     def open_document(self, document_id: str, query: str = "") -> None:
         """Show a document from its top."""
+        if self.library is None:
+            return
         self._go(Location(document_id, None, query))
 
     def back(self) -> None:
         """Show the previous location."""
+        if self.library is None:
+            return
         loc = self.history.back()
         if loc is not None:
             self._show(loc)
 
     def forward(self) -> None:
         """Show the next location."""
+        if self.library is None:
+            return
         loc = self.history.forward()
         if loc is not None:
             self._show(loc)
@@ -158,6 +214,8 @@ class Reader(QObject):
         return {h.passage_id: list(h.highlights) for h in result.hits}
 
     def _show(self, loc: Location) -> None:
+        if self.library is None:
+            return
         doc = self.load_document(loc.document_id)
         self.document = doc
         self.passage = next((p for p in doc["passages_list"] if p["id"] == loc.passage_id), None)

@@ -75,7 +75,7 @@ class SearchController(QObject):
     """Runs searches against a :class:`db.library.Library` as the officer types.
 
     Args:
-        library: The open library.
+        library: The open library, or None until it is open (requests wait for it).
         entity_search: Whether ``library.search`` accepts ``entity=`` (the entity API exists).
         parent: The QObject parent.
     """
@@ -99,6 +99,17 @@ class SearchController(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.run_now)
+
+    def set_library(self, library: Any | None, *, entity_search: bool = False) -> None:
+        """Search another library from now on (None: none is open; requests wait).
+
+        The current query and filters are searched again at once in the new library.
+        """
+        self.library = library
+        self.entity_search = entity_search
+        if library is not None and (self._query.strip() or self._filters):
+            self._generation += 1
+            self.run_now()
 
     # -- state ---------------------------------------------------------------
 
@@ -171,8 +182,10 @@ class SearchController(QObject):
         self.run_now()
 
     def run_now(self) -> None:
-        """Run the newest request now (cancelling the debounce wait)."""
+        """Run the newest request now (cancelling the debounce wait), or once a library is open."""
         self.timer.stop()
+        if self.library is None:
+            return
         generation = self._generation
         self.deliver(self.execute(generation, self._query, self.filters))
 
