@@ -48,6 +48,7 @@ class TreeNode:
         tooltip: The row's tooltip.
         muted: Shown in italics (a former or renamed entity).
         first_passage: For a section, the passage to open when it is chosen.
+        badge: A word shown after the label in brackets ("imported"), or "".
     """
 
     key: str
@@ -59,6 +60,7 @@ class TreeNode:
     tooltip: str = ""
     muted: bool = False
     first_passage: str | None = None
+    badge: str = ""
     children: list[TreeNode] = field(default_factory=list)
     parent: TreeNode | None = None
     row: int = 0
@@ -69,6 +71,13 @@ class TreeNode:
         child.row = len(self.children)
         self.children.append(child)
         return child
+
+    def document_node(self) -> TreeNode | None:
+        """Return the document row this row belongs to (itself for a document), or None."""
+        node: TreeNode | None = self
+        while node is not None and node.kind != "document":
+            node = node.parent
+        return node
 
     def walk(self) -> Iterable[TreeNode]:
         """Yield this node and its descendants, depth first."""
@@ -154,7 +163,7 @@ class TreeModel(QAbstractItemModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return node.label
+                return f"{node.label}  ({node.badge})" if node.badge else node.label
             return "" if node.count is None else str(node.count)
         if role == Qt.ItemDataRole.ToolTipRole:
             return node.tooltip or node.label
@@ -162,7 +171,7 @@ class TreeModel(QAbstractItemModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and (node.muted or node.kind == "document"):
             font = QFont()
-            font.setItalic(node.muted)
+            font.setItalic(node.muted or bool(node.badge))
             font.setBold(node.kind == "document")
             return font
         if role == NODE_ROLE:
@@ -239,6 +248,10 @@ def document_outline(documents: Sequence[dict[str, Any]]) -> list[TreeNode]:
     for doc in documents:
         passages = doc.get("passages_list") or []
         facts = " · ".join(str(x) for x in (doc.get("symbol"), doc["title"], doc.get("date")) if x)
+        imported = doc.get("origin") == "imported"
+        if imported:
+            files = ", ".join(s["file"] for s in doc.get("sources") or [])
+            facts += f"\nImported by you from {files}" if files else "\nImported by you"
         root = TreeNode(
             key=f"doc:{doc['id']}",
             label=document_label(doc),
@@ -247,6 +260,7 @@ def document_outline(documents: Sequence[dict[str, Any]]) -> list[TreeNode]:
             count=len(passages),
             search_text=f"{doc['title']} {doc.get('symbol') or ''}",
             tooltip=facts,
+            badge="imported" if imported else "",
         )
         sections: dict[tuple[str, ...], TreeNode] = {}
         by_para: dict[tuple[str, str], TreeNode] = {}

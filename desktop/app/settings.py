@@ -97,6 +97,17 @@ class Settings:
             raise ValueError(f"unknown theme mode {value!r}")
         self.qsettings.setValue("view/theme", value)
 
+    # -- importing -----------------------------------------------------------
+
+    @property
+    def import_folder(self) -> str:
+        """The folder the import dialog opened last ("" for the default)."""
+        return str(self.qsettings.value("import/folder", "") or "")
+
+    @import_folder.setter
+    def import_folder(self, value: str) -> None:
+        self.qsettings.setValue("import/folder", str(value))
+
     def sync(self) -> None:
         """Write pending changes to disk."""
         self.qsettings.sync()

@@ -35,6 +35,8 @@ class ActionSpec:
 MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Help")
 
 ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("import_files", "&Import documents…", ("Ctrl+O",), "&File"),
+    ActionSpec("remove_document", "&Remove document…", (), "&File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File"),
     ActionSpec("copy_citation", "Copy &citation", ("Ctrl+Shift+C",), "&Edit"),
     ActionSpec("copy_passage", "Copy &passage with citation", ("Ctrl+Shift+P",), "&Edit"),
@@ -71,6 +73,7 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("Esc", "Clear the search field; close the find bar"),
     ("Tab / Shift+Tab", "Move between controls; in the viewer, between its links"),
     ("Enter (on a viewer link)", "Show the footnote, or select the entity in the tree"),
+    ("Drop files on the window", "Import them (text, Markdown, HTML, PDF)"),
 )
 
 

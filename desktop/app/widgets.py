@@ -7,11 +7,16 @@ report what the officer did through signals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     QSortFilterProxyModel,
@@ -21,6 +26,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QFont,
     QKeyEvent,
     QPainter,
@@ -280,6 +288,8 @@ class TreePane(QWidget):
 
     node_chosen = Signal(object)
     """Emitted with the :class:`TreeNode` the officer selected."""
+    context_requested = Signal(str, object, QPoint)
+    """Emitted with (tab key, :class:`TreeNode`, global position) on a right click on a row."""
 
     def __init__(self, tabs: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -313,6 +323,8 @@ class TreePane(QWidget):
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
             view.selectionModel().currentChanged.connect(self._on_current)
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(lambda pos, k=key: self._on_context(k, pos))
             empty = QLabel(stack)
             empty.setWordWrap(True)
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -359,8 +371,13 @@ class TreePane(QWidget):
         """Return the visible tab's tree view."""
         return self.views[self.current_key()]
 
-    def select(self, key: str, node_key: str) -> bool:
+    def select(self, key: str, node_key: str, *, emit: bool = True) -> bool:
         """Select the node ``node_key`` in tab ``key`` (clearing the tree filter if it hides it).
+
+        Args:
+            key: The tab.
+            node_key: The node's key ("doc:ID", …).
+            emit: Emit :attr:`node_chosen`, as if the officer had chosen it.
 
         Returns:
             True when the node exists.
@@ -375,8 +392,11 @@ class TreePane(QWidget):
             index = proxy.mapFromSource(source)
         self.show_tab(key)
         view = self.views[key]
+        view.selectionModel().blockSignals(not emit)
         view.setCurrentIndex(index)
+        view.selectionModel().blockSignals(False)
         view.scrollTo(index)
+        view.viewport().update()
         return True
 
     def find_tab(self, node_key: str) -> str | None:
@@ -397,10 +417,64 @@ class TreePane(QWidget):
                 view.selectionModel().blockSignals(False)
                 view.viewport().update()
 
+    def _on_context(self, key: str, pos: QPoint) -> None:
+        view = self.views[key]
+        node = view.indexAt(pos).data(NODE_ROLE)
+        if node is not None:
+            self.context_requested.emit(key, node, view.viewport().mapToGlobal(pos))
+
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         node = current.data(NODE_ROLE) if current.isValid() else None
         if node is not None:
             self.node_chosen.emit(node)
+
+
+def local_files(mime: QMimeData | None) -> list[Path]:
+    """Return the local files a drag carries (folders and remote URLs left out)."""
+    if mime is None or not mime.hasUrls():
+        return []
+    files = (Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile())
+    return [f for f in files if not f.is_dir()]
+
+
+class FileDropFilter(QObject):
+    """Takes drops of files on the widgets it watches and reports them by a signal.
+
+    Installed on the window and on its text fields, so a file dropped on the
+    search field is imported rather than typed in as its path.
+    """
+
+    files_dropped = Signal(list)
+    """Emitted with the dropped files (``list[Path]``)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.enabled = True
+
+    def watch(self, *widgets: QWidget) -> None:
+        """Accept file drops on ``widgets``."""
+        for w in widgets:
+            w.setAcceptDrops(True)
+            w.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Accept drags that carry files; emit :attr:`files_dropped` on the drop."""
+        if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            assert isinstance(event, (QDragEnterEvent, QDragMoveEvent))
+            if local_files(event.mimeData()):
+                if self.enabled:
+                    event.acceptProposedAction()
+                else:
+                    event.ignore()
+                return True
+        elif event.type() == QEvent.Type.Drop:
+            assert isinstance(event, QDropEvent)
+            files = local_files(event.mimeData())
+            if files:
+                event.acceptProposedAction()
+                self.files_dropped.emit(files)
+                return True
+        return super().eventFilter(watched, event)
 
 
 def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:

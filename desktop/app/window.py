@@ -1,28 +1,38 @@
 """The main window: three panes (tree, search, viewer), menus, status bar, and their wiring.
 
-Logic lives in :class:`~desktop.app.search.SearchController` and
-:class:`~desktop.app.reader.Reader`; this module lays widgets out and connects
-them, plus the small handlers behind each keyboard action.
+Logic lives in :class:`~desktop.app.search.SearchController`,
+:class:`~desktop.app.reader.Reader` and :class:`~desktop.app.session.LibrarySession`
+(which opens the library, and imports and removes documents on a worker
+thread); this module lays widgets out and connects them, plus the small
+handlers behind each keyboard action.
+
+The window can be shown before the library is open: it then says so, keeps
+what the officer types, and fills its panes when the session reports the
+library open (:meth:`MainWindow.use_library`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from importlib import metadata
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QCursor, QGuiApplication, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
     QMainWindow,
     QMenu,
+    QMessageBox,
+    QProgressBar,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -41,10 +51,19 @@ from desktop.app.models import (
 )
 from desktop.app.reader import Reader
 from desktop.app.search import KIND_LABELS, SearchController, SearchState
+from desktop.app.session import IMPORT_FILTER, LibrarySession, summarize_imports
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager, html_colors
 from desktop.app.viewer import DocumentViewer, esc
-from desktop.app.widgets import ChipBar, FindBar, ResultDelegate, SearchField, TreePane, muted_label
+from desktop.app.widgets import (
+    ChipBar,
+    FileDropFilter,
+    FindBar,
+    ResultDelegate,
+    SearchField,
+    TreePane,
+    muted_label,
+)
 
 TREE_TABS = (
     ("un", "UN"),
@@ -61,6 +80,7 @@ HINT_TEXT = (
     "(maritime piracy), or words of a paragraph.\n\n"
     "Or choose an entity or a document in the tree."
 )
+OPENING_TEXT = "Opening the library…"
 
 
 def format_built_at(value: str | None) -> str:
@@ -77,40 +97,65 @@ def format_built_at(value: str | None) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Liaison's window over an open library.
+    """Liaison's window over the library.
 
     Args:
-        library: The open :class:`db.library.Library` (the window does not close it).
+        library: An open :class:`db.library.Library` the window only reads (it
+            never closes or changes it), or None when ``session`` will open one.
         settings: Where preferences persist.
         theme: The theme manager (already applied).
         persist: Save geometry and preferences when closing.
+        session: The session that opens the library and imports into it (default:
+            one over ``library``, which cannot import).
     """
 
+    library_opened = Signal()
+    """Emitted when the panes show a newly opened library (at start and after every job)."""
+    job_finished = Signal(str)
+    """Emitted with the status line once an import or removal has been reported."""
+
     def __init__(
-        self, library: Any, settings: Settings, theme: ThemeManager, *, persist: bool = True
+        self,
+        library: Any | None,
+        settings: Settings,
+        theme: ThemeManager,
+        *,
+        persist: bool = True,
+        session: LibrarySession | None = None,
     ) -> None:
         super().__init__()
-        self.library = library
+        self.session = session or LibrarySession(library, parent=self)
+        if session is not None and session.parent() is None:
+            session.setParent(self)
         self.settings = settings
         self.theme = theme
         self.persist = persist
-        self.entity_api = callable(getattr(library, "entity_tree", None))
+        self.entity_api = library is None or callable(getattr(library, "entity_tree", None))
+        self.notice_box: QMessageBox | None = None
+        self.last_import: Any = None
         self.setWindowTitle("Liaison")
-        self.search = SearchController(library, entity_search=self.entity_api, parent=self)
-        self.reader = Reader(library, parent=self)
+        self.search = SearchController(None, entity_search=self.entity_api, parent=self)
+        self.reader = Reader(None, parent=self)
         self.zoom = settings.zoom
         self._dialogs: dict[str, QDialog] = {}
         self._sizes_restored = False
         self._build_panes()
         self._build_menus()
         self._connect()
-        self._load_trees()
-        self._show_summary()
         self._restore()
         self._on_theme(theme.dark)
         self.apply_zoom(self.zoom)
         self._on_state(SearchState(0, "", ()))
+        if self.library is not None:
+            self.use_library(self.library)
+        else:
+            self._show_waiting(OPENING_TEXT)
         self.search_field.setFocus()
+
+    @property
+    def library(self) -> Any | None:
+        """The open library (None while it opens, or while an import or removal runs)."""
+        return self.session.library
 
     # -- layout ----------------------------------------------------------------
 
@@ -211,8 +256,22 @@ class MainWindow(QMainWindow):
         ol.setContentsMargins(8, 8, 8, 4)
         ol.addWidget(self.splitter)
         self.setCentralWidget(outer)
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("job-progress")
+        self.progress_bar.setMaximumWidth(160)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setVisible(False)
+        self.statusBar().addPermanentWidget(self.progress_bar)
         self.summary_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.summary_label)
+        self.drop_filter = FileDropFilter(self)
+        self.drop_filter.watch(
+            self,
+            self.search_field,
+            self.tree_pane.filter_field,
+            self.find_bar.field,
+            self.viewer.viewport(),
+        )
 
     def _build_menus(self) -> None:
         self.actions_by_name: dict[str, QAction] = shortcuts.create_actions(self)
@@ -220,6 +279,7 @@ class MainWindow(QMainWindow):
         for spec in shortcuts.ACTIONS:
             menus[spec.menu].addAction(self.actions_by_name[spec.name])
             if spec.name in (
+                "remove_document",
                 "copy_passage",
                 "find_previous",
                 "zoom_reset",
@@ -267,18 +327,67 @@ class MainWindow(QMainWindow):
         self.reader.history_changed.connect(self._on_history)
         self.viewer.footnote_link.connect(self._show_footnote)
         self.viewer.entity_link.connect(self.select_entity)
-        self.viewer.passage_link.connect(
-            lambda pid: self.reader.open_passage(pid, self.reader.query)
-        )
+        self.viewer.passage_link.connect(self._open_passage_link)
         self.find_bar.find_requested.connect(self.find_in_document)
         self.find_bar.closed.connect(self.viewer.setFocus)
         self.back_button.clicked.connect(self.do_back)
         self.forward_button.clicked.connect(self.do_forward)
         self.copy_button.clicked.connect(self.do_copy_citation)
         self.theme.changed.connect(self._on_theme)
+        self.tree_pane.context_requested.connect(self._on_tree_context)
+        self.drop_filter.files_dropped.connect(self.import_paths)
+        self.session.opened.connect(self.use_library)
+        self.session.open_failed.connect(self._on_open_failed)
+        self.session.closed.connect(self._on_closed)
+        self.session.busy_changed.connect(self._on_busy)
+        self.session.progressed.connect(self._on_progress)
+        self.session.imported.connect(self._on_imported)
+        self.session.removed.connect(self._on_removed)
+        self.session.job_failed.connect(self._on_job_failed)
         self._on_history(False, False)
 
     # -- data --------------------------------------------------------------------
+
+    def use_library(self, library: Any) -> None:
+        """Show ``library`` in every pane (at start, and after an import or removal)."""
+        self.entity_api = callable(getattr(library, "entity_tree", None))
+        known = {d["id"] for d in library.documents()}
+        doc_filter = self.search.filter("document")
+        if doc_filter is not None and doc_filter.value not in known:
+            self._remove_filter("document")
+        self.reader.set_library(library)
+        self._load_trees()
+        self._show_summary()
+        about = self._dialogs.pop("about", None)
+        if about is not None:
+            about.close()
+            about.deleteLater()
+        self.search.set_library(library, entity_search=self.entity_api)
+        if self.search.last_state is None or (
+            not self.search.query.strip() and not self.search.filters
+        ):
+            self._on_state(SearchState(self.search.generation, self.search.query, ()))
+        self._update_actions()
+        self.library_opened.emit()
+
+    def _show_waiting(self, text: str) -> None:
+        """Say ``text`` where the trees, the results and the summary would be."""
+        for key in self.tree_pane.tab_keys:
+            self.tree_pane.set_nodes(key, [], text)
+        self.empty_label.setText(text)
+        self.results_stack.setCurrentIndex(1)
+        self.summary_label.setText(text)
+        self._update_actions()
+
+    def _on_open_failed(self, message: str) -> None:
+        self._show_waiting(f"The library could not be opened: {message}")
+        self.summary_label.setText("The library is not open")
+        self.summary_label.setToolTip(message)
+
+    def _on_closed(self) -> None:
+        self.search.set_library(None)
+        self.reader.set_library(None)
+        self._update_actions()
 
     def _load_trees(self) -> None:
         docs = [self.library.document(d["id"]) for d in self.library.documents()]
@@ -306,8 +415,10 @@ class MainWindow(QMainWindow):
     def _show_summary(self) -> None:
         s = self.library.summary()
         built = format_built_at(s.get("built_at"))
+        imported = sum(1 for d in self.library.documents() if d.get("origin") == "imported")
+        mine = f" ({imported} imported)" if imported else ""
         self.summary_label.setText(
-            f"{s['documents']} documents · {s['passages']} passages · built {built}"
+            f"{s['documents']} documents{mine} · {s['passages']} passages · built {built}"
         )
         self.summary_label.setToolTip(f"Store: {s.get('store_dir', '')}")
 
@@ -400,7 +511,7 @@ class MainWindow(QMainWindow):
 
     def _open_index(self, index: QModelIndex) -> None:
         hit = index.data(HIT_ROLE)
-        if hit is None:
+        if hit is None or self.library is None:
             return
         state = self.search.last_state
         query = (state.corrected_query or state.query) if state else ""
@@ -410,6 +521,8 @@ class MainWindow(QMainWindow):
     # -- tree ----------------------------------------------------------------------
 
     def _on_node(self, node: TreeNode) -> None:
+        if self.library is None:
+            return
         query = self.search.query
         if node.kind == "entity":
             tab = ENTITY_CHIP_LABELS.get(self.tree_pane.find_tab(node.key) or "", "Entity")
@@ -435,6 +548,12 @@ class MainWindow(QMainWindow):
     # -- viewer --------------------------------------------------------------------
 
     def _on_reader(self) -> None:
+        self._update_actions()
+        if self.reader.document is None:
+            self.viewer_stack.setCurrentWidget(self.viewer_empty)
+            self.citation_label.clear()
+            self.citation_label.setToolTip("")
+            return
         self.viewer_stack.setCurrentWidget(self.viewer)
         if self.actions_by_name["toggle_source"].isChecked():
             self._show_source()
@@ -443,6 +562,10 @@ class MainWindow(QMainWindow):
         citation = self.reader.citation() or ""
         self.citation_label.setText(citation)
         self.citation_label.setToolTip(citation)
+
+    def _open_passage_link(self, passage_id: str) -> None:
+        if self.library is not None:
+            self.reader.open_passage(passage_id, self.reader.query)
 
     def _on_history(self, can_back: bool, can_forward: bool) -> None:
         self.actions_by_name["back"].setEnabled(can_back)
@@ -677,7 +800,220 @@ class MainWindow(QMainWindow):
 
     def do_about(self) -> None:
         """Show the corpus and its provenance."""
+        if self.library is None:
+            self.statusBar().showMessage("The library is not open yet.", 3000)
+            return
         self._open_dialog("about", lambda: AboutDialog(self.library, self))
+
+    # -- importing and removing ------------------------------------------------------
+
+    def do_import_files(self) -> None:
+        """Choose text, Markdown, HTML or PDF files and import them into the library."""
+        if not self._can_change():
+            return
+        start = self.settings.import_folder
+        if not start or not Path(start).is_dir():
+            start = str(Path.home())
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import documents into your library", start, IMPORT_FILTER
+        )
+        if files:
+            self.settings.import_folder = str(Path(files[0]).parent)
+            self.import_paths([Path(f) for f in files])
+
+    def import_paths(self, files: Sequence[Path]) -> bool:
+        """Import ``files`` in the background (what the menu and a drop do).
+
+        Returns:
+            True when the import started; :attr:`job_finished` follows, after the
+            summary is shown.
+        """
+        if not files or not self._can_change():
+            return False
+        return self.session.start_import([Path(f) for f in files])
+
+    def do_remove_document(self) -> None:
+        """Remove the imported document open in the viewer (after asking)."""
+        doc = self.reader.document
+        if doc is None or doc.get("origin") != "imported":
+            self.statusBar().showMessage(
+                "Open one of your imported documents to remove it; "
+                "the bundled documents cannot be removed.",
+                5000,
+            )
+            return
+        self.remove_document(doc["id"])
+
+    def remove_document(self, document_id: str, *, confirm: bool = True) -> bool:
+        """Remove an imported document from the library in the background.
+
+        Args:
+            document_id: The document.
+            confirm: Ask the officer first.
+
+        Returns:
+            True when the removal started; :attr:`job_finished` follows.
+        """
+        if not self._can_change():
+            return False
+        doc = next((d for d in self.library.documents() if d["id"] == document_id), None)
+        label = (doc.get("symbol") or doc["title"]) if doc else document_id
+        files = ", ".join(s["file"] for s in doc.get("sources") or []) if doc else ""
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Remove document",
+                f"Remove “{label}” from your library?\n\n"
+                "Its passages will no longer be found or cited. "
+                + (f"The file you imported ({files}) stays where it is." if files else ""),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return self.session.start_remove(document_id)
+
+    def _can_change(self) -> bool:
+        if self.session.can_change:
+            return True
+        if self.session.busy:
+            why = "An import or removal is running; try again when it has finished."
+        elif not self.session.owned:
+            why = "This window cannot change its library."
+        else:
+            why = "The library is not open."
+        self.statusBar().showMessage(why, 5000)
+        return False
+
+    def _update_actions(self) -> None:
+        doc = self.reader.document if self.library is not None else None
+        imported = doc is not None and doc.get("origin") == "imported"
+        can_change = self.session.can_change
+        self.actions_by_name["import_files"].setEnabled(can_change)
+        remove = self.actions_by_name["remove_document"]
+        remove.setEnabled(can_change and imported)
+        label = (doc.get("symbol") or doc["title"]) if imported and doc else ""
+        remove.setText(f"&Remove “{label}”…" if label else "&Remove document…")
+        self.actions_by_name["about"].setEnabled(self.library is not None)
+
+    def _on_busy(self, text: str) -> None:
+        busy = bool(text)
+        self.centralWidget().setEnabled(not busy)
+        self.drop_filter.enabled = not busy
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setVisible(busy)
+        if busy:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+            if QApplication.focusWidget() is None:
+                self.search_field.setFocus()
+        self._update_actions()
+
+    def _on_progress(self, done: int, total: int, name: str) -> None:
+        if total > 1:
+            self.progress_bar.setRange(0, total)
+            self.progress_bar.setValue(done)
+            if name:
+                self.statusBar().showMessage(f"Importing {name} ({done + 1} of {total})…")
+
+    def _on_imported(self, reports: list[Any]) -> None:
+        summary = summarize_imports(reports)
+        self.last_import = summary
+        if summary.document_id and self.library is not None:
+            key = f"doc:{summary.document_id}"
+            self.tree_pane.filter_field.clear()
+            if self.tree_pane.select("documents", key, emit=False):
+                self.tree_pane.show_tab("documents")
+                self.reader.open_document(summary.document_id, "")
+        if len(summary.imported) == 1 and len(reports) == 1:
+            status = f"Imported {summary.imported[0]}"
+        else:
+            status = summary.headline
+        self.statusBar().showMessage(status, 15000)
+        self.show_notice(
+            "Import",
+            summary.headline,
+            [
+                ("Imported", summary.imported),
+                ("Already in the library", summary.skipped),
+                ("Not imported", summary.rejected),
+            ],
+            warning=not summary.ok,
+        )
+        self.job_finished.emit(status)
+
+    def _on_removed(self, document_id: str, files: list[str]) -> None:
+        status = f"Removed {document_id} from your library ({', '.join(files)})."
+        self.statusBar().showMessage(status, 15000)
+        self.job_finished.emit(status)
+
+    def _on_job_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+        self.show_notice("Liaison", "That did not work.", [("", (message,))], warning=True)
+        self.job_finished.emit(message)
+
+    def show_notice(
+        self,
+        title: str,
+        headline: str,
+        groups: Sequence[tuple[str, Sequence[str]]],
+        *,
+        warning: bool = False,
+    ) -> QMessageBox:
+        """Show a non-blocking message box (the last one stays in :attr:`notice_box`).
+
+        Args:
+            title: The window title.
+            headline: One sentence, in bold.
+            groups: (heading, lines) pairs listed under it; empty groups are left out.
+            warning: Use the warning icon.
+        """
+        if self.notice_box is not None:
+            self.notice_box.close()
+            self.notice_box.deleteLater()
+        icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, "", QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("notice")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<b>{esc(headline)}</b>")
+        parts = []
+        for heading, lines in groups:
+            if not lines:
+                continue
+            items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+            head = f"<p style='margin-bottom:2px'>{esc(heading)}:</p>" if heading else ""
+            parts.append(f"{head}<ul style='margin-top:0; -qt-list-indent:1'>{items}</ul>")
+        box.setInformativeText("<div>" + "".join(parts) + "</div>")
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        self.notice_box = box
+        box.show()
+        return box
+
+    def _on_tree_context(self, _tab: str, node: TreeNode, pos: QPoint) -> None:
+        menu = self.document_menu(node)
+        if menu is not None:
+            menu.popup(pos)
+
+    def document_menu(self, node: TreeNode) -> QMenu | None:
+        """Return the context menu of a Documents-tab row (None for other rows)."""
+        doc = node.document_node()
+        if doc is None:
+            return None
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        open_action = menu.addAction("&Open")
+        open_action.triggered.connect(lambda: self._on_node(node))
+        menu.addSeparator()
+        if doc.badge == "imported":
+            remove = menu.addAction(f"&Remove “{doc.label}” from your library…")
+            remove.setObjectName("remove-document")
+            remove.setEnabled(self.session.can_change)
+            remove.triggered.connect(lambda: self.remove_document(doc.ref))
+        else:
+            remove = menu.addAction("Part of the bundled corpus (cannot be removed)")
+            remove.setEnabled(False)
+        return menu
 
     def _open_dialog(self, name: str, make: Callable[[], QDialog]) -> None:
         """Open the window's one dialog called ``name`` (created on first use, then reused)."""
@@ -736,6 +1072,9 @@ class MainWindow(QMainWindow):
             self.save_settings()
         for d in self._dialogs.values():
             d.close()
+        if self.notice_box is not None:
+            self.notice_box.close()
+        self.session.shutdown()
         super().closeEvent(event)
 
 
@@ -759,11 +1098,17 @@ class AboutDialog(QDialog):
 
 def about_html(library: Any) -> str:
     """Return the About box's HTML: version, store facts, and each document's provenance."""
+    from importlib import metadata  # here: it costs start-up time
+
+    from db import paths
+
     try:
         version = metadata.version("liaison")
     except metadata.PackageNotFoundError:
         version = "development"
     s = library.summary()
+    documents = library.documents()
+    imported = [d for d in documents if d.get("origin") == "imported"]
     out = [
         f"<h2>Liaison {esc(version)}</h2>",
         "<p>The INTERPOL–UN texts, their passages and exact citations, offline.</p>",
@@ -771,13 +1116,24 @@ def about_html(library: Any) -> str:
         f"{esc(s.get('footnotes', 0))} footnotes · {esc(s.get('sources', 0))} source files<br/>"
         f"Store built {esc(format_built_at(s.get('built_at')))}<br/>"
         f"<span style='font-size:small'>{esc(s.get('store_dir', ''))}</span></p>",
+        f"<p>{len(documents) - len(imported)} documents of the bundled corpus"
+        + (
+            f"; {len(imported)} imported by you, their original files kept in "
+            f"<span style='font-size:small'>{esc(paths.library_dir())}</span>"
+            if imported
+            else "; nothing imported yet (File ▸ Import documents…)"
+        )
+        + ".</p>",
         "<h3>Corpus and provenance</h3>",
     ]
-    for d in library.documents():
-        facts = " · ".join(
-            esc(x) for x in (d.get("symbol"), d.get("kind"), d.get("date"), d.get("origin")) if x
+    for d in documents:
+        origin = "imported by you" if d.get("origin") == "imported" else "bundled"
+        facts = " · ".join(esc(x) for x in (d.get("symbol"), d.get("kind"), d.get("date")) if x)
+        out.append(
+            f"<p><b>{esc(d['title'])}</b>"
+            + (" <i>(imported)</i>" if origin != "bundled" else "")
+            + f"<br/>{facts} · {esc(d['passages'])} passages · {origin}</p>"
         )
-        out.append(f"<p><b>{esc(d['title'])}</b><br/>{facts} · {esc(d['passages'])} passages</p>")
         out.append(
             "<table cellspacing='0' cellpadding='2' style='margin-left:16px; margin-bottom:10px'>"
         )

@@ -2,15 +2,21 @@
 
 Preferences go to an INI file under the per-test data folder (the autouse
 ``_isolated_data_dir`` fixture), so no test sees another's settings.
+:func:`own_window` is a window whose session opened its own library in that
+folder, so the test can import into it and remove from it.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from db import paths
 from db.library import Library
+from desktop.app.session import LibrarySession
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager
 from desktop.app.window import MainWindow
@@ -42,6 +48,24 @@ def make_window(qtbot, library: Library, theme: ThemeManager) -> Callable[..., M
 def window(make_window) -> Iterator[MainWindow]:
     """One shown main window."""
     yield make_window()
+
+
+@pytest.fixture
+def own_window(qtbot, built_store: Path, theme: ThemeManager) -> Iterator[MainWindow]:
+    """A shown window over a library in the test's data folder, opened as the app opens it.
+
+    The session's store starts as a copy of the session-wide built store (so no
+    test waits for a build); importing and removing change only this copy.
+    """
+    shutil.copytree(built_store, paths.store_dir())
+    session = LibrarySession()
+    window = MainWindow(None, Settings(), theme, session=session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitSignal(window.library_opened, timeout=30_000):
+        assert session.open(), session.error
+    yield window
 
 
 @pytest.fixture
