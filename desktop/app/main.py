@@ -1,8 +1,11 @@
 """Starting the desktop app: QApplication setup, opening the store, and the smoke run.
 
-``liaison`` (no command) and ``liaison gui`` call :func:`run_gui`. With
-``smoke=True`` the window opens, types a query, opens the first result and
-prints one JSON line of timings measured from process start, then exits.
+``liaison`` (no command) and ``liaison gui`` call :func:`run_gui`. The window
+is shown first, saying it is opening the library; only after it has been
+painted is the library opened (which imports Whoosh, SQLite and the rest of
+:mod:`db`), so the officer sees Liaison at once. With ``smoke=True`` the window
+opens, types a query, opens the first result and prints one JSON line of
+timings measured from process start, then exits.
 
 Process start: on Linux, the kernel's start time of this process
 (``/proc/self/stat``), so interpreter start-up counts; elsewhere (or when
@@ -19,16 +22,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from db.errors import LiaisonError
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager
 
 _IMPORTED_AT = time.perf_counter()
 SMOKE_QUERY = "maritime piracy"
 SMOKE_TIMEOUT_MS = 30_000
+#: Open the library after this long even if the window was never painted (minimised).
+FIRST_PAINT_FALLBACK_MS = 500
 
 
 def process_start() -> float:
@@ -94,6 +98,39 @@ class _BuildProgress:
             self.dialog = None
 
 
+class AfterFirstPaint(QObject):
+    """Calls ``callback`` once, from the event loop, just after ``widget`` is first painted.
+
+    If no paint comes (the window starts minimised or hidden), the callback runs
+    after :data:`FIRST_PAINT_FALLBACK_MS` anyway.
+
+    Args:
+        widget: The window to watch.
+        callback: What to run.
+    """
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.callback = callback
+        self.fired = False
+        widget.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Wait for the first paint event of the window."""
+        if watched is self.widget and event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if self.fired:
+            return
+        self.fired = True
+        self.widget.removeEventFilter(self)
+        self.callback()
+
+
 class SmokeRun:
     """Drives the window once: shown → query typed → results → first result opened.
 
@@ -124,7 +161,14 @@ class SmokeRun:
     def _shown(self) -> None:
         self.timings["window_shown_ms"] = self._ms()
         self.window.search.results_ready.connect(self._results)
-        self.window.search_field.setText(SMOKE_QUERY)
+        if self.window.library is not None:
+            self._type()
+        else:
+            self.window.library_opened.connect(self._type)
+
+    def _type(self) -> None:
+        if self.window.search_field.text() != SMOKE_QUERY:
+            self.window.search_field.setText(SMOKE_QUERY)
 
     def _results(self, state: object) -> None:
         hits = getattr(state, "hits", ())
@@ -154,7 +198,7 @@ class SmokeRun:
 
 
 def run_gui(smoke: bool = False) -> int:
-    """Open the window and run the event loop.
+    """Show the window, then open the library, and run the event loop.
 
     Args:
         smoke: Type a query, open the first result, print timings as one JSON line, exit.
@@ -171,29 +215,31 @@ def run_gui(smoke: bool = False) -> int:
     settings = Settings()
     theme = ThemeManager(settings.theme)
     theme.apply()
-    builder = _BuildProgress(enabled=not smoke)
-    from db.library import open_library
-
-    try:
-        library = open_library(progress=builder.progress, notice=builder.notice)
-    except LiaisonError as exc:
-        builder.close()
-        message = f"The library could not be opened: {exc}"
-        print(f"liaison: error: {exc}", file=sys.stderr)
-        if not smoke:
-            QMessageBox.critical(None, "Liaison", message)
-        return 1
-    builder.close()
+    from desktop.app.session import LibrarySession
     from desktop.app.window import MainWindow
 
+    builder = _BuildProgress(enabled=not smoke)
+    session = LibrarySession(progress=builder.progress, notice=builder.notice)
+    window = MainWindow(None, settings, theme, persist=not smoke, session=session)
+
+    def open_library() -> None:
+        opened = session.open()
+        builder.close()
+        if opened:
+            return
+        print(f"liaison: error: {session.error}", file=sys.stderr)
+        if not smoke:
+            QMessageBox.critical(
+                window, "Liaison", f"The library could not be opened: {session.error}"
+            )
+        app.exit(1)
+
+    window.show()
+    AfterFirstPaint(window, open_library)
+    if smoke:
+        SmokeRun(window, started).start()
     try:
-        window = MainWindow(library, settings, theme, persist=not smoke)
-        window.show()
-        if smoke:
-            SmokeRun(window, started).start()
-        code = app.exec()
+        return app.exec()
+    finally:
         window.close()
         window.deleteLater()
-        return code
-    finally:
-        library.close()

@@ -12,6 +12,9 @@ import pytest
 from db.errors import StoreError
 from desktop.app import main
 
+# The offscreen platform plugin says so whenever a window with a menu bar is shown.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise)")
+
 
 @pytest.mark.slow
 def test_gui_smoke_prints_timings(tmp_path):
@@ -61,3 +64,29 @@ def test_process_start_is_in_the_past():
     import time
 
     assert main.process_start() <= time.perf_counter()
+
+
+def test_window_is_shown_and_painted_before_the_library_opens(qapp, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app.window import MainWindow
+
+    seen: list[tuple[bool, str, str]] = []
+
+    def open_library(**_kwargs):
+        (window,) = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        seen.append((window.isVisible(), window.summary_label.text(), window.empty_label.text()))
+        raise StoreError("stop here")
+
+    monkeypatch.setattr("db.library.open_library", open_library)
+    monkeypatch.setattr(main.QMessageBox, "critical", lambda *_args: None)
+    painted: list[bool] = []
+    real = main.AfterFirstPaint._fire
+    monkeypatch.setattr(
+        main.AfterFirstPaint, "_fire", lambda self: (painted.append(self.fired), real(self))
+    )
+    assert main.run_gui(smoke=False) == 1
+    assert seen == [(True, "Opening the library…", "Opening the library…")]
+    assert painted and painted[0] is False
