@@ -2,6 +2,8 @@
 
 Run ``python -m desktop.app.screenshot OUT.png --size 1366x768 --theme dark``
 (offscreen or under Xvfb); it uses the store under the data folder, like the app.
+``--import FILE`` imports a file first, through the window (as File ▸ Import… does);
+``--screen`` grabs the whole screen (under Xvfb), so the import summary box shows.
 """
 
 from __future__ import annotations
@@ -24,9 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entity", default="")
     parser.add_argument("--zoom", type=float, default=1.0)
     parser.add_argument("--source", action="store_true")
+    parser.add_argument("--import", dest="import_files", action="append", default=[])
+    parser.add_argument("--screen", action="store_true")
     args = parser.parse_args(argv)
-    from db.library import open_library
+    from pathlib import Path
+
+    from PySide6.QtGui import QGuiApplication
+
     from desktop.app.main import _application
+    from desktop.app.session import LibrarySession
     from desktop.app.settings import Settings
     from desktop.app.theme import ThemeManager
     from desktop.app.window import MainWindow
@@ -34,32 +42,47 @@ def main(argv: list[str] | None = None) -> int:
     app = _application()
     theme = ThemeManager(args.theme)
     theme.apply()
-    library = open_library()
-    window = MainWindow(library, Settings(), theme, persist=False)
+    session = LibrarySession()
+    window = MainWindow(None, Settings(), theme, persist=False, session=session)
     w, h = (int(x) for x in args.size.split("x"))
     window.resize(w, h)
+    window.move(0, 0)
     window.splitter.setSizes([int(w * 0.22), int(w * 0.3), int(w * 0.48)])
     window.apply_zoom(args.zoom)
     window.show()
-    if args.tab:
-        window.tree_pane.show_tab(args.tab)
-    if args.entity:
-        window.select_entity(args.entity)
-    window.search_field.setText(args.query)
-    window.search.run_now()
-    if args.result >= 0 and window.results_model.rowCount():
-        window.open_result(args.result)
-    if args.source:
-        window.actions_by_name["toggle_source"].trigger()
-    window.search_field.setFocus()
+    if not session.open():
+        print(f"screenshot: {session.error}", file=sys.stderr)
+        return 1
+
+    def arrange() -> None:
+        if args.tab:
+            window.tree_pane.show_tab(args.tab)
+        if args.entity:
+            window.select_entity(args.entity)
+        if args.query:
+            window.search_field.setText(args.query)
+            window.search.run_now()
+            if args.result >= 0 and window.results_model.rowCount():
+                window.open_result(args.result)
+        if args.source:
+            window.actions_by_name["toggle_source"].trigger()
+        window.search_field.setFocus()
+        QTimer.singleShot(400, shoot)
 
     def shoot() -> None:
-        window.grab().save(args.out)
+        if args.screen:
+            QGuiApplication.primaryScreen().grabWindow(0).save(args.out)
+        else:
+            window.grab().save(args.out)
         app.exit(0)
 
-    QTimer.singleShot(300, shoot)
+    if args.import_files:
+        window.job_finished.connect(lambda _status: arrange())
+        window.import_paths([Path(f) for f in args.import_files])
+    else:
+        arrange()
     code = app.exec()
-    library.close()
+    window.close()
     return code
 
 

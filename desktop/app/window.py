@@ -985,6 +985,9 @@ class MainWindow(QMainWindow):
             head = f"<p style='margin-bottom:2px'>{esc(heading)}:</p>" if heading else ""
             parts.append(f"{head}<ul style='margin-top:0; -qt-list-indent:1'>{items}</ul>")
         box.setInformativeText("<div>" + "".join(parts) + "</div>")
+        # Wide enough for a one-line import message on one line (Qt's box is narrow).
+        width = min(640, max(360, 8 * max((len(x) for _, g in groups for x in g), default=0)))
+        box.setStyleSheet(f"QLabel#qt_msgbox_informativelabel {{ min-width: {width}px; }}")
         box.setWindowModality(Qt.WindowModality.NonModal)
         self.notice_box = box
         box.show()
