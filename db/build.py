@@ -179,6 +179,8 @@ def library_sources(library: Path) -> list[SourceFile]:
             parsed = parse_text(ex.text, title=f.title)
         except (LiaisonError, OSError):
             continue
+        if parsed.kind == "webpage" and f.format in ("text", "markdown"):
+            parsed.kind = "document"  # a plain document, not a captured web page
         entry = CatalogEntry(file=f.file_name, title=f.title, language="en")
         out.append(SourceFile(entry, path, ex.text, f.sha256, parsed, origin="imported"))
     return out

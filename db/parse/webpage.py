@@ -20,6 +20,7 @@ from db.parse.model import Heading, ParsedDocument, Passage
 from db.parse.text import Block, ends_clause, parse_inline, split_lines
 
 _BULLET = re.compile(r"^(?:[•◦▪·‣∙*–—-])\s+")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MAX_HEADING_CHARS = 160
 _MAX_HEADING_WORDS = 22
 
@@ -122,6 +123,10 @@ def classify(lines: list[Block]) -> list[str]:
     n = len(lines)
     while i < n:
         t = lines[i].text
+        if _MD_HEADING.match(t):
+            labels.append("heading")
+            i += 1
+            continue
         if _BULLET.match(t):
             labels.append("item")
             i += 1
@@ -173,6 +178,11 @@ def parse_webpage(text: str, *, title: str | None = None) -> ParsedDocument:
     if len(lines) >= 2 and lines[0].text == lines[1].text and _headingish(lines[0].text):
         found_title = lines[0].text
         lines = lines[2:]
+    md_title = _MD_HEADING.match(lines[0].text) if lines and not found_title else None
+    if md_title and len(md_title.group(1)) == 1:
+        # A Markdown document's first-level heading at the top is its title.
+        found_title = md_title.group(2)
+        lines = lines[1:]
     doc = ParsedDocument(kind="webpage", title=found_title, meta={})
     if found_title:
         doc.meta["title_in_text"] = found_title
@@ -184,7 +194,8 @@ def parse_webpage(text: str, *, title: str | None = None) -> ParsedDocument:
     for line, label in zip(lines, labels, strict=True):
         if label == "heading":
             section += 1
-            heading = parse_inline(line.text)[0]
+            md = _MD_HEADING.match(line.text)
+            heading = parse_inline(md.group(2) if md else line.text)[0]
             n_par = n_item = 0
             doc.headings.append(Heading(heading, 1, (line.start, line.end), f"s{section}"))
             continue
