@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.cli import main
+from desktop.launch import main
 
 #: The windowed launcher's name (``Liaison.exe``, ``Liaison.app/Contents/MacOS/Liaison``).
 GUI_LAUNCHER = "Liaison"

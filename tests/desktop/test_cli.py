@@ -187,3 +187,9 @@ def test_search_json_carries_the_corrected_query(run):
     assert {h["corrected_query"] for h in hits} == {"sanctions committees"}
     code, out, _ = run("search", "sanctoins comittees")
     assert out.splitlines()[0] == "Showing results for: sanctions committees"
+
+
+def test_window_start_does_not_load_the_command_line_machinery():
+    code = "import sys, desktop.launch; print('click' in sys.modules, 'desktop.cli' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.split() == ["False", "False"]
