@@ -64,6 +64,14 @@ class Vocabulary:
     def __init__(self, reader) -> None:
         self.reader = reader
 
+    def doc_count(self) -> int:
+        """Return how many passages the index holds."""
+        return self.reader.doc_count()
+
+    def text_frequency(self, term: str) -> int:
+        """Return in how many passages the analysed ``term`` occurs in the text field."""
+        return self.reader.doc_frequency("text", term)
+
     def known(self, word: str) -> bool:
         """Return True if ``word`` (lowercase) occurs anywhere in the corpus."""
         return self.reader.doc_frequency("words", word) > 0
@@ -203,7 +211,11 @@ class _SafeStructFile(StructFile):
     """A Whoosh file whose embedded pickles go through :func:`safe_loads`."""
 
     def read_pickle(self) -> Any:
-        return _RestrictedUnpickler(self.file).load()
+        try:
+            return _RestrictedUnpickler(self.file).load()
+        except Exception:
+            self.close()  # Whoosh leaves the file open when reading fails
+            raise
 
 
 class _SafeFileStorage(FileStorage):
