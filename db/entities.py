@@ -248,6 +248,15 @@ class Mention:
     surface: str
 
 
+def _needle(name: str, keep_case: bool = False) -> tuple[str, ...]:
+    """Return the literal words every match of ``name`` must contain (only separators vary).
+
+    Lowercase unless ``keep_case`` (acronyms match in their exact case).
+    """
+    words = [w for w in re.split(r"[^\w]+", name) if len(w) >= 2]
+    return tuple(dict.fromkeys(w if keep_case else w.lower() for w in words))
+
+
 def _is_capitalised(text: str) -> bool:
     words = [w for w in re.split(r"[\s\-‐–]+", text) if len(w) > 3]
     return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)
@@ -258,8 +267,8 @@ class Linker:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        # (compiled regex, node, needs_capitals)
-        self._patterns: list[tuple[re.Pattern[str], Node, bool]] = []
+        # (compiled regex, node, needs_capitals, needle, needle is case-sensitive)
+        self._patterns: list[tuple[re.Pattern[str], Node, bool, tuple[str, ...], bool]] = []
         for node in gazetteer.nodes.values():
             parent_names: list[str] = []
             if node.parent:
@@ -281,6 +290,7 @@ class Linker:
                             node,
                             re.IGNORECASE,
                             True,
+                            _needle(core),
                         )
                 else:
                     full = rf"{_PREFIX}{_words_pattern(name)}"
@@ -289,12 +299,28 @@ class Linker:
                     node,
                     re.IGNORECASE,
                     False,
+                    _needle(core),
                 )
             for acr in dict.fromkeys(node.all_acronyms()):
-                self._add(rf"(?<!\w){_words_pattern(acr)}(?!\w)", node, 0, False)
+                self._add(
+                    rf"(?<!\w){_words_pattern(acr)}(?!\w)",
+                    node,
+                    0,
+                    False,
+                    _needle(acr, keep_case=True),
+                    True,
+                )
 
-    def _add(self, pattern: str, node: Node, flags: int, capitals: bool) -> None:
-        self._patterns.append((re.compile(pattern, flags), node, capitals))
+    def _add(
+        self,
+        pattern: str,
+        node: Node,
+        flags: int,
+        capitals: bool,
+        needle: tuple[str, ...],
+        case_sensitive: bool = False,
+    ) -> None:
+        self._patterns.append((re.compile(pattern, flags), node, capitals, needle, case_sensitive))
 
     def find(self, text: str, trees: Iterable[str] | None = None) -> list[Mention]:
         """Return the mentions in ``text``, in order, the longest winning overlaps.
@@ -305,8 +331,13 @@ class Linker:
         """
         wanted = set(trees) if trees is not None else None
         cands: list[tuple[int, int, Node]] = []
-        for rx, node, capitals in self._patterns:
+        lower = text.lower()
+        for rx, node, capitals, needle, case_sensitive in self._patterns:
             if wanted is not None and node.tree not in wanted:
+                continue
+            # Every match contains these words literally: skip the regex when one is absent.
+            haystack = text if case_sensitive else lower
+            if any(w not in haystack for w in needle):
                 continue
             for m in rx.finditer(text):
                 s, e = m.start(), m.end()

@@ -207,6 +207,7 @@ class QueryPlanner:
         # Longest gazetteer names in the query.
         j = 0
         while j < len(flat):
+            step = 1
             for n in range(min(self._max_name, len(flat) - j), 1, -1):
                 key = tuple(t for _, t in flat[j : j + n])
                 if key in self._names:
@@ -215,18 +216,24 @@ class QueryPlanner:
                         should.append(self._node_query(node, boost=1.5))
                     plan.mark_terms.update(key)
                     covered.update(i for i, _ in flat[j : j + n])
+                    step = n  # the longest name wins; names inside it are not searched again
                     break
-            j += 1
+            j += step
         # 2. Synonyms on the analysed words.
         syn_covered: set[int] = set()
+        alternatives: set[tuple[str, ...]] = set()
         for group in self.synonyms:
             for phrase in group.phrases:
                 for k in range(len(flat) - len(phrase) + 1):
                     if tuple(t for _, t in flat[k : k + len(phrase)]) == phrase:
                         syn_covered.update(i for i, _ in flat[k : k + len(phrase)])
                         for other in group.phrases:
-                            if other != phrase:
-                                should.append(_any_field(other, boost=0.7))
+                            if other == phrase or other in alternatives:
+                                continue
+                            alternatives.add(other)
+                            if not all(self._common(t) for t in other):
+                                # In the passage text only: phrases are the costly queries.
+                                should.append(_phrase("text", other, boost=0.7))
                                 plan.mark_terms.update(other)
         # 3. Typos: a word not in the vocabulary is replaced by the nearest known word.
         corrected_words = list(raw_words)
@@ -261,9 +268,12 @@ class QueryPlanner:
         if not content and not should and not musts:
             content = [(i, t) for i, ts in enumerate(analysed) for t in ts]
         terms = [t for _, t in content]
-        per_term = [_any_field([t]) for t in dict.fromkeys(terms)]
         plan.mark_terms.update(terms)
-        if len(terms) > 1:
+        # Words in a large share of the corpus ("interpol", "nations") weigh almost nothing
+        # in BM25 but cost the most to score: leave them out when rarer words remain.
+        rare = [t for t in dict.fromkeys(terms) if not self._common(t)]
+        per_term = [_any_field([t]) for t in (rare or dict.fromkeys(terms))]
+        if len(terms) > 1 and rare:
             should.append(_phrase("text", terms, boost=2.0))
         if per_term:
             should.append(wq.Or(per_term, scale=0.9) if len(per_term) > 1 else per_term[0])
@@ -281,6 +291,11 @@ class QueryPlanner:
             out.update(analyse(name))
         return out
 
+    def _common(self, term: str) -> bool:
+        """Return True for a term in more than a fifth of the passages (its text field)."""
+        counts = getattr(self.vocabulary, "text_frequency", None)
+        return bool(counts) and counts(term) > 0.2 * max(1, self.vocabulary.doc_count())
+
     def _node_query(self, node: Node, boost: float) -> wq.Query:
         if node.parent is None:
             # A root ("United Nations", a crime programme) is named in a large share of the
@@ -295,10 +310,11 @@ class QueryPlanner:
         if below:
             # Whoosh applies boosts at the leaves, so each term carries its own.
             alts.append(wq.Or([wq.Term("entity_ids", b, boost=0.3 * boost) for b in below]))
-        for name in dict.fromkeys(node.all_names()):
-            words = analyse(name)
-            if words:
-                alts.append(_phrase("text", words, boost=0.5 * boost))
+        # The linker already tied every alias and former name to the node's id; the
+        # official name as a phrase only ranks its literal mentions a little higher.
+        words = analyse(node.name)
+        if words and not all(self._common(t) for t in words):
+            alts.append(_phrase("text", words, boost=0.5 * boost))
         # Acronyms are not searched in the text (lowercased there, "WHO" would be "who"):
         # the linker matched them in their exact case into the entities field.
         # (An Or, not a DisjunctionMax: Whoosh's DisMax matcher lost the leaf boosts here.)

@@ -20,6 +20,7 @@ _EM = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![*\w])")
 _STRONG = re.compile(r"\*\*(?=\S)([^*]+?)(?<=\S)\*\*")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]*)\)")
 _SUPER = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
+_HAS_INLINE = re.compile(f"[*\\[{SUPERSCRIPT_DIGITS}]")
 
 MONTHS = {
     m: i
@@ -136,6 +137,9 @@ def parse_inline(raw: str) -> tuple[str, list[Markup]]:
     Returns:
         The clean text and its markup, offsets into the clean text.
     """
+    if not _HAS_INLINE.search(raw):
+        # Plain text, the common case: only white space to collapse.
+        return _WS.sub(" ", raw).strip(), []
     # Events: position in raw -> list of (action, payload)
     opens: dict[int, list[tuple[str, int, dict]]] = {}
     closes: dict[int, int] = {}
