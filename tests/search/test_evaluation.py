@@ -22,6 +22,7 @@ from db.store import Store
 from tests.search.evaluation import (
     CATEGORIES,
     DEPTH,
+    EVAL_FILE,
     EvalQuery,
     Fts5Baseline,
     Scores,
@@ -160,3 +161,29 @@ def _ids(hits: list[dict[str, object]]) -> list[object]:
 
 def _expected_ids(library: Library, q: EvalQuery) -> list[str]:
     return [h.passage_id for h in library.search(q.q, limit=DEPTH).hits]
+
+
+HELDOUT = load_eval(EVAL_FILE.with_name("search_heldout.toml"))
+
+
+def test_held_out_look_ups_do_no_worse_than_the_baseline(
+    library: Library, built_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Look-ups never used for tuning: figures printed; ours must not fall below plain FTS5."""
+    ours_h = evaluate(
+        HELDOUT, lambda q: [h.passage_id for h in library.search(q, limit=DEPTH).hits]
+    )
+    store = Store.open(built_store)
+    try:
+        fts = Fts5Baseline(store.passages())
+    finally:
+        store.close()
+    try:
+        base_h = evaluate(HELDOUT, fts.search)
+    finally:
+        fts.close()
+    with capsys.disabled():
+        print("\nHeld-out look-ups (never used for tuning):")
+        print(report(ours_h, base_h))
+    assert len(HELDOUT) >= 25
+    assert ours_h.success_at_3 >= base_h.success_at_3
