@@ -34,9 +34,10 @@ lint-workflows:
 store: $(STAMP)
 	$(BIN)/liaison build
 
-## bench: print latency and size figures
+## bench: print search latency and build figures, and hostile-query latency
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_search
+	$(BIN)/python -m tests.bench.bench_hostile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -101,11 +101,15 @@ def make_snippet(
     if len(text) <= width:
         lo, hi = 0, len(text)
     elif spans:
-        best, best_n = spans[0][0], 0
-        for s, _ in spans:
-            n = sum(1 for s2, _ in spans if s <= s2 < s + width)
-            if n > best_n:
-                best, best_n = s, n
+        # The window start with the most matches inside it (two pointers: linear time,
+        # even for a hostile one-megabyte line full of matches).
+        best, best_n, j = spans[0][0], 0, 0
+        for i, (s, _) in enumerate(spans):
+            j = max(j, i)
+            while j < len(spans) and spans[j][0] < s + width:
+                j += 1
+            if j - i > best_n:
+                best, best_n = s, j - i
         lo = max(0, best - width // 4)
         hi = min(len(text), lo + width)
         lo = max(0, hi - width)

@@ -132,7 +132,7 @@ def test_rejected_files_are_listed_in_a_dialog(qtbot, own_window, tmp_path):
     assert box.isVisible() and box.icon() == QMessageBox.Icon.Warning
     info = box.informativeText()
     assert "Not imported:" in info and "<li>empty.txt is empty</li>" in info
-    assert "<li>harbour: 1 paragraph" in info
+    assert "<li>Harbour notes: 1 paragraph" in info
     assert "Traceback" not in info
     box.close()
     # The good file is in, the rejected one changed nothing else.
