@@ -150,10 +150,11 @@ def test_hostile_documents_render_inert_and_links_do_nothing(tmp_path, qtbot, th
                 assert max(plain.count("reconnaissance"), plain.count("surveillance")) > 4000
             text = window.viewer.document().toPlainText()
             assert "👮🏽‍♀️" in text and "\u202e" in text
-            # (Not the long line's word: db.search.make_snippet is quadratic in the number
-            # of matches in one passage; see the issue 8 report.)
             hits = lib.search("seized notebook").hits
             assert {h.document_id for h in hits[:2]} == {r.document_id for r in reports[:2]}
+            # The long line's word: thousands of matches in one passage, one snippet.
+            long_hits = lib.search("reconnaissance").hits
+            assert long_hits and len(long_hits[0].snippet) < 1000
             window.close()
     assert listener.accepted == 0
     assert rec.network == []
