@@ -29,7 +29,7 @@ STOP_WORDS = frozenset(
     other over same such too very tell show find give get let know""".split()
 )
 
-FIELD_BOOSTS = {"text": 1.0, "heading": 0.5, "title": 0.3, "entities": 0.8, "words": 0.0}
+FIELD_BOOSTS = {"text": 1.0, "heading": 0.5, "title": 0.0, "entities": 0.8, "words": 0.0}
 MAX_QUERY_CHARS = 512
 MAX_WORDS = 32
 
@@ -205,6 +205,7 @@ class QueryPlanner:
         analysed = [analyse(w) for w in raw_words]
         flat: list[tuple[int, str]] = [(i, t) for i, ts in enumerate(analysed) for t in ts]
         # Longest gazetteer names in the query.
+        named: set[int] = set()
         j = 0
         while j < len(flat):
             step = 1
@@ -215,7 +216,8 @@ class QueryPlanner:
                     for node in self._names[key]:
                         should.append(self._node_query(node, boost=1.5))
                     plan.mark_terms.update(key)
-                    covered.update(i for i, _ in flat[j : j + n])
+                    # The words stay plain search terms too (unlike an acronym's letters).
+                    named.update(i for i, _ in flat[j : j + n])
                     step = n  # the longest name wins; names inside it are not searched again
                     break
             j += step
@@ -239,7 +241,7 @@ class QueryPlanner:
         corrected_words = list(raw_words)
         changed = False
         for i, w in enumerate(raw_words):
-            if i in covered or i in syn_covered:
+            if i in covered or i in syn_covered or i in named:
                 continue
             low = fold(w)
             if low in STOP_WORDS or len(low) < 4 or not low.isalpha():
@@ -310,11 +312,9 @@ class QueryPlanner:
         if below:
             # Whoosh applies boosts at the leaves, so each term carries its own.
             alts.append(wq.Or([wq.Term("entity_ids", b, boost=0.3 * boost) for b in below]))
-        # The linker already tied every alias and former name to the node's id; the
-        # official name as a phrase only ranks its literal mentions a little higher.
-        words = analyse(node.name)
-        if words and not all(self._common(t) for t in words):
-            alts.append(_phrase("text", words, boost=0.5 * boost))
+        # No phrase of the name in the text: the linker already tied every mention of the
+        # name, its aliases and former names to the node's id (and phrases are the costly
+        # queries on a large corpus).
         # Acronyms are not searched in the text (lowercased there, "WHO" would be "who"):
         # the linker matched them in their exact case into the entities field.
         # (An Or, not a DisjunctionMax: Whoosh's DisMax matcher lost the leaf boosts here.)
