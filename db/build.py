@@ -170,12 +170,19 @@ def read_source(path: Path) -> str:
 
 
 def library_sources(library: Path) -> list[SourceFile]:
-    """Read and parse the officer's imported originals (skipping any that no longer parse)."""
+    """Read and parse the officer's imported originals.
+
+    An original whose content no longer has its recorded SHA-256 (changed on disk) is left
+    out rather than shown, and so is one that no longer parses.
+    """
     out = []
     for f in list_imports(library):
         path = library / f.original
         try:
-            ex = extract(path)
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != f.sha256:
+                continue
+            ex = extract(path, data)
             parsed = parse_text(ex.text, title=f.title)
         except (LiaisonError, OSError):
             continue

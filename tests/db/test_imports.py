@@ -295,3 +295,17 @@ def test_killed_import_leaves_no_half_added_document(tmp_path, data_dir):
         originals = data_dir / "library" / "originals"
         present = {p.name for p in originals.iterdir()} if originals.is_dir() else set()
         assert present == {x.original.name for x in list_imports()}
+
+
+def test_an_original_changed_on_disk_is_never_shown(tmp_path, data_dir):
+    f = tmp_path / "orig.txt"
+    f.write_text("Lighthouse notes\nThe keeper logged twelve beacon checks.\n")
+    (r,) = import_files([f])
+    (original,) = (data_dir / "library" / "originals").iterdir()
+    original.write_text("Lighthouse notes\nThe keeper logged twelve secret checks.\n")
+    from db.build import build_store
+
+    build_store(paths.store_dir())
+    with open_library() as lib:
+        assert r.document_id not in {d["id"] for d in lib.documents()}
+        assert all(h.document_id != r.document_id for h in lib.search("keeper secret").hits)
