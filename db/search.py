@@ -177,7 +177,11 @@ class SearchEngine:
         top = 1000.0
         scored.extend((pid, top) for pid in pinned)
         if plan.query is not None:
-            results = self.searcher.search(plan.query, limit=limit + len(pinned), filter=flt)
+            # optimize=False: Whoosh's block-quality skipping can loop forever on unions
+            # (whoosh issues #446 and #461); seen here on a 166,000-passage corpus.
+            results = self.searcher.search(
+                plan.query, limit=limit + len(pinned), filter=flt, optimize=False
+            )
             scored.extend((r["passage_id"], float(r.score)) for r in results)
         return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
 

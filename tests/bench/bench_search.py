@@ -282,6 +282,9 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool) -> None:
                 assert material is not None
                 t0 = time.perf_counter()
                 write_corpus(corpus, n, material)
+                # The real gazetteer beside the synthetic corpus: entities are linked as in
+                # the bundled build (without it the record phase would skip the linker).
+                shutil.copytree(paths.gazetteer_dir(), corpus.parent / "gazetteer")
                 print(f"\n[{label}] wrote corpus in {time.perf_counter() - t0:.1f} s")
             else:
                 print(f"\n[{label}]")
