@@ -18,56 +18,9 @@ from pathlib import Path
 
 from db.build import build_store
 from db.library import Library
+from tests.helpers.hostile import HOSTILE_TOKENS
 
 TARGET_P99_MS = 100.0
-TOKENS = [
-    '"',
-    "'",
-    "(",
-    ")",
-    "[",
-    "]",
-    "{",
-    "}",
-    "AND",
-    "OR",
-    "NOT",
-    "*",
-    "?",
-    "~",
-    "^",
-    "title:",
-    "cite:",
-    "text:",
-    "passage_id:",
-    ":",
-    "\\",
-    "/",
-    "-",
-    "[a TO z]",
-    "\x00",
-    "\x07",
-    "\x1b[31m",
-    "\u202e",
-    "\u200b",
-    "\ufeff",
-    "مكتب الأمم المتحدة",
-    "שלום",
-    "👮🏽‍♀️",
-    "🇺🇳",
-    "INTERPOL",
-    "piracy",
-    "maritime",
-    "UNODC",
-    "A/RES/77/20",
-    "op. 3",
-    "*piracy*",
-    "pir?cy",
-    "piracy~2",
-    "cybercrime",
-    "terrorism",
-    "wildlife",
-]
 
 
 def hostile_queries(n: int, seed: int) -> list[str]:
@@ -77,13 +30,13 @@ def hostile_queries(n: int, seed: int) -> list[str]:
     for _ in range(n):
         roll = rng.random()
         if roll < 0.02:
-            out.append((rng.choice(TOKENS) + " ") * (10_000 // 4))
+            out.append((rng.choice(HOSTILE_TOKENS) + " ") * (10_000 // 4))
             out[-1] = out[-1][:10_000]
         elif roll < 0.1:
             out.append("".join(chr(rng.randrange(1, 0x2FFFF)) for _ in range(rng.randrange(1, 60))))
         else:
             sep = rng.choice([" ", "", " AND ", " OR "])
-            out.append(sep.join(rng.choice(TOKENS) for _ in range(rng.randrange(1, 10))))
+            out.append(sep.join(rng.choice(HOSTILE_TOKENS) for _ in range(rng.randrange(1, 10))))
     return [q.encode("utf-8", "replace").decode("utf-8", "replace") for q in out]
 
 

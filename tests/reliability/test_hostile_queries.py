@@ -12,67 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db import paths
+from tests.helpers.hostile import HOSTILE_TOKENS
 
 LIAISON = Path(sys.executable).parent / "liaison"
 
-TOKENS = [
-    '"',
-    "'",
-    "(",
-    ")",
-    "[",
-    "]",
-    "{",
-    "}",
-    "AND",
-    "OR",
-    "NOT",
-    "ANDNOT",
-    "ANDMAYBE",
-    "*",
-    "?",
-    "~",
-    "^",
-    "title:",
-    "cite:",
-    "passage_id:",
-    "text:",
-    ":",
-    "\\",
-    "/",
-    "-",
-    "a-res-77-20:op1",
-    "A/RES/77/20",
-    "TO",
-    "[a TO z]",
-    "<",
-    ">",
-    "=",
-    "%",
-    "\x00",
-    "\x1b",
-    "\u202e",
-    "\u200b",
-    "\ufeff",
-    "مكتب الأمم المتحدة",
-    "שלום",
-    "👮🏽‍♀️",
-    "🇺🇳",
-    "INTERPOL",
-    "piracy",
-    "maritime",
-    "UNODC",
-    "para.",
-    "op. 3",
-    "*piracy*",
-    "pir?cy",
-    "piracy~2",
-]
 
 #: Queries built from the tokens above, plus arbitrary text of any code point.
 queries = st.one_of(
-    st.lists(st.sampled_from(TOKENS), max_size=12).map(" ".join),
-    st.lists(st.sampled_from(TOKENS), max_size=12).map("".join),
+    st.lists(st.sampled_from(HOSTILE_TOKENS), max_size=12).map(" ".join),
+    st.lists(st.sampled_from(HOSTILE_TOKENS), max_size=12).map("".join),
     st.text(max_size=200),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40).map(lambda s: s * 50),
 )
