@@ -33,7 +33,7 @@ from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
 from db.locking import data_lock
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
-from db.store import DB_FILENAME, SCHEMA_VERSION, migrate
+from db.store import DB_FILENAME, SCHEMA_VERSION, Store, migrate
 
 MANIFEST_NAME = "manifest.json"
 #: errno values that mean "this folder cannot be written" rather than "the disk failed".
@@ -410,12 +410,7 @@ def _entity_ids(db: sqlite_utils.Database) -> dict[str, str]:
 
 def _entity_terms(db: sqlite_utils.Database) -> dict[str, str]:
     """Return, per passage id, the names and acronyms of every entity it mentions."""
-    names: dict[str, str] = {}
-    for e in db.query("SELECT id, name, acronyms, aliases, former_names FROM entities"):
-        former = json.loads(e["former_names"] or "[]")
-        parts = [e["name"], *json.loads(e["acronyms"] or "[]"), *json.loads(e["aliases"] or "[]")]
-        parts += [f.get("name", "") for f in former] + [f.get("acronym", "") for f in former]
-        names[e["id"]] = " ; ".join(x for x in parts if x)
+    names = Store(db).entity_index_texts()
     out: dict[str, list[str]] = {}
     for r in db.query("SELECT DISTINCT passage_id, entity_id FROM mentions"):
         out.setdefault(r["passage_id"], []).append(names.get(r["entity_id"], ""))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,37 @@ def analyze(text: str) -> list[tuple[str, int, int]]:
 def terms(text: str) -> list[str]:
     """Return the analysed terms of ``text``, in order."""
     return [t.text for t in analyzer()(text)]
+
+
+_TOKEN = re.compile(_TOKEN_PATTERN)
+_FAST_CACHE: dict[str, str] = {}
+_FAST_CACHE_MAX = 200_000
+
+
+def fast_terms(text: str) -> list[str]:
+    """Return exactly what :func:`terms` returns, about five times faster.
+
+    The same steps as :func:`analyzer` (tokenise, lowercase, fold accents, stem),
+    without Whoosh's token objects, with each distinct token's result remembered:
+    ranking analyses hundreds of passages per query (:mod:`db.rank`).
+    """
+    cache = _FAST_CACHE
+    out = []
+    for word in _TOKEN.findall(text):
+        term = cache.get(word)
+        if term is None:
+            term = _stem()(word.lower().translate(accent_map))
+            if len(cache) >= _FAST_CACHE_MAX:
+                cache.clear()
+            cache[word] = term
+        out.append(term)
+    return out
+
+
+def _stem():
+    """Return the stemming function of :func:`analyzer` (with its own cache)."""
+    stemmer = next(f for f in analyzer().items if isinstance(f, StemFilter))
+    return stemmer._stem
 
 
 def build_index(index_dir: Path, docs: Iterable[dict[str, Any]]) -> int:

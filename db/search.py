@@ -3,7 +3,8 @@
 The query is never given to Whoosh's query-language parser: the officer's
 words are analysed like the index and turned into query objects here, so no
 input can raise a syntax error. Scoring is BM25F over the passage text, its
-heading, its document's title and its linked entities' names.
+heading, its document's title and its linked entities' names, done by
+:mod:`db.rank` over the Whoosh index's postings and statistics.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from db.errors import LiaisonError
-from db.index import analyze
+from db.index import analyze, fast_terms
 from db.query import Plan
+from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
 SNIPPET_CHARS = 240
@@ -136,10 +138,28 @@ def make_snippet(
 class SearchEngine:
     """Runs queries against an open index, reading passages from the store."""
 
-    def __init__(self, ix: Any, store: Any, planner: Any = None) -> None:
+    def __init__(
+        self,
+        ix: Any,
+        store: Any,
+        planner: Any = None,
+        *,
+        candidates: int = DEFAULT_CANDIDATES,
+    ) -> None:
+        """Create an engine.
+
+        Args:
+            ix: The open Whoosh index.
+            store: The open :class:`~db.store.Store`.
+            planner: The :class:`~db.query.QueryPlanner` (None: no query understanding).
+            candidates: How many rough-score candidates are scored exactly per round
+                (:class:`~db.rank.Ranker`).
+        """
         self.ix = ix
         self.store = store
         self.searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        self.ranker = Ranker(self.searcher, self._load_fields, candidates=candidates)
+        self._entity_terms: dict[str, list[str]] | None = None
         docs = store.documents()
         self._titles = {d["id"]: d["title"] for d in docs}
         self._doc_seq = {d["id"]: d["seq"] for d in docs}
@@ -179,11 +199,33 @@ class SearchEngine:
         if plan.query is not None:
             # optimize=False: Whoosh's block-quality skipping can loop forever on unions
             # (whoosh issues #446 and #461); seen here on a 166,000-passage corpus.
-            results = self.searcher.search(
-                plan.query, limit=limit + len(pinned), filter=flt, optimize=False
-            )
-            scored.extend((r["passage_id"], float(r.score)) for r in results)
+            allowed = set(self.searcher.docs_for_query(flt)) if flt is not None else None
+            for s in self.ranker.search(plan.query, limit=limit + len(pinned), allowed=allowed):
+                scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))
         return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
+
+    def _load_fields(self, docnums: list[int]) -> dict[int, PassageFields]:
+        """Return the analysed searchable fields of passages, as the index holds them."""
+        if self._entity_terms is None:
+            self._entity_terms = {
+                eid: fast_terms(text) for eid, text in self.store.entity_index_texts().items()
+            }
+        ids = {d: self.searcher.stored_fields(d)["passage_id"] for d in docnums}
+        passages = self.store.passages_by_id(ids.values())
+        mentioned = self.store.passage_entity_ids(ids.values())
+        out: dict[int, PassageFields] = {}
+        for d, pid in ids.items():
+            p = passages.get(pid)
+            if p is None:
+                continue
+            eids = mentioned.get(pid, [])
+            out[d] = {
+                "text": field_terms(fast_terms(p["text"])),
+                "heading": field_terms(fast_terms(p["heading"] or "")),
+                "entities": field_terms([t for e in eids for t in self._entity_terms.get(e, [])]),
+                "entity_ids": field_terms(eids),
+            }
+        return out
 
     def _passes(self, pid: str, filters: Filters) -> bool:
         try:

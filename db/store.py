@@ -328,6 +328,35 @@ class Store:
             out.append(r)
         return out
 
+    def entity_index_texts(self) -> dict[str, str]:
+        """Return, per entity id, the text its mentions put in a passage's ``entities`` field.
+
+        That is its name, acronyms, aliases and former names and acronyms, joined by
+        ``" ; "`` (the index build and the ranking both use this).
+        """
+        names: dict[str, str] = {}
+        for e in self.db.query("SELECT id, name, acronyms, aliases, former_names FROM entities"):
+            former = json.loads(e["former_names"] or "[]")
+            parts = [e["name"], *json.loads(e["acronyms"] or "[]")]
+            parts += json.loads(e["aliases"] or "[]")
+            parts += [f.get("name", "") for f in former] + [f.get("acronym", "") for f in former]
+            names[e["id"]] = " ; ".join(x for x in parts if x)
+        return names
+
+    def passage_entity_ids(self, passage_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Return, per passage id, the ids of the entities it mentions (each once)."""
+        ids = list(passage_ids)
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT DISTINCT passage_id, entity_id FROM mentions WHERE passage_id IN ({marks})"
+            )
+            for passage_id, entity_id in self.db.execute(sql, chunk):
+                out.setdefault(passage_id, []).append(entity_id)
+        return out
+
     def mention_counts(self) -> dict[str, set[str]]:
         """Return, for each entity id, the ids of the passages that mention it."""
         out: dict[str, set[str]] = {}
