@@ -76,7 +76,7 @@ def _blocks(matcher: Any) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
     """Yield ``(ids, weights)`` of a leaf matcher, a block at a time where possible."""
     if isinstance(matcher, W3LeafMatcher):
         # Whoosh's own block reader: one unpickle per 128 postings instead of several
-        # method calls per posting. (Private names: Whoosh is pinned to 2.7.4.)
+        # method calls per posting. (Private names: Whoosh-Reloaded is pinned in pyproject.toml.)
         while not matcher._atend:
             matcher._read_ids()
             matcher._read_weights()

@@ -197,8 +197,7 @@ class SearchEngine:
         top = 1000.0
         scored.extend((pid, top) for pid in pinned)
         if plan.query is not None:
-            # optimize=False: Whoosh's block-quality skipping can loop forever on unions
-            # (whoosh issues #446 and #461); seen here on a 166,000-passage corpus.
+            # Ranked by db.rank, not Whoosh's searcher (see that module for why).
             allowed = set(self.searcher.docs_for_query(flt)) if flt is not None else None
             for s in self.ranker.search(plan.query, limit=limit + len(pinned), allowed=allowed):
                 scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))

@@ -17,7 +17,9 @@ corpora. Everything is written to a temporary folder that is removed at the end.
 Options: ``--sizes 1000`` (comma-separated; ``0`` or an empty list for the
 real corpus only), ``--rounds N`` timed passes over the look-ups,
 ``--profile`` to run each synthetic build under cProfile and print where the
-time goes, ``--keep`` to keep the temporary folder.
+time goes, ``--keep`` to keep the temporary folder, ``--agreement`` to count,
+on the synthetic corpora, the look-ups whose first hits score as they would if
+every matching passage were scored exactly (see :mod:`db.rank`; slow).
 """
 
 from __future__ import annotations
@@ -217,6 +219,10 @@ class Latency:
 def measure_latency(store_dir: Path, queries: list[str], rounds: int) -> Latency:
     """Open the store and time every query: one warm-up pass, then ``rounds`` timed passes.
 
+    The ranking keeps analysed passages between searches (search as you type
+    repeats them); that memory is emptied before every timed search, so no
+    figure profits from a look-up having run before.
+
     Returns:
         Median, p95 and maximum over all timed searches, and the five slowest
         look-ups by their median time.
@@ -228,6 +234,7 @@ def measure_latency(store_dir: Path, queries: list[str], rounds: int) -> Latency
             lib.search(q, limit=10)
         for _ in range(rounds):
             for q in queries:
+                lib.engine.ranker.clear_cache()
                 t0 = time.perf_counter()
                 lib.search(q, limit=10)
                 ms = (time.perf_counter() - t0) * 1000
@@ -235,6 +242,38 @@ def measure_latency(store_dir: Path, queries: list[str], rounds: int) -> Latency
                 per_query[q].append(ms)
     slowest = sorted(((statistics.median(v), q) for q, v in per_query.items()), reverse=True)
     return Latency(statistics.median(samples), percentile(samples, 95), max(samples), slowest[:5])
+
+
+@dataclass
+class Agreement:
+    """How often the two-stage ranking's first hits score as exhaustive ranking's do."""
+
+    top1: int
+    top3: int
+    total: int
+
+
+def measure_agreement(store_dir: Path, queries: list[str]) -> Agreement:
+    """Compare the two-stage ranking with scoring every matching passage exactly.
+
+    A look-up agrees at depth k when its first k hits carry the same scores
+    (passages with equal scores are interchangeable: the synthetic corpora
+    repeat sentences, so ties are common).
+    """
+    top1 = top3 = 0
+    with Library(store_dir) as lib:
+        ranker = lib.engine.ranker
+        staged_k = ranker.candidates
+        for q in queries:
+            staged = [round(h.score, 3) for h in lib.search(q, limit=3).hits]
+            ranker.candidates = 10**9
+            try:
+                full = [round(h.score, 3) for h in lib.search(q, limit=3).hits]
+            finally:
+                ranker.candidates = staged_k
+            top1 += staged[:1] == full[:1]
+            top3 += staged == full
+    return Agreement(top1, top3, len(queries))
 
 
 def folder_mb(folder: Path) -> float:
@@ -264,7 +303,7 @@ def parse_sizes(text: str) -> list[int]:
     return [s for s in sizes if s > 0]
 
 
-def run(sizes: list[int], rounds: int, profile: bool, keep: bool) -> None:
+def run(sizes: list[int], rounds: int, profile: bool, keep: bool, agreement: bool = False) -> None:
     """Build and measure the real corpus and each synthetic size, printing as it goes."""
     queries = [q.q for q in load_eval()]
     print(f"Liaison search benchmark: {len(queries)} look-ups, {rounds} timed rounds")
@@ -305,7 +344,15 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool) -> None:
                 f"max {lat.worst:.2f} ms; slowest: "
                 + "; ".join(f"{q!r} {ms:.0f} ms" for ms, q in lat.slowest)
             )
-            rows.append((label, n, r.passages, timing.seconds, lat.median, lat.p95))
+            if agreement and corpus is not None:
+                a = measure_agreement(store_dir, queries)
+                print(
+                    f"  ranking: first hit as exhaustive scoring's in {a.top1}/{a.total} "
+                    f"look-ups, first three in {a.top3}/{a.total}"
+                )
+            rows.append(
+                (label, n, r.passages, timing.seconds, timing.phases["index"], lat.median, lat.p95)
+            )
             shutil.rmtree(store_dir, ignore_errors=True)
             if corpus is not None:
                 shutil.rmtree(corpus.parent, ignore_errors=True)
@@ -315,23 +362,30 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool) -> None:
         print("(builds ran under cProfile: their times are inflated, about 3x)")
 
 
-def summary(rows: list[tuple[str, int, int, float, float, float]]) -> str:
-    """Return the closing table: figures beside their targets."""
-    head = f"{'corpus':<16} {'passages':>9} {'build s':>9} {'median ms':>10} {'p95 ms':>8}  target"
+def summary(rows: list[tuple[str, int, int, float, float, float, float]]) -> str:
+    """Return the closing table: figures beside their targets.
+
+    The build target is the issue's: the *index* for 10,000 documents built in
+    under five minutes. The whole build (parsing and linking too) is beside it.
+    """
+    head = (
+        f"{'corpus':<16} {'passages':>9} {'build s':>8} {'index s':>8} "
+        f"{'median ms':>10} {'p95 ms':>8}  target"
+    )
     lines = [head, "-" * len(head)]
-    for label, n, passages, build_s, median, p95 in rows:
+    for label, n, passages, build_s, index_s, median, p95 in rows:
         if n == 0:
             target = f"p95 <= {TARGET_P95_REAL_MS:.0f} ms"
             ok = p95 <= TARGET_P95_REAL_MS
         elif n >= 10_000:
-            target = f"p95 <= {TARGET_P95_10K_MS:.0f} ms, build < {TARGET_BUILD_10K_S / 60:.0f} min"
-            ok = p95 <= TARGET_P95_10K_MS and build_s < TARGET_BUILD_10K_S
+            target = f"p95 <= {TARGET_P95_10K_MS:.0f} ms, index < {TARGET_BUILD_10K_S / 60:.0f} min"
+            ok = p95 <= TARGET_P95_10K_MS and index_s < TARGET_BUILD_10K_S
         else:
             target, ok = "-", None
         verdict = "" if ok is None else ("  (met)" if ok else "  (MISSED)")
         lines.append(
-            f"{label:<16} {passages:>9,} {build_s:>9.1f} {median:>10.2f} {p95:>8.2f}  "
-            f"{target}{verdict}"
+            f"{label:<16} {passages:>9,} {build_s:>8.1f} {index_s:>8.1f} {median:>10.2f} "
+            f"{p95:>8.2f}  {target}{verdict}"
         )
     return "\n".join(lines)
 
@@ -348,8 +402,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed passes over the look-ups")
     parser.add_argument("--profile", action="store_true", help="cProfile the synthetic builds")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="on synthetic corpora, compare the ranking with exhaustive scoring (slow)",
+    )
     args = parser.parse_args(argv)
-    run(args.sizes, max(1, args.rounds), args.profile, args.keep)
+    run(args.sizes, max(1, args.rounds), args.profile, args.keep, args.agreement)
 
 
 if __name__ == "__main__":
