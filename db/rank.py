@@ -218,7 +218,8 @@ class Ranker:
 
         Candidates are scored exactly a round of ``candidates`` at a time; a further
         round runs only while fewer than ``limit`` of them matched (a quoted phrase
-        absent from the best rough candidates), at most ``max_rounds`` rounds.
+        absent from the best rough candidates), at most ``max_rounds`` rounds (or as
+        many as ``limit`` needs, when that is more).
         """
         rough = self.rough_scores(q, allowed)
         step = self.candidates
@@ -227,7 +228,7 @@ class Ranker:
         order = [d for d, _ in heapq.nsmallest(step, rough.items(), key=key)]
         found: list[Scored] = []
         leaves: dict[int, list[tuple[str, str]]] = {}
-        for round_no in range(max_rounds):
+        for round_no in range(max(max_rounds, -(-limit // step) + 1)):
             if round_no == 1:
                 order = [d for d, _ in sorted(rough.items(), key=key)]
             batch = order[round_no * step : (round_no + 1) * step]

@@ -110,6 +110,14 @@ def test_further_rounds_run_until_enough_hits(library):
     assert len(hits) == 5
 
 
+def test_a_large_limit_gets_its_rounds(library):
+    """Asking for more hits than the rounds would score still returns every match."""
+    q = wq.Term("text", "interpol")
+    total = len(ranker(library, 10_000).search(q, limit=10_000))
+    assert total > 20
+    assert len(ranker(library, 2).search(q, limit=total, max_rounds=2)) == total
+
+
 def test_allowed_docnums_restrict_the_hits(library):
     q = wq.Term("text", "interpol")
     r = ranker(library, 1000)
