@@ -223,10 +223,9 @@ class Library:
             node = self.gazetteer.resolve(entity)
             if node is None:
                 raise NotFoundError(f"no entity, capability or theme named {entity!r}")
-            ids = self.entity_passage_ids(node.id)
-            if filters.get("passage_ids") is not None:
-                ids = ids & frozenset(filters["passage_ids"])
-            filters["passage_ids"] = ids
+            # Through the index's entity_ids field (the same links as the mentions table):
+            # a set of passage ids would be tens of thousands long on a large library.
+            filters["entity_ids"] = frozenset(self.gazetteer.descendants(node.id))
         return self.engine.search(text, limit=limit, filters=Filters(**filters))
 
 

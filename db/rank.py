@@ -72,15 +72,21 @@ class Scored:
     score: float
 
 
-def _blocks(matcher: Any) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
-    """Yield ``(ids, weights)`` of a leaf matcher, a block at a time where possible."""
+def _blocks(
+    matcher: Any, *, weights: bool = True
+) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
+    """Yield ``(ids, weights)`` of a leaf matcher, a block at a time where possible.
+
+    With ``weights=False`` the weights are not decoded (an empty tuple instead).
+    """
     if isinstance(matcher, W3LeafMatcher):
         # Whoosh's own block reader: one unpickle per 128 postings instead of several
         # method calls per posting. (Private names: Whoosh-Reloaded is pinned in pyproject.toml.)
         while not matcher._atend:
             matcher._read_ids()
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights
+            if weights:
+                matcher._read_weights()
+            yield matcher._ids, (matcher._weights if weights else ())
             matcher._next_block()
         return
     ids, weights = [], []
@@ -176,6 +182,21 @@ class Ranker:
                 for doc, tf in zip(ids, weights, strict=False):
                     scores[doc + offset] = scale * tf / (tf + norms[lengths[doc] if doc < n else 0])
         return scores
+
+    def docs_with(self, field: str, terms: Iterable[str]) -> set[int]:
+        """Return the docnums holding any of ``terms`` in ``field`` (for filters)."""
+        out: set[int] = set()
+        if field not in self.searcher.schema:
+            return out
+        for term in terms:
+            for sub, offset in self._leaves:
+                try:
+                    matcher = sub.reader().postings(field, term)
+                except TermNotFound:
+                    continue
+                for ids, _ in _blocks(matcher, weights=False):
+                    out.update(d + offset for d in ids)
+        return out
 
     # -- the two stages --------------------------------------------------------
 

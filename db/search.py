@@ -65,10 +65,18 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     passage_ids: frozenset[str] | None = None
+    #: Passages mentioning any of these entities (an entity and those below it).
+    entity_ids: frozenset[str] | None = None
 
     def whoosh_filter(self) -> wq.Query | None:
         """Return the Whoosh filter query for these restrictions, or None."""
         parts: list[wq.Query] = []
+        if self.entity_ids is not None:
+            parts.append(
+                wq.Or([wq.Term("entity_ids", e) for e in sorted(self.entity_ids)])
+                if self.entity_ids
+                else wq.NullQuery
+            )
         if self.document:
             parts.append(wq.Term("document_id", self.document))
         if self.kind:
@@ -198,10 +206,31 @@ class SearchEngine:
         scored.extend((pid, top) for pid in pinned)
         if plan.query is not None:
             # Ranked by db.rank, not Whoosh's searcher (see that module for why).
-            allowed = set(self.searcher.docs_for_query(flt)) if flt is not None else None
+            allowed = self._allowed(filters) if flt is not None else None
             for s in self.ranker.search(plan.query, limit=limit + len(pinned), allowed=allowed):
                 scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))
         return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
+
+    def _allowed(self, filters: Filters) -> set[int]:
+        """Return the docnums that pass ``filters`` (read from the postings, fast)."""
+        docs_with = self.ranker.docs_with
+        sets: list[set[int]] = []
+        if filters.document:
+            sets.append(docs_with("document_id", [filters.document]))
+        if filters.kind:
+            sets.append(docs_with("kind", [filters.kind]))
+        if filters.entity_ids is not None:
+            sets.append(docs_with("entity_ids", filters.entity_ids))
+        if filters.passage_ids is not None:
+            sets.append(docs_with("passage_id", filters.passage_ids))
+        if filters.date_from or filters.date_to:
+            dates = wq.TermRange("date", filters.date_from, filters.date_to)
+            sets.append(set(self.searcher.docs_for_query(dates)))
+        sets.sort(key=len)
+        allowed = sets[0]
+        for other in sets[1:]:
+            allowed = allowed & other
+        return allowed
 
     def _load_fields(self, docnums: list[int]) -> dict[int, PassageFields]:
         """Return the analysed searchable fields of passages, as the index holds them."""
@@ -237,6 +266,10 @@ class SearchEngine:
             return False
         if filters.passage_ids is not None and pid not in filters.passage_ids:
             return False
+        if filters.entity_ids is not None and not filters.entity_ids.intersection(
+            self.store.passage_entity_ids([pid]).get(pid, [])
+        ):
+            return False
         date = self._doc_dates.get(p["document_id"], "")
         if filters.date_from and not (date and date >= filters.date_from):
             return False
@@ -247,16 +280,7 @@ class SearchEngine:
             filters = Filters(**{**filters.__dict__, "document": filters.document or document})
             if filters.document != document:
                 return []
-        flt = filters.whoosh_filter()
-        results = self.searcher.search(flt or wq.Every(), limit=None)
-        ids = [r["passage_id"] for r in results]
-        passages = self.store.passages_by_id(ids)
-        ids.sort(
-            key=lambda pid: (
-                self._doc_seq.get(passages[pid]["document_id"], 0),
-                passages[pid]["seq"],
-            )
-        )
+        ids = self.store.list_passage_ids(limit=limit, **filters.__dict__)
         return self._hits([(pid, 0.0) for pid in ids], set(), limit)
 
     def _hits(self, scored: list[tuple[str, float]], qterms: set[str], limit: int) -> list[Hit]:

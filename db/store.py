@@ -328,6 +328,65 @@ class Store:
             out.append(r)
         return out
 
+    def list_passage_ids(
+        self,
+        *,
+        limit: int,
+        document: str | None = None,
+        kind: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        entity_ids: Iterable[str] | None = None,
+        passage_ids: Iterable[str] | None = None,
+    ) -> list[str]:
+        """Return the ids of passages that pass every given restriction, in reading order.
+
+        Reading order is the documents' catalog order, then the passages' order in each.
+
+        Args:
+            limit: At most this many ids.
+            document: Only this document's passages.
+            kind: Only passages of this kind.
+            date_from: Only documents dated on or after this ISO date (undated ones excluded).
+            date_to: Only documents dated on or before this ISO date (undated ones excluded).
+            entity_ids: Only passages mentioning one of these entities.
+            passage_ids: Only these passages.
+        """
+        where: list[str] = []
+        args: list[Any] = []
+        if document:
+            where.append("p.document_id = ?")
+            args.append(document)
+        if kind:
+            where.append("p.kind = ?")
+            args.append(kind)
+        if date_from:
+            where.append("COALESCE(d.date, '') != '' AND d.date >= ?")
+            args.append(date_from)
+        if date_to:
+            where.append("COALESCE(d.date, '') != '' AND d.date <= ?")
+            args.append(date_to)
+        if entity_ids is not None:
+            ents = list(entity_ids)
+            marks = ",".join("?" * len(ents))
+            where.append(
+                f"p.id IN (SELECT passage_id FROM mentions WHERE entity_id IN ({marks}))"
+                if ents
+                else "0"
+            )
+            args.extend(ents)
+        if passage_ids is not None:
+            # One JSON array, not a parameter each: there may be many thousands (and the
+            # read-only connection cannot hold them in a temporary table).
+            where.append("p.id IN (SELECT value FROM json_each(?))")
+            args.append(json.dumps(list(passage_ids)))
+        sql = (
+            "SELECT p.id FROM passages p JOIN documents d ON d.id = p.document_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.seq, p.seq LIMIT ?"
+        )
+        return [r[0] for r in self.db.execute(sql, [*args, limit])]
+
     def entity_index_texts(self) -> dict[str, str]:
         """Return, per entity id, the text its mentions put in a passage's ``entities`` field.
 

@@ -97,3 +97,28 @@ def test_empty_query_with_entity_lists_its_passages_in_order(library):
 
 def test_citation_respects_filters(library):
     assert first(library, "77/20 para 11", document="united-nations") != "a-res-77-20:op11"
+
+
+@pytest.mark.parametrize("entity", ["un", "secretariat", "unodc", "security_council"])
+def test_entity_filter_through_the_index_equals_the_mentions(library, entity):
+    """The index's entity links and the record's mentions give the same passages."""
+    expected = library.entity_passage_ids(entity)
+    assert expected
+    listed = {h.passage_id for h in library.search("", limit=10_000, entity=entity).hits}
+    assert listed == expected
+    found = {h.passage_id for h in library.search("INTERPOL", limit=10_000, entity=entity).hits}
+    assert found and found <= expected
+
+
+def test_listing_is_in_reading_order_under_every_filter(library):
+    store = library.store
+    order = {p["id"]: i for i, p in enumerate(store.passages())}
+    everything = store.list_passage_ids(limit=10_000)
+    assert everything == sorted(order, key=order.__getitem__)
+    some = everything[::7]
+    assert store.list_passage_ids(limit=10_000, passage_ids=reversed(some)) == some
+    ops = store.list_passage_ids(limit=10_000, kind="operative", document="a-res-77-20")
+    assert ops and all(pid.startswith("a-res-77-20:op") for pid in ops)
+    assert store.list_passage_ids(limit=3, kind="operative") == ops[:3]
+    assert store.list_passage_ids(limit=10, entity_ids=[]) == []
+    assert store.list_passage_ids(limit=10, date_from="2023-01-01") == []
