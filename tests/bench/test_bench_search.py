@@ -13,6 +13,7 @@ def test_benchmark_prints_latency_build_and_agreement(capsys):
     assert "[real corpus]" in out
     assert "[30 documents]" in out
     assert re.search(r"search: median [\d.]+ ms, p95 [\d.]+ ms", out)
+    assert re.search(r"entity-filtered: median [\d.]+ ms, max [\d.]+ ms", out)
     assert re.search(r"ranking: first hit as exhaustive scoring's in \d+/139 look-ups", out)
     table = out[out.index("corpus  ") :].splitlines()
     assert table[2].startswith("real corpus") and "p95 <= 20 ms" in table[2]
