@@ -307,16 +307,7 @@ class _RoughScore:
         if isinstance(node, wq.Phrase):
             return self._phrase(node, factor)
         if isinstance(node, wq.DisjunctionMax):
-            parts = sorted((self._node(sub, factor) for sub in node.subqueries), key=len)
-            if not parts:
-                return {}
-            out = dict(parts.pop())
-            get = out.get
-            for part in parts:
-                for d, v in part.items():
-                    if v > get(d, 0.0):
-                        out[d] = v
-            return out
+            return self._union(node, factor, best=True)
         if isinstance(node, wq.And):
             parts = sorted((self._node(sub, factor) for sub in node.subqueries), key=len)
             if not parts:
@@ -326,16 +317,25 @@ class _RoughScore:
                 out = {d: v + part[d] for d, v in out.items() if d in part}
             return out
         if isinstance(node, wq.CompoundQuery):
-            parts = sorted((self._node(sub, factor) for sub in node.subqueries), key=len)
-            if not parts:
-                return {}
-            out = dict(parts.pop())
-            get = out.get
-            for part in parts:
+            return self._union(node, factor, best=False)
+        return {}
+
+    def _union(self, node: wq.CompoundQuery, factor: float, *, best: bool) -> dict[int, float]:
+        """Combine the children's scores: their best (disjunction-max) or their sum."""
+        parts = sorted((self._node(sub, factor) for sub in node.subqueries), key=len)
+        if not parts:
+            return {}
+        out = dict(parts.pop())  # the largest is copied at C speed, the others added to it
+        get = out.get
+        for part in parts:
+            if best:
+                for d, v in part.items():
+                    if v > get(d, 0.0):
+                        out[d] = v
+            else:
                 for d, v in part.items():
                     out[d] = get(d, 0.0) + v
-            return out
-        return {}
+        return out
 
     def _phrase(self, node: wq.Phrase, factor: float) -> dict[int, float]:
         field = node.fieldname
