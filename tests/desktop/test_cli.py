@@ -71,7 +71,10 @@ def test_show_json_contract_in_order(run):
 def test_search_json_contract(run):
     code, out, _ = run("search", "maritime piracy", "--json", "--limit", "5")
     assert code == 0
-    hits = json.loads(out)
+    result = json.loads(out)
+    assert set(result) == {"query", "corrected_query", "notice", "hits"}
+    assert result["notice"] is None
+    hits = result["hits"]
     assert 1 <= len(hits) <= 5
     keys = {
         "passage_id",
@@ -92,15 +95,22 @@ def test_search_json_contract(run):
     assert len({h["passage_id"] for h in hits}) == len(hits)
 
 
-def test_search_batch_mode_one_json_list_per_line(run):
-    code, out, _ = run("search", "--json", "-", stdin="maritime piracy\nI-24/7\n\nsanctions\n")
+def test_search_batch_mode_one_json_object_per_line(run):
+    stdin = "maritime piracy\nI-24/7\n\nsanctions\n77/20 para 30\n"
+    code, out, _ = run("search", "--json", "-", stdin=stdin)
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     results = [json.loads(line) for line in lines]
-    assert results[0][0]["heading"] == "Maritime piracy"
-    assert results[2] == []
-    assert any("I-24/7" in h["text"] for h in results[1])
+    assert [r["query"] for r in results] == stdin.splitlines()
+    assert results[0]["hits"][0]["heading"] == "Maritime piracy"
+    assert results[2] == {"query": "", "corrected_query": None, "notice": None, "hits": []}
+    assert any("I-24/7" in h["text"] for h in results[1]["hits"])
+    # A notice is never lost when there is no hit.
+    assert results[4]["hits"] == []
+    assert results[4]["notice"] == (
+        "A/RES/77/20 has no operative paragraph 30 (operative paragraphs 1–20)."
+    )
 
 
 def test_readable_tables(run):
@@ -174,7 +184,7 @@ def test_console_script_runs_as_a_real_process(tmp_path):
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    hits = json.loads(proc.stdout)
+    hits = json.loads(proc.stdout)["hits"]
     assert hits
     assert "No store yet" in proc.stderr
 
@@ -182,9 +192,9 @@ def test_console_script_runs_as_a_real_process(tmp_path):
 def test_search_json_carries_the_corrected_query(run):
     code, out, _ = run("search", "sanctoins comittees", "--json")
     assert code == 0
-    hits = json.loads(out)
-    assert hits[0]["passage_id"] == "united-nations:s3.p1"
-    assert {h["corrected_query"] for h in hits} == {"sanctions committees"}
+    result = json.loads(out)
+    assert result["hits"][0]["passage_id"] == "united-nations:s3.p1"
+    assert result["corrected_query"] == "sanctions committees"
     code, out, _ = run("search", "sanctoins comittees")
     assert out.splitlines()[0] == "Showing results for: sanctions committees"
 
