@@ -203,3 +203,81 @@ def test_window_start_does_not_load_the_command_line_machinery():
     code = "import sys, desktop.launch; print('click' in sys.modules, 'desktop.cli' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.split() == ["False", "False"]
+
+
+#: The look-ups of issue 12, as a new user types them: the right paragraph first, or a
+#: sentence saying it does not exist (and then nothing else).
+ISSUE_EXAMPLES = [
+    ("OP 19", "A/RES/77/20, para. 19", None),
+    ("OP 17", "A/RES/77/20, para. 17", None),
+    ("PP 9", "A/RES/77/20, preambular para. 9", None),
+    ("preambular paragraph 9", "A/RES/77/20, preambular para. 9", None),
+    ("para 17", "A/RES/77/20, para. 17", None),
+    ("footnote 2", "A/RES/77/20, footnote 2", None),
+    ("OP17", "A/RES/77/20, para. 17", None),
+    ("op19", "A/RES/77/20, para. 19", None),
+    (
+        "77/20 para 30",
+        None,
+        "A/RES/77/20 has no operative paragraph 30 (operative paragraphs 1–20).",
+    ),
+    ("77/20 para 1(b)", None, "Paragraph 1 of A/RES/77/20 has no lettered sub-paragraphs."),
+    ("77/999 para 2", None, "No document 77/999 in your library."),
+]
+
+
+def test_issue_examples_give_the_paragraph_or_say_it_does_not_exist(run):
+    stdin = "".join(f"{q}\n" for q, _, _ in ISSUE_EXAMPLES)
+    code, out, _ = run("search", "--json", "-", stdin=stdin)
+    assert code == 0
+    for (query, first, notice), line in zip(ISSUE_EXAMPLES, out.splitlines(), strict=True):
+        result = json.loads(line)
+        assert result["query"] == query
+        assert result["notice"] == notice, query
+        if first is None:
+            assert result["hits"] == [], query
+        else:
+            assert result["hits"][0]["citation"] == first, query
+
+
+def test_readable_search_prints_the_notice_on_its_own_line(run):
+    code, out, _ = run("search", "77/20 para 30")
+    assert code == 0
+    assert out.splitlines() == [
+        "A/RES/77/20 has no operative paragraph 30 (operative paragraphs 1–20)."
+    ]
+    code, out, _ = run("search", "60/288")
+    lines = out.splitlines()
+    assert lines[0] == "No document 60/288 in your library; the passages below mention it."
+    assert lines[1].startswith(" 1. A/RES/77/20, footnote 3")
+
+
+def test_style_option_on_search_and_show(run):
+    code, out, _ = run("search", "OP 17(a)", "--style", "full", "--limit", "1")
+    assert code == 0
+    assert out.splitlines()[0].startswith(
+        " 1. General Assembly resolution 77/20 of 21 November 2022, para. 17(a)"
+    )
+    code, out, _ = run("search", "OP 17(a)", "--style", "full", "--json")
+    hit = json.loads(out)["hits"][0]
+    assert hit["citation"] == "General Assembly resolution 77/20 of 21 November 2022, para. 17(a)"
+    code, out, _ = run("show", "united-nations", "--style", "full", "--json")
+    doc = json.loads(out)
+    assert doc["notes"] == [
+        "An older capture of INTERPOL's United Nations page (it still names DPKO, renamed in 2019)."
+    ]
+    first = doc["passages"][1]
+    assert first["number"] == "1"
+    assert first["citation"] == (
+        "INTERPOL, “United Nations”, section “Cooperation agreement”, para. 1 (web page)"
+    )
+    code, out, _ = run("show", "a-res-77-20")
+    assert "[A/RES/77/20, para. 17(a)]" in out
+    code, _, err = run("search", "x", "--style", "apa")
+    assert code == 2 and "--style" in err
+
+
+def test_document_option_is_the_context_of_a_reference(run, tmp_path):
+    code, out, _ = run("search", "OP 2", "--document", "a-res-77-20", "--json")
+    assert code == 0
+    assert json.loads(out)["hits"][0]["passage_id"] == "a-res-77-20:op2"
