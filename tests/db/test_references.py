@@ -160,9 +160,11 @@ def test_labels():
 
 
 _ALPHABET = st.sampled_from(
-    list("0123456789()/-–,.;& ")
-    + ["OP", "op", "PP", "pp", "para", "paras", "fn", "note", "a", "b", "and", "to"]
-    + ["A/RES/", "77/20", "§", "¶", "\u202e", "\x00", "é", "ß", "COVID-19", "\n"]
+    [
+        *"0123456789()/-–,.;& ",
+        *("OP", "op", "PP", "pp", "para", "paras", "fn", "note", "a", "b", "and", "to"),
+        *("A/RES/", "77/20", "§", "¶", "\u202e", "\x00", "é", "ß", "COVID-19", "\n"),
+    ]
 )
 
 
