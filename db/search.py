@@ -229,7 +229,7 @@ class SearchEngine:
             more = " and others" if len(plan.pinned) > 3 else ""
             notice = _join(notice, f"{outside}{more} is outside the filters you set.")
         if plan.query is None and not pinned:
-            if plan.reference_failed or plan.pinned or text.strip() or flt is None:
+            if text.strip() or flt is None:
                 return SearchResult(text, [], plan.corrected, notice)
             return SearchResult(text, self._listing(filters, None, limit))
         scored: list[tuple[str, float]] = []
