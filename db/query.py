@@ -20,7 +20,7 @@ from whoosh import query as wq
 
 from db.entities import Gazetteer, Node
 from db.index import terms as analyse
-from db.references import ParagraphRef, QueryReference, SymbolMatch, parse_query
+from db.references import PART_LABELS, ParagraphRef, QueryReference, SymbolMatch, parse_query
 
 #: Words that carry no meaning of their own in a look-up (question words, stop words).
 STOP_WORDS = frozenset(
@@ -114,29 +114,60 @@ class ResolutionParagraphs:
         subs = [self.passages[("operative", f"{ref.number}{x}")] for x in self.letters(ref.number)]
         return [pid, *subs]
 
-    def why_not(self, ref: ParagraphRef) -> str:
-        """Return the sentence saying why ``ref`` is not in this resolution."""
-        numbers = self.numbers(ref.part)
-        part = ref.label().rsplit(" ", 1)[0]
-        if ref.number not in numbers:
-            if not numbers:
-                plural = "footnotes" if ref.part == "footnote" else f"{part}s"
-                return f"{self.label} has no {plural}."
-            plural = "footnotes" if ref.part == "footnote" else f"{part}s"
-            return f"{self.label} has no {part} {ref.number} ({plural} {_ranges(numbers)})."
-        letters = self.letters(ref.number) if ref.part == "operative" else []
-        name = "Paragraph" if ref.part == "operative" else part.capitalize()
-        if not letters:
-            return f"{name} {ref.number} of {self.label} has no lettered sub-paragraphs."
-        shown = f"({letters[0]})–({letters[-1]})" if len(letters) > 1 else f"({letters[0]})"
-        return (
-            f"Paragraph {ref.number} of {self.label} has no sub-paragraph ({ref.letter})"
-            f" (sub-paragraphs {shown})."
-        )
+    def why_not(self, refs: Iterable[ParagraphRef]) -> list[str]:
+        """Return the sentences saying why ``refs`` (none of them here) are not in this resolution.
+
+        Missing numbers of one part make one sentence ("A/RES/77/20 has no operative
+        paragraphs 30–32 (operative paragraphs 1–20)."), missing letters of one paragraph
+        another ("Paragraph 1 of A/RES/77/20 has no lettered sub-paragraphs.").
+        """
+        numbers: dict[str, list[int]] = {}
+        letters: dict[tuple[str, int], list[str]] = {}
+        for r in refs:
+            if r.number not in self.numbers(r.part):
+                numbers.setdefault(r.part, []).append(r.number)
+            else:
+                letters.setdefault((r.part, r.number), []).append(r.letter or "")
+        out: list[str] = []
+        for part, missing in numbers.items():
+            have = self.numbers(part)
+            wanted = sorted(set(missing))
+            what = _named(part, wanted)
+            if have:
+                out.append(f"{self.label} has no {what} ({_named(part, have, plural=True)}).")
+            else:
+                out.append(f"{self.label} has no {PART_LABELS[part]}s.")
+        for (part, number), wanted_letters in letters.items():
+            have_letters = self.letters(number) if part == "operative" else []
+            name = "Paragraph" if part == "operative" else PART_LABELS[part].capitalize()
+            if not have_letters:
+                out.append(f"{name} {number} of {self.label} has no lettered sub-paragraphs.")
+                continue
+            wanted = ", ".join(f"({x})" for x in dict.fromkeys(wanted_letters))
+            shown = f"({have_letters[0]})"
+            if len(have_letters) > 1:
+                shown += f"–({have_letters[-1]})"
+            noun = "sub-paragraph" if "," not in wanted else "sub-paragraphs"
+            out.append(
+                f"Paragraph {number} of {self.label} has no {noun} {wanted}"
+                f" (sub-paragraphs {shown})."
+            )
+        return out
 
 
-def _plural(ref: ParagraphRef) -> str:
-    return "footnotes" if ref.part == "footnote" else f"{ref.label().rsplit(' ', 1)[0]}s"
+def _named(part: str, numbers: list[int], *, plural: bool = False) -> str:
+    """Return ``operative paragraph 30`` or ``operative paragraphs 1–20``."""
+    if len(numbers) == 1 and not plural:
+        return f"{PART_LABELS[part]} {numbers[0]}"
+    return f"{PART_LABELS[part]}s {_ranges(numbers)}"
+
+
+def _labels(refs: list[ParagraphRef]) -> str:
+    """Return ``operative paragraph 6 and operative paragraph 7`` (the first few)."""
+    names = list(dict.fromkeys(r.label() for r in refs))
+    if len(names) > 4:
+        return ", ".join(names[:3]) + f" and {len(names) - 3} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -316,35 +347,44 @@ class QueryPlanner:
                 plan.notice = f"Your library holds no resolution to look up {labels} in."
                 plan.reference_failed = True
                 return
-        pinned: list[str] = []
-        for r in ref.refs:
-            found = [pid for t in targets for pid in t.find(r)]
-            if len(targets) == 1:
-                if not found:
-                    notices.append(targets[0].why_not(r))
-            elif not found:
-                ranges = "; ".join(
-                    f"{t.label}: {_plural(r)} {_ranges(t.numbers(r.part))}"
-                    for t in targets
-                    if t.numbers(r.part)
-                )
+        if len(targets) == 1:
+            pinned = list(dict.fromkeys(pid for r in ref.refs for pid in targets[0].find(r)))
+            missing = [r for r in ref.refs if not targets[0].find(r)]
+            notices.extend(targets[0].why_not(missing))
+        else:
+            # That paragraph of every resolution, newest first: grouped by resolution.
+            pinned = list(
+                dict.fromkeys(pid for t in targets for r in ref.refs for pid in t.find(r))
+            )
+            found = [r for r in ref.refs if any(t.find(r) for t in targets)]
+            nowhere = [r for r in ref.refs if r not in found]
+            having = [t.label for t in targets if any(t.find(r) for r in found)]
+            if len(having) > 1:
                 notices.append(
-                    f"No resolution in your library has {r.label()}"
+                    f"{_labels(found).capitalize()} of {len(having)} resolutions, newest first"
+                    f" ({', '.join(having)}): add a symbol to choose one."
+                )
+            elif having:
+                notices.append(
+                    f"Of the {len(targets)} resolutions in your library, only {having[0]}"
+                    f" has {_labels(found)}."
+                )
+            if nowhere:
+                parts = dict.fromkeys(r.part for r in nowhere)
+                ranges = "; ".join(
+                    f"{t.label}: {_named(part, t.numbers(part), plural=True)}"
+                    for t in targets
+                    for part in parts
+                    if t.numbers(part)
+                )
+                numbers = {
+                    part: sorted({r.number for r in nowhere if r.part == part}) for part in parts
+                }
+                what = " or ".join(_named(part, n) for part, n in numbers.items())
+                notices.append(
+                    f"No resolution in your library has {what}"
                     + (f" ({ranges})." if ranges else ".")
                 )
-            else:
-                having = [t.label for t in targets if t.find(r)]
-                if len(having) > 1:
-                    notices.append(
-                        f"{r.label().capitalize()} of each of {len(having)} resolutions, newest"
-                        f" first ({', '.join(having)}): add a symbol to choose one."
-                    )
-                else:
-                    notices.append(
-                        f"Of the {len(targets)} resolutions in your library, only {having[0]}"
-                        f" has {r.label()}."
-                    )
-            pinned.extend(pid for pid in found if pid not in pinned)
         plan.pinned = pinned
         plan.notice = " ".join(notices) or None
         plan.reference_failed = not pinned

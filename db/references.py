@@ -32,7 +32,8 @@ PARTS = ("operative", "preambular", "footnote")
 #: A range never expands to more than this many paragraphs or letters.
 MAX_RANGE = 40
 
-_PART_LABELS = {
+#: How a sentence names one paragraph of each part ("operative paragraph 17").
+PART_LABELS = {
     "operative": "operative paragraph",
     "preambular": "preambular paragraph",
     "footnote": "footnote",
@@ -103,7 +104,7 @@ class ParagraphRef:
 
     def label(self) -> str:
         """Return how a sentence names it: ``operative paragraph 17(a)``, ``footnote 2``."""
-        return f"{_PART_LABELS[self.part]} {self.printed}"
+        return f"{PART_LABELS[self.part]} {self.printed}"
 
 
 @dataclass(frozen=True)

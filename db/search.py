@@ -59,7 +59,7 @@ class SearchResult:
         notice: One or more sentences to show above the hits, or None: a reference that
             names nothing ("A/RES/77/20 has no operative paragraph 30 (operative
             paragraphs 1–20).", "No document 77/999 in your library."), or how a
-            reference was resolved ("Operative paragraph 19 of each of 2 resolutions,
+            reference was resolved ("Operative paragraph 19 of 2 resolutions,
             newest first …"). When a reference named nothing, ``hits`` holds only what
             the query's other words found (often nothing), never look-alike numbers.
     """

@@ -226,7 +226,7 @@ def test_two_resolutions_notices(two_resolutions):
     assert ids(both)[:2] == [f"{NEW}:op2", f"{R}:op2"]
     assert [h.citation for h in both.hits[:2]] == ["A/RES/79/999, para. 2", "A/RES/77/20, para. 2"]
     assert both.notice == (
-        "Operative paragraph 2 of each of 2 resolutions, newest first "
+        "Operative paragraph 2 of 2 resolutions, newest first "
         "(A/RES/79/999, A/RES/77/20): add a symbol to choose one."
     )
     one = two_resolutions.search("OP 19")
@@ -247,4 +247,36 @@ def test_imported_citations_in_both_styles(two_resolutions):
     assert two_resolutions.citation(f"{NEW}:op2") == "A/RES/79/999, para. 2"
     assert two_resolutions.citation(f"{NEW}:op2", style="full") == (
         "General Assembly resolution 79/999 of 2 December 2024, para. 2"
+    )
+
+
+def test_missing_paragraphs_are_said_once_per_part(library):
+    result = library.search("OP 30-32")
+    assert result.hits == []
+    assert result.notice == (
+        "A/RES/77/20 has no operative paragraphs 30–32 (operative paragraphs 1–20)."
+    )
+    letters = library.search("OP 17(f)-(g)")
+    assert letters.notice == (
+        "Paragraph 17 of A/RES/77/20 has no sub-paragraphs (f), (g) (sub-paragraphs (a)–(e))."
+    )
+    both = library.search("OP 1(a)-(c) and PP 40")
+    assert both.notice == (
+        "A/RES/77/20 has no preambular paragraph 40 (preambular paragraphs 1–25). "
+        "Paragraph 1 of A/RES/77/20 has no lettered sub-paragraphs."
+    )
+
+
+def test_several_paragraphs_of_several_resolutions_grouped_by_resolution(two_resolutions):
+    result = two_resolutions.search("paras 2 and 3")
+    assert ids(result)[:4] == [f"{NEW}:op2", f"{NEW}:op3", f"{R}:op2", f"{R}:op3"]
+    assert result.notice == (
+        "Operative paragraph 2 and operative paragraph 3 of 2 resolutions, newest first "
+        "(A/RES/79/999, A/RES/77/20): add a symbol to choose one."
+    )
+    mixed = two_resolutions.search("OP 3, 30")
+    assert ids(mixed) == [f"{NEW}:op3", f"{R}:op3"]
+    assert mixed.notice.endswith(
+        "No resolution in your library has operative paragraph 30 (A/RES/79/999: operative "
+        "paragraphs 1–3; A/RES/77/20: operative paragraphs 1–20)."
     )
