@@ -323,11 +323,11 @@ class QueryPlanner:
                     plan.document_listing = doc_id
                 return
             target = self.references.get(doc_id)
-            targets = [target] if target is not None else []
             if target is None:
                 plan.notice = f"{ref.symbol.symbol} has no numbered paragraphs."
                 plan.reference_failed = True
                 return
+            targets = [target]
         else:
             every = self.references.resolutions()
             context = self.references.get(context_document)
@@ -343,14 +343,24 @@ class QueryPlanner:
             elif every:
                 targets = every
             else:
-                labels = ", ".join(r.label() for r in ref.refs[:3])
-                plan.notice = f"Your library holds no resolution to look up {labels} in."
+                plan.notice = (
+                    f"Your library holds no resolution to look up {_labels(list(ref.refs))} in."
+                )
                 plan.reference_failed = True
                 return
         if len(targets) == 1:
             pinned = list(dict.fromkeys(pid for r in ref.refs for pid in targets[0].find(r)))
             missing = [r for r in ref.refs if not targets[0].find(r)]
             notices.extend(targets[0].why_not(missing))
+            if missing and ref.symbol is None:
+                # Resolved in the open document: say which other resolution has it.
+                others = [
+                    t.label
+                    for t in self.references.resolutions()
+                    if t is not targets[0] and any(t.find(r) for r in missing)
+                ]
+                if others:
+                    notices.append(f"{_labels(missing).capitalize()} is in {', '.join(others)}.")
         else:
             # That paragraph of every resolution, newest first: grouped by resolution.
             pinned = list(

@@ -203,7 +203,10 @@ def test_the_context_document_chooses_next(two_resolutions):
         assert ids(two_resolutions.search(query, context_document=R))[0] == f"{R}:{local}"
     result = two_resolutions.search("OP 19", context_document=NEW)
     assert result.hits == []
-    assert "A/RES/79/999 has no operative paragraph 19" in result.notice
+    assert result.notice == (
+        "A/RES/79/999 has no operative paragraph 19 (operative paragraphs 1–3). "
+        "Operative paragraph 19 is in A/RES/77/20."
+    )
 
 
 #: The forms again, on numbers both resolutions have: (query, local ids in order).
