@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from db.errors import LiaisonError, NotFoundError, QueryError, StoreError, Store
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
 from db.locking import data_lock
 from db.query import QueryPlanner, load_synonyms
+from db.references import KIND_LABELS, parse_symbol
 from db.search import Filters, SearchEngine, SearchResult
 from db.store import Store
 
@@ -203,6 +205,72 @@ class Library:
         """Return ``[{entity_id, tree, start, end, surface}]`` for one passage."""
         return self.store.mentions(passage_id)
 
+    # -- references ----------------------------------------------------------
+
+    @staticmethod
+    def _reference(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **row,
+            "label": KIND_LABELS.get(row["kind"], row["kind"]),
+            "in_library": row["target_document_id"] is not None,
+        }
+
+    def references(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        """Return the references made in one document (or all), in reading order.
+
+        Each: ``passage_id, document_id, start, end, surface, citation`` (of the citing
+        passage), ``target`` (the UN symbol), ``kind``, ``label``, ``year``, ``paragraph``,
+        ``in_library``, ``target_document_id`` and ``target_passage_id`` (None when the
+        document or the paragraph is not in the library).
+
+        Raises:
+            NotFoundError: No document has that id.
+        """
+        if document_id is not None:
+            self.store.document(document_id)
+        return [self._reference(r) for r in self.store.references(document_id=document_id)]
+
+    def cited_by(self, target: str) -> list[dict[str, Any]]:
+        """Return the references (as in :meth:`references`) that cite ``target``.
+
+        Args:
+            target: A passage id (references resolving to that paragraph), a document id
+                (references to that document), or a symbol as typed (``75/10``,
+                ``A/RES/75/10``, ``S/RES/1950 (2010)``), in the library or not; a symbol with
+                a paragraph (``77/20, para. 12``) means references to that paragraph.
+
+        Raises:
+            QueryError: ``target`` is no passage id, document id or symbol.
+        """
+        target = target.strip()
+        if self.store.passages_by_id([target]):
+            rows = self.store.references(target_passage_id=target)
+        elif target in {d["id"] for d in self.store.documents()}:
+            rows = self.store.references(target_document_id=target)
+        else:
+            ref = parse_symbol(target)
+            if ref is None:
+                raise QueryError(
+                    f"{target!r} is not a document symbol, document id or passage id "
+                    "(try A/RES/77/20, 75/10 or S/RES/1950 (2010))"
+                )
+            rows = self.store.references(target=ref.target)
+            if ref.paragraph is not None:
+                rows = [r for r in rows if r["paragraph"] == ref.paragraph]
+        return [self._reference(r) for r in rows]
+
+    def instruments(self) -> list[dict[str, Any]]:
+        """Return every instrument cited in the library, once, for a References listing.
+
+        Each: ``target, kind, label, year, references`` (how many references),
+        ``passages`` and ``documents`` (how many cite it), ``in_library`` and
+        ``target_document_id``. Sorted by kind (in :data:`db.references.REFERENCE_KINDS`
+        order), then by symbol.
+        """
+        order = {k: i for i, k in enumerate(KIND_LABELS)}
+        rows = [self._reference(r) for r in self.store.reference_targets()]
+        return sorted(rows, key=lambda r: (order.get(r["kind"], len(order)), _natural(r["target"])))
+
     def search(
         self, text: str, *, limit: int = 10, entity: str | None = None, **filters: Any
     ) -> SearchResult:
@@ -227,6 +295,11 @@ class Library:
             # a set of passage ids would be tens of thousands long on a large library.
             filters["entity_ids"] = frozenset(self.gazetteer.descendants(node.id))
         return self.engine.search(text, limit=limit, filters=Filters(**filters))
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """Sort key putting ``A/RES/9/1`` before ``A/RES/51/1``."""
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t]
 
 
 def fallback_store_dir(store_dir: Path) -> Path:

@@ -7,6 +7,9 @@ Tables (schema version :data:`SCHEMA_VERSION`):
 * ``sources``: the files behind each document, with SHA-256 and full text.
 * ``passages``: citable passages in document order, with spans into the primary source.
 * ``footnotes`` and ``passage_footnotes``: footnotes and which passages cite them.
+* ``entities``, ``mentions``, ``document_entities``: the gazetteer and its links.
+* ``references``: references to UN instruments found in passages (:mod:`db.references`),
+  resolved to in-library documents and passages when read (so they follow imports).
 
 Readers open the file read-only (:meth:`Store.open`); only :mod:`db.build`
 writes, into a fresh folder that replaces the old store when complete.
@@ -24,7 +27,7 @@ import sqlite_utils
 
 from db.errors import NotFoundError, StoreError, StoreMissingError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_FILENAME = "liaison.sqlite"
 
 
@@ -139,8 +142,71 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """References to UN instruments in passages, by the symbol they cite."""
+    db["references"].create(
+        {
+            "passage_id": str,
+            "document_id": str,
+            "start": int,
+            "end": int,
+            "surface": str,
+            "target": str,
+            "kind": str,
+            "year": int,
+            "paragraph": str,
+        },
+        pk=("passage_id", "start"),
+        foreign_keys=[("passage_id", "passages", "id")],
+    )
+    db["references"].create_index(["target"])
+    db["references"].create_index(["document_id"])
+
+
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]
+
+#: Passage kinds a paragraph reference ("para. 12") can point at.
+CITABLE_PARAGRAPH_KINDS = ("operative", "subparagraph", "paragraph")
+
+#: A reference row with its target resolved against the documents and passages present.
+_RESOLVED_REFERENCES = """
+SELECT r.passage_id, r.document_id, r.start, r."end", r.surface, r.target, r.kind, r.year,
+       r.paragraph, t.target_document_id,
+       (SELECT p.id FROM passages p
+         WHERE r.paragraph IS NOT NULL AND p.document_id = t.target_document_id
+           AND p.number = r.paragraph AND p.kind IN ('operative', 'subparagraph', 'paragraph')
+         ORDER BY p.seq LIMIT 1) AS target_passage_id,
+       cp.citation AS citation, cd.seq AS document_seq, cp.seq AS passage_seq
+FROM "references" r
+JOIN passages cp ON cp.id = r.passage_id
+JOIN documents cd ON cd.id = r.document_id
+LEFT JOIN (SELECT r2.target AS target,
+                  (SELECT d.id FROM documents d WHERE d.symbol = r2.target COLLATE NOCASE
+                   ORDER BY d.seq LIMIT 1) AS target_document_id
+           FROM (SELECT DISTINCT target FROM "references") r2) t ON t.target = r.target
+"""
+
+
+def write_references(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> int:
+    """Replace every reference of the record with ``rows`` (one transaction).
+
+    Args:
+        db: A writable, migrated database.
+        rows: ``passage_id, document_id, start, end, surface, target, kind, year, paragraph``.
+
+    Returns:
+        How many were written.
+    """
+    rows = list(rows)
+    with db.conn:
+        db.execute('DELETE FROM "references"')
+        db["references"].insert_all(rows)
+    return len(rows)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -445,6 +511,64 @@ class Store:
                 [document_id],
             )
         ]
+
+    # -- references ----------------------------------------------------------
+
+    def references(
+        self,
+        *,
+        document_id: str | None = None,
+        target: str | None = None,
+        target_document_id: str | None = None,
+        target_passage_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return references in reading order, each resolved against the library.
+
+        Each row: ``passage_id, document_id, start, end, surface, target, kind, year,
+        paragraph, target_document_id`` (the in-library document with that symbol, or None)
+        and ``target_passage_id`` (the cited paragraph when it exists, or None).
+
+        Args:
+            document_id: Only references made in this document.
+            target: Only references to this symbol (exact, case-insensitive).
+            target_document_id: Only references that resolve to this document.
+            target_passage_id: Only references that resolve to this passage.
+        """
+        where, args = [], []
+        if document_id is not None:
+            where.append("r.document_id = ?")
+            args.append(document_id)
+        if target is not None:
+            where.append("r.target = ? COLLATE NOCASE")
+            args.append(target)
+        sql = _RESOLVED_REFERENCES + (" WHERE " + " AND ".join(where) if where else "")
+        sql = f"SELECT * FROM ({sql})"
+        outer = []
+        if target_document_id is not None:
+            outer.append("target_document_id = ?")
+            args.append(target_document_id)
+        if target_passage_id is not None:
+            outer.append("target_passage_id = ?")
+            args.append(target_passage_id)
+        if outer:
+            sql += " WHERE " + " AND ".join(outer)
+        sql += " ORDER BY document_seq, passage_seq, start"
+        hidden = ("document_seq", "passage_seq")
+        return [{k: v for k, v in r.items() if k not in hidden} for r in self.db.query(sql, args)]
+
+    def reference_targets(self) -> list[dict[str, Any]]:
+        """Return every instrument cited, once, with how often and where.
+
+        Each row: ``target, kind, year`` (the latest stated), ``references`` (how many),
+        ``passages`` and ``documents`` (how many cite it), ``target_document_id``.
+        """
+        sql = (
+            'SELECT target, kind, max(year) AS year, count(*) AS "references", '
+            "count(DISTINCT passage_id) AS passages, count(DISTINCT document_id) AS documents, "
+            f"max(target_document_id) AS target_document_id FROM ({_RESOLVED_REFERENCES}) "
+            "GROUP BY target, kind ORDER BY target"
+        )
+        return [dict(r) for r in self.db.query(sql)]
 
     def footnotes(self, document_id: str) -> list[dict[str, Any]]:
         """Return a document's footnotes in number order."""
