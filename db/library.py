@@ -19,6 +19,7 @@ from typing import Any
 
 from db import paths
 from db.build import Progress, StoreWriteError, build_store, store_state, verify_manifest
+from db.compare import Pair, align, propose_predecessor, to_markdown
 from db.entities import TREES, Gazetteer, Node
 from db.errors import LiaisonError, NotFoundError, QueryError, StoreError, StoreMissingError
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
@@ -270,6 +271,49 @@ class Library:
         order = {k: i for i, k in enumerate(KIND_LABELS)}
         rows = [self._reference(r) for r in self.store.reference_targets()]
         return sorted(rows, key=lambda r: (order.get(r["kind"], len(order)), _natural(r["target"])))
+
+    # -- comparison ----------------------------------------------------------
+
+    def compare(self, old_id: str, new_id: str) -> list[Pair]:
+        """Align two documents' passages by content (see :func:`db.compare.align`).
+
+        Returns:
+            One :class:`~db.compare.Pair` per passage of either document, with passage ids,
+            in the new document's order.
+
+        Raises:
+            NotFoundError: Either document does not exist.
+        """
+        old = self.store.passages(old_id)
+        new = self.store.passages(new_id)
+        return align(old, new)
+
+    def predecessor(self, document_id: str) -> str | None:
+        """Propose the earlier document of the same kind on the same agenda item, or None.
+
+        Raises:
+            NotFoundError: No document has that id.
+        """
+        doc = self.store.document(document_id)
+        return propose_predecessor(doc, self.store.documents())
+
+    def compare_markdown(self, old_id: str, new_id: str, *, include_same: bool = False) -> str:
+        """Return the comparison of two documents as Markdown, headed by their citations.
+
+        Raises:
+            NotFoundError: Either document does not exist.
+        """
+        pairs = self.compare(old_id, new_id)
+        old, new = self.store.document(old_id), self.store.document(new_id)
+        ids = [x for p in pairs for x in (p.old, p.new) if x]
+        citations = {pid: p["citation"] for pid, p in self.store.passages_by_id(ids).items()}
+        return to_markdown(
+            pairs,
+            old_label=old["symbol"] or old["title"],
+            new_label=new["symbol"] or new["title"],
+            citations=citations,
+            include_same=include_same,
+        )
 
     def search(
         self, text: str, *, limit: int = 10, entity: str | None = None, **filters: Any
