@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from db.build import store_state, write_manifest
+from db.library import open_library
 from db.references import (
     KIND_LABELS,
     REFERENCE_KINDS,
@@ -17,7 +20,7 @@ from db.references import (
     parse_symbol,
     recognise,
 )
-from db.store import Store
+from db.store import DB_FILENAME, Store
 
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "data" / "reference_annotations.toml"
 
@@ -272,3 +275,21 @@ def test_never_raises_and_spans_point_at_their_text(text, context):
         assert r.kind in REFERENCE_KINDS
         assert r.target
     parse_symbol(text)
+
+
+def test_a_store_built_before_references_is_rebuilt_with_them(store_copy):
+    """A schema-2 store (no references table) is stale: opening it rebuilds it."""
+    conn = sqlite3.connect(store_copy / DB_FILENAME)
+    with conn:
+        conn.execute('DROP TABLE "references"')
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        conn.execute(
+            "UPDATE meta SET value = 'built-by-an-older-liaison' WHERE key = 'fingerprint'"
+        )
+    conn.close()
+    write_manifest(store_copy)
+    assert store_state(store_copy) == "stale"
+    with open_library(store_dir=store_copy) as lib:
+        assert lib.report.rebuilt
+        assert len(lib.references()) == 21
