@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.build import store_state, write_manifest
+from db.errors import QueryError
 from db.library import open_library
 from db.references import (
     KIND_LABELS,
@@ -293,3 +294,23 @@ def test_a_store_built_before_references_is_rebuilt_with_them(store_copy):
     with open_library(store_dir=store_copy) as lib:
         assert lib.report.rebuilt
         assert len(lib.references()) == 21
+
+
+def test_instruments_listing_for_a_references_tab(library):
+    rows = library.instruments()
+    assert len(rows) == 21  # every reference of the corpus cites a different instrument
+    assert [r["kind"] for r in rows] == sorted((r["kind"] for r in rows), key=REFERENCE_KINDS.index)
+    ga = [r["target"] for r in rows if r["kind"] == "ga_resolution"]
+    assert ga[:3] == ["A/RES/51/1", "A/RES/60/288", "A/RES/70/1"]
+    sc = next(r for r in rows if r["target"] == "S/RES/1950 (2010)")
+    assert (sc["year"], sc["references"], sc["passages"], sc["documents"]) == (2010, 1, 1, 1)
+    assert sc["label"] == "Security Council resolution" and sc["in_library"] is False
+    assert all(r["target_document_id"] is None for r in rows)
+
+
+def test_cited_by_in_the_bundled_library(library):
+    assert [r["surface"] for r in library.cited_by("E/RES/2019/20")] == ["2019/20 of 23 July 2019"]
+    assert library.cited_by("a-res-77-20") == []
+    assert library.cited_by("a-res-77-20:op12") == []
+    with pytest.raises(QueryError):
+        library.cited_by("maritime piracy")
