@@ -467,14 +467,14 @@ def _print_references(rows: list[dict[str, Any]]) -> None:
     _table(
         [
             [
-                r["citation"],
                 r["target"] + (f", para. {r['paragraph']}" if r["paragraph"] else ""),
                 r["target_passage_id"] or r["target_document_id"] or "not in library",
                 r["surface"],
+                r["citation"],
             ]
             for r in rows
         ],
-        ["CITED IN", "TARGET", "IN LIBRARY", "TEXT"],
+        ["TARGET", "IN LIBRARY", "TEXT", "CITED IN"],
     )
 
 
