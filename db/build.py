@@ -402,15 +402,23 @@ def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
     return len(rows)
 
 
-def reference_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+def reference_rows(
+    db: sqlite_utils.Database, document_id: str | None = None
+) -> list[dict[str, Any]]:
     """Return the references of every passage of a record (see :mod:`db.references`).
 
     A bare "resolution 47/16" follows the citing document's body, and "paragraph 1 of the
     present resolution" points at the citing document's own symbol.
+
+    Args:
+        db: The record.
+        document_id: Only this document's passages (for an incremental update).
     """
     symbols = {r["id"]: r["symbol"] for r in db.query("SELECT id, symbol FROM documents")}
     rows = []
-    for p in db.query("SELECT id, document_id, text FROM passages"):
+    sql = "SELECT id, document_id, text FROM passages"
+    args = [] if document_id is None else [document_id]
+    for p in db.query(sql + (" WHERE document_id = ?" if args else ""), args):
         own = symbols.get(p["document_id"])
         for ref in recognise(p["text"], context=context_of(own), own_symbol=own):
             rows.append({"passage_id": p["id"], "document_id": p["document_id"], **ref.to_dict()})

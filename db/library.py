@@ -260,6 +260,36 @@ class Library:
                 rows = [r for r in rows if r["paragraph"] == ref.paragraph]
         return [self._reference(r) for r in rows]
 
+    def instrument(self, symbol: str) -> dict[str, Any]:
+        """Return what a card about one cited instrument shows.
+
+        Args:
+            symbol: The symbol as typed or as stored (``A/RES/51/1``, ``51/1``).
+
+        Returns:
+            ``target, kind, label, year`` (the latest a citing text states), ``in_library``,
+            ``target_document_id`` and ``cited_by`` (the references to it, as in
+            :meth:`references`).
+
+        Raises:
+            QueryError: ``symbol`` is not one symbol.
+        """
+        ref = parse_symbol(symbol)
+        if ref is None:
+            raise QueryError(f"{symbol!r} is not a document symbol (try A/RES/51/1 or 51/1)")
+        rows = [self._reference(r) for r in self.store.references(target=ref.target)]
+        doc_ids = [d["id"] for d in self.store.documents() if d["symbol"] == ref.target]
+        years = [r["year"] for r in rows if r["year"] is not None]
+        return {
+            "target": ref.target,
+            "kind": ref.kind,
+            "label": KIND_LABELS[ref.kind],
+            "year": max(years) if years else ref.year,
+            "in_library": bool(doc_ids),
+            "target_document_id": doc_ids[0] if doc_ids else None,
+            "cited_by": rows,
+        }
+
     def instruments(self) -> list[dict[str, Any]]:
         """Return every instrument cited in the library, once, for a References listing.
 

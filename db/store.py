@@ -192,19 +192,28 @@ LEFT JOIN (SELECT r2.target AS target,
 """
 
 
-def write_references(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> int:
-    """Replace every reference of the record with ``rows`` (one transaction).
+def write_references(
+    db: sqlite_utils.Database, rows: Iterable[dict[str, Any]], *, document_id: str | None = None
+) -> int:
+    """Replace the references of the record (or of one document) with ``rows``, atomically.
+
+    Targets are resolved when read (:meth:`Store.references`), so adding or removing a
+    document needs only its own references written or deleted.
 
     Args:
         db: A writable, migrated database.
         rows: ``passage_id, document_id, start, end, surface, target, kind, year, paragraph``.
+        document_id: Replace only this document's references (``rows`` must be its own).
 
     Returns:
         How many were written.
     """
     rows = list(rows)
     with db.conn:
-        db.execute('DELETE FROM "references"')
+        if document_id is None:
+            db.execute('DELETE FROM "references"')
+        else:
+            db.execute('DELETE FROM "references" WHERE document_id = ?', [document_id])
         db["references"].insert_all(rows)
     return len(rows)
 

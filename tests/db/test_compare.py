@@ -6,6 +6,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from db.compare import CHANGES, align, propose_predecessor, summary, to_markdown, word_diff
 from db.parse import parse_text
@@ -152,3 +154,28 @@ def test_predecessor_is_the_latest_earlier_resolution_on_the_item(swap):
     new = next(d for d in docs if d["id"] == "a-res-79-15")
     assert propose_predecessor(new, docs) == "a-res-77-20"
     assert propose_predecessor(docs[0] if not swap else docs[-1], docs) is None
+
+
+_WORDS = ["cooperation", "INTERPOL", "United", "Nations", "crime", "Calls", "upon", "States", "the"]
+_PASSAGE = st.builds(
+    lambda kind, words: {"kind": kind, "text": " ".join(words)},
+    st.sampled_from(["preambular", "operative", "subparagraph", "footnote", "paragraph"]),
+    st.lists(st.sampled_from(_WORDS), max_size=12),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PASSAGE, max_size=15), st.lists(_PASSAGE, max_size=15))
+def test_every_passage_appears_once(old, new):
+    old = [{**p, "id": f"o{i}", "number": str(i)} for i, p in enumerate(old)]
+    new = [{**p, "id": f"n{i}", "number": str(i)} for i, p in enumerate(new)]
+    pairs = align(old, new)
+    assert sorted(p.old for p in pairs if p.old) == sorted(p["id"] for p in old)
+    assert [p.new for p in pairs if p.new] == [p["id"] for p in new]  # in the new order
+    for p in pairs:
+        assert p.change in CHANGES
+        assert (p.old is None) == (p.change == "added")
+        assert (p.new is None) == (p.change == "dropped")
+        if p.diff is not None:
+            assert "".join(s["text"] for s in p.diff if s["op"] != "insert") == p.old_text
+            assert "".join(s["text"] for s in p.diff if s["op"] != "delete") == p.new_text

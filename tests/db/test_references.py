@@ -8,10 +8,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.build import store_state, write_manifest
+from db.build import reference_rows, store_state, write_manifest
 from db.errors import QueryError
 from db.library import open_library
 from db.references import (
@@ -21,7 +22,7 @@ from db.references import (
     parse_symbol,
     recognise,
 )
-from db.store import DB_FILENAME, Store
+from db.store import DB_FILENAME, Store, write_references
 
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "data" / "reference_annotations.toml"
 
@@ -314,3 +315,35 @@ def test_cited_by_in_the_bundled_library(library):
     assert library.cited_by("a-res-77-20:op12") == []
     with pytest.raises(QueryError):
         library.cited_by("maritime piracy")
+
+
+def test_instrument_card(library):
+    card = library.instrument("51/1")
+    assert (card["target"], card["kind"], card["year"], card["in_library"]) == (
+        "A/RES/51/1",
+        "ga_resolution",
+        1996,
+        False,
+    )
+    assert card["label"] == "General Assembly resolution"
+    assert [r["citation"] for r in card["cited_by"]] == ["A/RES/77/20, preambular para. 1"]
+    own = library.instrument("A/RES/77/20")
+    assert own["in_library"] and own["target_document_id"] == "a-res-77-20"
+    assert own["cited_by"] == []
+    with pytest.raises(QueryError):
+        library.instrument("piracy")
+
+
+def test_references_of_one_document_are_replaced_alone(store_copy):
+    """What an incremental import or removal needs: one document's references rewritten."""
+    conn = sqlite3.connect(store_copy / DB_FILENAME)
+    db = sqlite_utils.Database(conn)
+    before = Store(db).references()
+    rows = reference_rows(db, "united-nations")
+    assert [r["target"] for r in rows] == ["S/RES/1950 (2010)", "S/RES/1976 (2011)"]
+    write_references(db, [], document_id="united-nations")
+    after = Store(db).references()
+    assert [r for r in before if r["document_id"] != "united-nations"] == after
+    write_references(db, rows, document_id="united-nations")
+    assert Store(db).references() == before
+    conn.close()
