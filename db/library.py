@@ -244,10 +244,18 @@ class Library:
             QueryError: ``target`` is no passage id, document id or symbol.
         """
         target = target.strip()
-        if self.store.passages_by_id([target]):
-            rows = self.store.references(target_passage_id=target)
-        elif target in {d["id"] for d in self.store.documents()}:
-            rows = self.store.references(target_document_id=target)
+        passage = self.store.passages_by_id([target]).get(target)
+        document_ids = {d["id"]: d["symbol"] for d in self.store.documents()}
+        if passage is not None or target in document_ids:
+            # Only symbols are cited: look up the document's symbol, then keep the
+            # references that resolve to this document (or paragraph).
+            doc_id = passage["document_id"] if passage else target
+            symbol = document_ids.get(doc_id)
+            rows = self.store.references(target=symbol) if symbol else []
+            key, value = (
+                ("target_passage_id", target) if passage else ("target_document_id", doc_id)
+            )
+            rows = [r for r in rows if r[key] == value]
         else:
             ref = parse_symbol(target)
             if ref is None:

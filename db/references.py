@@ -342,7 +342,8 @@ def parse_symbol(text: str, *, context: str | None = None) -> Reference | None:
     if not isinstance(text, str):
         return None
     typed = " ".join(text.split())
-    for candidate in (typed, f"resolution {typed}"):
+    # Symbols typed in lower case ("a/res/75/10") are read in upper case.
+    for candidate in (typed, f"resolution {typed}", typed.upper()):
         found = recognise(candidate, context=context)
         if len(found) == 1 and found[0].start == 0 and found[0].end == len(candidate):
             return found[0]

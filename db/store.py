@@ -159,8 +159,10 @@ def _migration_3(db: sqlite_utils.Database) -> None:
         pk=("passage_id", "start"),
         foreign_keys=[("passage_id", "passages", "id")],
     )
-    db["references"].create_index(["target"])
     db["references"].create_index(["document_id"])
+    # Symbols are compared without regard to case ("A/60/88/Corr.2" typed "a/60/88/corr.2").
+    db.execute('CREATE INDEX references_target ON "references" (target COLLATE NOCASE)')
+    db.execute("CREATE INDEX documents_symbol ON documents (symbol COLLATE NOCASE)")
 
 
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
@@ -175,20 +177,20 @@ CITABLE_PARAGRAPH_KINDS = ("operative", "subparagraph", "paragraph")
 
 #: A reference row with its target resolved against the documents and passages present.
 _RESOLVED_REFERENCES = """
-SELECT r.passage_id, r.document_id, r.start, r."end", r.surface, r.target, r.kind, r.year,
-       r.paragraph, t.target_document_id,
+SELECT x.*,
        (SELECT p.id FROM passages p
-         WHERE r.paragraph IS NOT NULL AND p.document_id = t.target_document_id
-           AND p.number = r.paragraph AND p.kind IN ('operative', 'subparagraph', 'paragraph')
-         ORDER BY p.seq LIMIT 1) AS target_passage_id,
-       cp.citation AS citation, cd.seq AS document_seq, cp.seq AS passage_seq
-FROM "references" r
-JOIN passages cp ON cp.id = r.passage_id
-JOIN documents cd ON cd.id = r.document_id
-LEFT JOIN (SELECT r2.target AS target,
-                  (SELECT d.id FROM documents d WHERE d.symbol = r2.target COLLATE NOCASE
-                   ORDER BY d.seq LIMIT 1) AS target_document_id
-           FROM (SELECT DISTINCT target FROM "references") r2) t ON t.target = r.target
+         WHERE x.paragraph IS NOT NULL AND p.document_id = x.target_document_id
+           AND p.number = x.paragraph AND p.kind IN ('operative', 'subparagraph', 'paragraph')
+         ORDER BY p.seq LIMIT 1) AS target_passage_id
+FROM (SELECT r.passage_id, r.document_id, r.start, r."end", r.surface, r.target, r.kind,
+             r.year, r.paragraph,
+             (SELECT d.id FROM documents d WHERE d.symbol = r.target COLLATE NOCASE
+               ORDER BY d.seq LIMIT 1) AS target_document_id,
+             cp.citation AS citation, cd.seq AS document_seq, cp.seq AS passage_seq
+      FROM "references" r
+      JOIN passages cp ON cp.id = r.passage_id
+      JOIN documents cd ON cd.id = r.document_id
+      {where}) x
 """
 
 
@@ -528,8 +530,6 @@ class Store:
         *,
         document_id: str | None = None,
         target: str | None = None,
-        target_document_id: str | None = None,
-        target_passage_id: str | None = None,
     ) -> list[dict[str, Any]]:
         """Return references in reading order, each resolved against the library.
 
@@ -540,8 +540,6 @@ class Store:
         Args:
             document_id: Only references made in this document.
             target: Only references to this symbol (exact, case-insensitive).
-            target_document_id: Only references that resolve to this document.
-            target_passage_id: Only references that resolve to this passage.
         """
         where, args = [], []
         if document_id is not None:
@@ -550,17 +548,8 @@ class Store:
         if target is not None:
             where.append("r.target = ? COLLATE NOCASE")
             args.append(target)
-        sql = _RESOLVED_REFERENCES + (" WHERE " + " AND ".join(where) if where else "")
+        sql = _RESOLVED_REFERENCES.format(where=" WHERE " + " AND ".join(where) if where else "")
         sql = f"SELECT * FROM ({sql})"
-        outer = []
-        if target_document_id is not None:
-            outer.append("target_document_id = ?")
-            args.append(target_document_id)
-        if target_passage_id is not None:
-            outer.append("target_passage_id = ?")
-            args.append(target_passage_id)
-        if outer:
-            sql += " WHERE " + " AND ".join(outer)
         sql += " ORDER BY document_seq, passage_seq, start"
         hidden = ("document_seq", "passage_seq")
         return [{k: v for k, v in r.items() if k not in hidden} for r in self.db.query(sql, args)]
@@ -574,7 +563,8 @@ class Store:
         sql = (
             'SELECT target, kind, max(year) AS year, count(*) AS "references", '
             "count(DISTINCT passage_id) AS passages, count(DISTINCT document_id) AS documents, "
-            f"max(target_document_id) AS target_document_id FROM ({_RESOLVED_REFERENCES}) "
+            f"max(target_document_id) AS target_document_id "
+            f"FROM ({_RESOLVED_REFERENCES.format(where='')}) "
             "GROUP BY target, kind ORDER BY target"
         )
         return [dict(r) for r in self.db.query(sql)]

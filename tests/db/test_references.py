@@ -228,6 +228,8 @@ def test_no_false_references(text):
         ("decision 60/519", "A/DEC/60/519", None),
         ("A/60/88/Corr.2", "A/60/88/Corr.2", None),
         ("77/20, para. 12", "A/RES/77/20", "12"),
+        ("a/res/75/10", "A/RES/75/10", None),
+        ("s/res/1950 (2010)", "S/RES/1950 (2010)", None),
     ],
 )
 def test_parse_symbol(typed, target, paragraph):
@@ -311,6 +313,7 @@ def test_instruments_listing_for_a_references_tab(library):
 
 def test_cited_by_in_the_bundled_library(library):
     assert [r["surface"] for r in library.cited_by("E/RES/2019/20")] == ["2019/20 of 23 July 2019"]
+    assert [r["surface"] for r in library.cited_by("a/60/88/corr.2")] == ["A/60/88/Corr.2"]
     assert library.cited_by("a-res-77-20") == []
     assert library.cited_by("a-res-77-20:op12") == []
     with pytest.raises(QueryError):
