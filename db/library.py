@@ -335,6 +335,30 @@ class Library:
         doc = self.store.document(document_id)
         return propose_predecessor(doc, self.store.documents())
 
+    def new_since(self, document_id: str, old_id: str | None = None) -> dict[str, str]:
+        """Return what is new in a document since an earlier one, for a "new since …" mark.
+
+        Args:
+            document_id: The later document.
+            old_id: The earlier one (default: the proposed predecessor).
+
+        Returns:
+            Passage id of ``document_id`` → ``added``, ``changed`` or ``moved``, for its
+            passages that are not the same words as in ``old_id``; empty when there is
+            no earlier document.
+
+        Raises:
+            NotFoundError: Either document does not exist.
+        """
+        old_id = old_id or self.predecessor(document_id)
+        if old_id is None:
+            return {}
+        return {
+            p.new: p.change
+            for p in self.compare(old_id, document_id)
+            if p.new and p.change in ("added", "changed", "moved")
+        }
+
     def compare_markdown(self, old_id: str, new_id: str, *, include_same: bool = False) -> str:
         """Return the comparison of two documents as Markdown, headed by their citations.
 

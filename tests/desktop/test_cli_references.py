@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from db.library import Library
 from desktop.cli import cli
 from tests.helpers.editing import edited_resolution
 
@@ -213,3 +214,15 @@ def test_errors_are_one_line(run, args, message):
     assert code == 1
     assert out == ""
     assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_new_since_marks_for_the_viewer(data):
+    with Library(data[0] / "store") as lib:
+        marks = lib.new_since("a-res-79-15")
+        assert marks == lib.new_since("a-res-79-15", "a-res-77-20")
+        assert lib.new_since("a-res-77-20") == {}
+    assert marks["a-res-79-15:op8"] == "added"
+    assert marks["a-res-79-15:op12"] == "changed"
+    assert marks["a-res-79-15:op16"] == "moved"
+    assert "a-res-79-15:op13" not in marks  # the same words
+    assert set(marks.values()) == {"added", "changed", "moved"}
