@@ -60,6 +60,9 @@ class Pair:
         similarity: Word-level similarity of the two texts (0 when a side is missing).
         old_number: The old paragraph's number, if any.
         new_number: The new paragraph's number, if any.
+        kind: The passage kind (the new side's, else the old side's).
+        old_text: The old paragraph's text ("" when added).
+        new_text: The new paragraph's text ("" when dropped).
     """
 
     old: str | None

@@ -550,7 +550,7 @@ def compare(ids: tuple[str, ...], as_json: bool, markdown: bool, show_all: bool)
             return
         pairs = lib.compare(old_id, new_id)
         if as_json:
-            _dump([{k: v for k, v in p.to_dict().items()} for p in pairs])
+            _dump([p.to_dict() for p in pairs])
             return
         counts = change_counts(pairs)
         click.echo(
