@@ -515,7 +515,7 @@ def _import_one(
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     try:
-        parsed = parse_text(ex.text, title=ex.title or path.stem)
+        parsed = parse_text(ex.text, title=ex.title)
     except ParseError as exc:
         raise ImportRejectedError(f"has no passages to import ({exc})") from exc
 

@@ -97,7 +97,7 @@ def test_text_markdown_and_html(tmp_path):
         for boilerplate in ("tracking", "Home", "Site header", "Footer text", "color: red"):
             assert boilerplate not in joined
         statement = lib.store.document(reports[0].document_id)
-        assert (statement["title"], statement["kind"]) == ("Statement on reef crime", "document")
+        assert (statement["title"], statement["kind"]) == ("Statement on reef crime", "note")
         assert lib.store.passages(statement["id"])[1]["heading"] == "Outcomes"
         hit = lib.search("mangrove").hits[0]
         assert hit.document_id == reports[1].document_id
