@@ -72,7 +72,7 @@ _COMPOUND_HEADS = frozenset(
     twenty thirty forty fifty sixty seventy eighty ninety ex vice quasi follow
     cyber socio know""".split()
 )
-_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t\f]*(?=[a-z])")
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z])-[ \t]*\n[ \t\f]*(?=[A-Za-z])")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
@@ -204,14 +204,15 @@ def keeps_hyphen(head: str, tail: str, vocabulary: set[str] | None = None) -> bo
             return True
         if f"{h}{t}" in vocabulary:
             return False
-    return h in _COMPOUND_HEADS or not t[:1].islower()
+    return h in _COMPOUND_HEADS or not tail[:1].islower()
 
 
 def rejoin(raw: str, vocabulary: set[str] | None = None) -> str:
     """Re-join words hyphenated across line breaks in ``raw`` (one passage's text).
 
-    Only a hyphen at a line's end followed by a lowercase letter on the next line
-    counts; a kept compound loses the line break, a broken word loses the hyphen too.
+    Only a hyphen right after a letter at a line's end, before a letter on the
+    next line, counts; a kept compound ("Secretary-General", "counter-terrorism")
+    loses the line break, a broken word ("inter-national") loses the hyphen too.
     """
 
     def fix(m: re.Match[str]) -> str:

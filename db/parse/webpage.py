@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from db.parse.layout import is_furniture
 from db.parse.model import Heading, ParsedDocument, Passage
 from db.parse.text import Block, ends_clause, parse_inline, split_lines
 
@@ -94,7 +95,7 @@ def _flattened_line(line: str) -> bool:
 
 
 def _lines(text: str) -> list[Block]:
-    lines = split_lines(text)
+    lines = [ln for ln in split_lines(text) if not is_furniture(ln.text)]
     whole = is_flattened(text)
     if not whole and not any(_flattened_line(ln.text) for ln in lines):
         return lines

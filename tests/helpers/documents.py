@@ -69,11 +69,13 @@ def _page_ops(page: list[str] | PdfPage) -> list[str]:
     return ops
 
 
-def page_text(pages: list[PdfPage]) -> str:
+def page_text(pages: list[PdfPage], *, page_break: str = "\n\n") -> str:
     """Return pages as a text converted from the PDF would read: furniture and footnotes inline.
 
     Markers become superscript digits, footnotes start with one; pages are
-    separated by a blank line, lines inside a paragraph keep their breaks.
+    separated by ``page_break`` (a blank line, or only a line break, so that a
+    running header sits inside the paragraph the page break cut), lines inside a
+    paragraph keep their breaks.
     """
     sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
     out: list[str] = []
@@ -85,7 +87,8 @@ def page_text(pages: list[PdfPage]) -> str:
             lines += ["", f"{number.translate(sup)} {rest}"]
         lines += page.footer
         out.append("\n".join(lines))
-    return "\n\n".join(out) + "\n"
+    return page_break.join(out) + "\n"
+
 
 RESOLUTION = """General Assembly
 

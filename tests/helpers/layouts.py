@@ -27,7 +27,11 @@ class Expected:
 
 GA_RESOLUTION = [
     PdfPage(
-        header=["United Nations\tA/RES/99/7", "General Assembly\tDistr.: General", "12 December 2044"],
+        header=[
+            "United Nations\tA/RES/99/7",
+            "General Assembly\tDistr.: General",
+            "12 December 2044",
+        ],
         body=[
             "Ninety-ninth session",
             "Agenda item 131 (b)",
@@ -614,6 +618,9 @@ DECISION_PASSAGES = [
         "To include the item in the provisional agenda of its one hundred and first session.",
     ),
 ]
+DECISION_TITLE = (
+    "Cooperation between the United Nations and the International Criminal Police Organization"
+)
 DECISION_META = {
     "symbol": "A/DEC/99/512",
     "decision_number": "99/512",
