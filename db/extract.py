@@ -379,15 +379,19 @@ def _marker(number: str) -> re.Pattern[str]:
     return re.compile(rf"(?<=[A-Za-z,.;:)\]]){number}(?=[\s,.;:]|$)")
 
 
+_MAX_NOTE_LINES = 40
+
+
 def _footnote_zone(lines: list[str]) -> int:
     """Return how many of a page's last content lines are its footnotes (0 if none).
 
     The footnotes are the page's last lines, from a line "1 Text" (or "* Text") on;
     their numbers follow each other and each is a marker in the text above them. A
-    line that starts no footnote continues the one before it.
+    line that starts no footnote continues the one before it. Only a page's last
+    forty lines are looked at.
     """
-    for start, line in enumerate(lines):
-        if not _NOTE_START.match(line) or start == 0:
+    for start in range(max(1, len(lines) - _MAX_NOTE_LINES), len(lines)):
+        if not _NOTE_START.match(lines[start]):
             continue
         body = "\n".join(lines[:start])
         numbers = [m.group(1) for m in map(_NOTE_START.match, lines[start:]) if m]
