@@ -106,9 +106,11 @@ def header_lines(text: str) -> list[str]:
 def looks_like_resolution(text: str) -> bool:
     """Return True when the text has the shape of a UN resolution."""
     blocks = [b.text.strip() for b in split_blocks(text)[:400]]
-    has_opening = any(_BODY_OPENING.match(b) for b in blocks)
-    numbered = sum(1 for b in blocks if _OPERATIVE.match(b))
-    has_symbol = any(_TITLE_LINE.match(b) or _SC_TITLE.match(b) for b in blocks[:60])
+    lines = [normalize_space(b.text) for b in split_lines(text)[:2000]]
+    has_opening = any(_BODY_OPENING.match(t) for t in (*blocks, *lines))
+    numbered = sum(1 for t in lines if _OPERATIVE.match(t))
+    head = (*blocks[:60], *lines[:120])
+    has_symbol = any(_TITLE_LINE.match(t) or _SC_TITLE.match(t) for t in head)
     return has_opening and (numbered >= 1 or has_symbol)
 
 

@@ -275,3 +275,28 @@ def test_closing_lines_are_read():
     }
     assert read_closing("32nd plenary meeting was held in the hall.") is None
     assert read_closing("Recalling its 32nd plenary meeting,") is None
+
+
+def test_resolution_without_any_blank_line_has_one_passage_per_paragraph():
+    text = (
+        "General Assembly\nNinety-ninth session\nAgenda item 131 (b)\n"
+        "99/9. A resolution saved without blank lines\nThe General Assembly,\n"
+        "Recalling its resolution 77/20,\nNoting the work of the Office,\n"
+        "1. Encourages cooperation in using the following resources:\n"
+        "(a) The I-24/7 system;\n(b) Notices and diffusions;\n"
+        "A/RES/99/9\t2/2\n"
+        "2. Decides to remain seized of the matter.\n"
+        "32nd plenary meeting\n5 December 2044\n"
+    )
+    doc = parse_text(text)
+    assert doc.kind == "resolution"
+    assert [(p.local_id, p.text) for p in doc.passages] == [
+        ("pp1", "Recalling its resolution 77/20,"),
+        ("pp2", "Noting the work of the Office,"),
+        ("op1", "Encourages cooperation in using the following resources:"),
+        ("op1a", "The I-24/7 system;"),
+        ("op1b", "Notices and diffusions;"),
+        ("op2", "Decides to remain seized of the matter."),
+    ]
+    assert doc.meta["plenary_meeting"] == "32nd plenary meeting"
+    assert doc.meta["agenda_item"] == "131 (b)"
