@@ -82,7 +82,8 @@ def is_furniture(line: str, symbols: Iterable[str] = ()) -> bool:
     A line is furniture when it is made only of page numbers (``2/5``), job numbers
     (``22-26789 (E)``, ``251122``), barcodes (``*2226789*``), document symbols and
     "Please recycle"; or when it starts with one of the document's own ``symbols``
-    followed by its running title (a short line without closing punctuation).
+    followed by its running title (a short line without closing punctuation), or
+    ends with it after the running title and a column gap (a tab or spaces).
 
     Args:
         line: One line of text, stripped or not.
@@ -100,10 +101,17 @@ def is_furniture(line: str, symbols: Iterable[str] = ()) -> bool:
         if any(not _is_year_only(p) for p in _PIECE.findall(t)):
             return _pages_ok(t)
     for symbol in symbols:
-        if symbol and t.startswith(symbol) and t != symbol:
+        if not symbol or t == symbol:
+            continue
+        if t.startswith(symbol):
             tail = t[len(symbol) :]
             if tail[:1] in " \t" and not tail.rstrip().endswith((".", ";", ",", ":")):
                 return True
+        elif t.endswith(symbol):
+            # An odd page's header: the running title, a column gap, the symbol.
+            head = t[: -len(symbol)]
+            if re.search(r"(?:\t|\s{2,})$", head) and t[:1].isalpha() and t[:1].isupper():
+                return not head.rstrip().endswith((".", ";", ",", ":"))
     return False
 
 

@@ -234,6 +234,10 @@ def test_running_title_after_the_own_symbol_is_furniture():
     assert is_furniture(line, ["A/RES/77/20"])
     assert not is_furniture(line, ["A/RES/77/21"])
     assert not is_furniture("A/RES/77/20, para. 3, is recalled.", ["A/RES/77/20"])
+    odd_page = "Cooperation between the United Nations and INTERPOL\tA/RES/77/20"
+    assert is_furniture(odd_page, ["A/RES/77/20"])
+    assert not is_furniture("¹ See A/RES/77/20", ["A/RES/77/20"])
+    assert not is_furniture("Recalling its resolution A/RES/77/20", ["A/RES/77/20"])
 
 
 @pytest.mark.parametrize(

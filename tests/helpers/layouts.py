@@ -400,7 +400,7 @@ REPORT = [
         footer=["2/3\t22-11111"],
     ),
     PdfPage(
-        header=["A/77/150"],
+        header=["Cooperation between the United Nations and INTERPOL\tA/77/150"],
         body=[
             "6. The Department of Peace Operations seconded two officers to INTERPOL.",
             "",
