@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.errors import LiaisonError
-from db.parse.layout import BLOCK_LINE, STANDALONE_LINE, is_furniture, keeps_hyphen, word_forms
+from db.parse.layout import (
+    BLOCK_LINE,
+    NOTE_START,
+    STANDALONE_LINE,
+    footnote_zone,
+    is_furniture,
+    keeps_hyphen,
+    word_forms,
+)
 from db.parse.resolution import header_symbols
 
 if TYPE_CHECKING:
@@ -327,7 +335,7 @@ def reflow(page: str, *, symbols: Sequence[str] = (), vocabulary: set[str] | Non
     lines = [ln.strip() for ln in page.splitlines()]
     furniture = [bool(ln) and is_furniture(ln, symbols) for ln in lines]
     content = [i for i, ln in enumerate(lines) if ln and not furniture[i]]
-    notes = _footnote_zone([lines[i] for i in content])
+    notes = footnote_zone([lines[i] for i in content])
     note_lines = set(content[len(content) - notes :]) if notes else set()
     lengths = sorted(len(lines[i]) for i in content if i not in note_lines)
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0
@@ -340,7 +348,7 @@ def reflow(page: str, *, symbols: Sequence[str] = (), vocabulary: set[str] | Non
             continue
         if furniture[i] or i in note_lines:
             kind = "furniture" if furniture[i] else "note"
-            if kind == "note" and kinds and kinds[-1] == "note" and not _NOTE_START.match(line):
+            if kind == "note" and kinds and kinds[-1] == "note" and not NOTE_START.match(line):
                 blocks[-1].append(line)
             else:
                 blocks.append([line])
@@ -371,36 +379,7 @@ def reflow(page: str, *, symbols: Sequence[str] = (), vocabulary: set[str] | Non
 
 _CLAUSE_END = re.compile(r"[.;:,]\d{0,2}$")
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,2})\s+(?=[A-Z*\[])")
-_NOTE_START = re.compile(r"^(?:(\d{1,2})\s+(?=[A-Z*\[])|\*{1,3}\s+\S)")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _marker(number: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<=[A-Za-z,.;:)\]]){number}(?=[\s,.;:]|$)")
-
-
-_MAX_NOTE_LINES = 40
-
-
-def _footnote_zone(lines: list[str]) -> int:
-    """Return how many of a page's last content lines are its footnotes (0 if none).
-
-    The footnotes are the page's last lines, from a line "1 Text" (or "* Text") on;
-    their numbers follow each other and each is a marker in the text above them. A
-    line that starts no footnote continues the one before it. Only a page's last
-    forty lines are looked at.
-    """
-    for start in range(max(1, len(lines) - _MAX_NOTE_LINES), len(lines)):
-        if not _NOTE_START.match(lines[start]):
-            continue
-        body = "\n".join(lines[:start])
-        numbers = [m.group(1) for m in map(_NOTE_START.match, lines[start:]) if m]
-        digits = [int(n) for n in numbers if n]
-        if digits and digits != list(range(digits[0], digits[0] + len(digits))):
-            continue
-        if all(_marker(str(n)).search(body) for n in digits) and (digits or "*" in body):
-            return len(lines) - start
-    return 0
 
 
 def _join_lines(lines: list[str], vocabulary: set[str] | None = None) -> str:

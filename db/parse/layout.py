@@ -267,3 +267,94 @@ def read_closing(text: str) -> dict[str, str] | None:
             out["date"] = d.isoformat()
         return out
     return None
+
+
+#: A line that starts a footnote printed at a page's foot: "1 Text" or "* Text" (a date
+#: such as "5 December 2044" does not).
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+NOTE_START = re.compile(rf"^(?:(\d{{1,2}})\s+(?!(?:{_MONTHS})\b)(?=[A-Z*\[“\"])|\*{{1,3}}\s+\S)")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_MAX_NOTE_LINES = 40
+
+
+def _marker(number: str) -> re.Pattern[str]:
+    """A footnote marker printed as plain digits right after a word or punctuation."""
+    return re.compile(rf"(?<=[A-Za-z,.;:)\]”’]){number}(?=[\s,.;:]|$)")
+
+
+def footnote_zone(lines: list[str]) -> int:
+    """Return how many of a page's last content lines are its footnotes (0 if none).
+
+    The footnotes are the page's last lines, from a line "1 Text" (or "* Text") on;
+    their numbers follow each other and each is a marker in the text above them. A
+    line that starts no footnote continues the one before it. Only a page's last
+    forty lines are looked at.
+
+    Args:
+        lines: The page's lines of content, running header and footer left out.
+    """
+    for start in range(max(1, len(lines) - _MAX_NOTE_LINES), len(lines)):
+        if not NOTE_START.match(lines[start]):
+            continue
+        body = "\n".join(lines[:start])
+        numbers = [m.group(1) for m in map(NOTE_START.match, lines[start:]) if m]
+        digits = [int(n) for n in numbers if n]
+        if digits and digits != list(range(digits[0], digits[0] + len(digits))):
+            continue
+        if all(_marker(str(n)).search(body) for n in digits) and (digits or "*" in body):
+            return len(lines) - start
+    return 0
+
+
+def superscript_footnotes(text: str, symbols: Iterable[str] = ()) -> str:
+    """Return ``text`` with plain-digit footnotes at each page's foot read as superscripts.
+
+    A text converted from a PDF by another tool prints a page's footnotes at its foot
+    as "1 Text" and their markers as plain digits ("INTERPOL,1 and"). Pages end at
+    the running footer (or the end of the text). The footnotes' numbers, and the same
+    numbers right after a word in that page's text, become superscript digits, so the
+    parsers link them as they do in a text converted with its superscripts. The
+    result has the same length as ``text``, character for character, so spans found
+    in it point into ``text``.
+
+    Args:
+        text: The source text.
+        symbols: The document's own symbols, for its running headers.
+    """
+    symbols = tuple(symbols)
+    chars = list(text)
+    page: list[tuple[int, str]] = []
+
+    def close_page() -> None:
+        notes = footnote_zone([t for _, t in page])
+        if not notes:
+            return
+        zone = page[len(page) - notes :]
+        numbers = {m.group(1) for m in (NOTE_START.match(t) for _, t in zone) if m and m.group(1)}
+        for start, t in zone:
+            m = NOTE_START.match(t)
+            if m and m.group(1):
+                chars[start : start + len(m.group(1))] = m.group(1).translate(_SUPERSCRIPT)
+        for start, t in page[: len(page) - notes]:
+            for number in numbers:
+                for m in _marker(number).finditer(t):
+                    s = start + m.start()
+                    chars[s : s + len(number)] = number.translate(_SUPERSCRIPT)
+
+    pos = 0
+    for raw in text.split("\n"):
+        s = pos
+        pos += len(raw) + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        s += len(raw) - len(raw.lstrip())
+        if is_furniture(stripped, symbols):
+            if page:
+                close_page()
+            page = []
+            continue
+        page.append((s, stripped))
+    if page:
+        close_page()
+    return "".join(chars)

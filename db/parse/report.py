@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from db.parse.layout import SYMBOL, content_blocks, join_pieces, word_forms
+from db.parse.layout import SYMBOL, content_blocks, join_pieces, superscript_footnotes, word_forms
 from db.parse.model import Heading, ParsedDocument, Passage
 from db.parse.resolution import (
     BLOCK_START,
@@ -281,6 +281,7 @@ def parse_report(text: str, *, title: str | None = None) -> ParsedDocument:
         ``session``, ``agenda_item``, ``issuing_body`` where the header gives them.
     """
     symbols = header_symbols(text)
+    text = superscript_footnotes(text, symbols)  # same length: spans still point into the source
     blocks = content_blocks(text, symbols, BLOCK_START, _HEADING_LINE)
     meta: dict[str, object] = {}
     if symbols:
@@ -370,6 +371,7 @@ def parse_decision(text: str) -> ParsedDocument:
         (``A/DEC/77/512``), ``decision_number``, ``date``, ``plenary_meeting``.
     """
     symbols = header_symbols(text)
+    text = superscript_footnotes(text, symbols)  # same length: spans still point into the source
     blocks = content_blocks(text, symbols, BLOCK_START)
     meta: dict[str, object] = {}
     start = len(blocks)

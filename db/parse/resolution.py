@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import re
 
-from db.parse.layout import SYMBOL, content_blocks, join_pieces, read_closing, word_forms
+from db.parse.layout import (
+    SYMBOL,
+    content_blocks,
+    join_pieces,
+    read_closing,
+    superscript_footnotes,
+    word_forms,
+)
 from db.parse.model import Footnote, Heading, ParsedDocument, Passage
 from db.parse.text import (
     SUPERSCRIPT_DIGITS,
@@ -138,6 +145,7 @@ def parse_resolution(text: str) -> ParsedDocument:
         The parsed document; ``meta`` carries what the header says.
     """
     symbols = header_symbols(text)
+    text = superscript_footnotes(text, symbols)  # same length: spans still point into the source
     blocks = content_blocks(text, symbols, BLOCK_START)
     meta: dict[str, object] = {}
     body_start = len(blocks)

@@ -40,10 +40,12 @@ def _source(name: str, form: str, tmp_path: Path) -> str:
         return page_text(pages)
     if form == "text-no-page-gap":
         return page_text(pages, page_break="\n")
+    if form == "text-plain-digits":
+        return page_text(pages, superscripts=False)
     return extract(make_pdf(tmp_path / f"{name}.pdf", pages)).text
 
 
-@pytest.mark.parametrize("form", ["text", "text-no-page-gap", "pdf"])
+@pytest.mark.parametrize("form", ["text", "text-no-page-gap", "text-plain-digits", "pdf"])
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
 def test_layout_gives_exactly_its_passages(name, form, tmp_path):
     _, kind, title, meta, expected = LAYOUTS[name]
@@ -65,7 +67,7 @@ def test_no_page_furniture_in_any_passage(name, form, tmp_path):
 
 
 def test_footnote_at_the_foot_of_a_page_is_linked_to_its_passage(tmp_path):
-    for form in ("text", "pdf"):
+    for form in ("text", "text-plain-digits", "pdf"):
         doc = parse_text(_source("ga", form, tmp_path))
         assert [(f.number, f.text, f.cited_by) for f in doc.footnotes] == [
             (1, "Resolution 77/20.", ["pp1"])

@@ -21,6 +21,8 @@ from tests.helpers.fixtures import CORPUS
 # lines is re-joined in the text ("inter-\nnational" → "international"), a compound
 # keeps its hyphen ("counter-\nterrorism" → "counter-terrorism").
 _HYPHEN = re.compile(r"(?<=[A-Za-z])-\s*(?=[A-Za-z])")
+# A footnote marker printed as plain digits ("INTERPOL,1 and") is markup, not text.
+_PLAIN_MARKER = re.compile(r"(?<=[A-Za-z,.;:)\]”’])\d{1,2}(?=[\s,.;:]|$)")
 
 
 def spans_point_at_text(source: str, doc) -> None:
@@ -31,7 +33,8 @@ def spans_point_at_text(source: str, doc) -> None:
             assert 0 <= s < e <= len(source), p.local_id
         raw = " ".join(source[s:e] for s, e in p.segments)
         clean = _HYPHEN.sub("", normalize_space(parse_inline(raw)[0]))
-        text = _HYPHEN.sub("", p.text)
+        clean = _PLAIN_MARKER.sub("", clean)
+        text = _PLAIN_MARKER.sub("", _HYPHEN.sub("", p.text))
         assert text in clean, (p.local_id, p.text[:60], clean[:60])
         # The text is the segment's text, less only a leading number or bullet.
         assert len(clean) - len(text) <= 8, p.local_id
@@ -56,6 +59,7 @@ def test_spans_of_layout_fixtures_as_text_and_pdf(name, tmp_path: Path):
     for source in (
         page_text(pages),
         page_text(pages, page_break="\n"),
+        page_text(pages, superscripts=False),
         extract(make_pdf(tmp_path / f"{name}.pdf", pages)).text,
     ):
         spans_point_at_text(source, parse_text(source))
@@ -138,6 +142,8 @@ _un_line = st.one_of(
     st.sampled_from(["Annex", "Report of the Secretary-General", "Resolution 2178 (2014)"]),
     st.integers(1, 30).flatmap(lambda n: _sentence.map(lambda s, n=n: f"{n}. {s}.")),
     _sentence.map(lambda s: f"(b) {s};"),
+    _sentence.map(lambda s: f"1 {s.capitalize()}."),  # a footnote in plain digits
+    _sentence.map(lambda s: f"{s},1 {s},"),  # its marker
     st.sampled_from(["32nd plenary meeting", "5 December 2044", "*39th plenary meeting*"]),
     st.just("Adopted by the Security Council at its 7272nd meeting, on 24 September 2014"),
 )

@@ -69,15 +69,17 @@ def _page_ops(page: list[str] | PdfPage) -> list[str]:
     return ops
 
 
-def page_text(pages: list[PdfPage], *, page_break: str = "\n\n") -> str:
+def page_text(pages: list[PdfPage], *, page_break: str = "\n\n", superscripts: bool = True) -> str:
     """Return pages as a text converted from the PDF would read: furniture and footnotes inline.
 
     Markers become superscript digits, footnotes start with one; pages are
     separated by ``page_break`` (a blank line, or only a line break, so that a
     running header sits inside the paragraph the page break cut), lines inside a
-    paragraph keep their breaks.
+    paragraph keep their breaks. With ``superscripts`` False, markers and footnote
+    numbers stay plain digits ("INTERPOL,1", "1 Resolution 77/20."), as other
+    converters write them.
     """
-    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹" if superscripts else "0123456789")
     out: list[str] = []
     for page in pages:
         lines = [*page.header]
