@@ -56,6 +56,7 @@ _DECIDED = re.compile(
     r"^at\s+its\s+(\d{1,4}(?:st|nd|rd|th)\s+plenary\s+meeting),\s+on\s+(\d{1,2}\s+\w+\s+\d{4})",
     re.IGNORECASE,
 )
+_LEADER = re.compile(r"(?:\.\s*){3,}\d{1,3}$")
 _STARRED = re.compile(r"^\*{1,3}\s+(\S.{0,200})$")
 _MAX_HEADING_CHARS = 150
 #: A heading line: a block of its own even without blank lines around it.
@@ -168,6 +169,8 @@ def parse_body(
         if split_footnote(t):
             footnote_blocks.append(block)
             continue
+        if _is_contents(block.text):
+            continue
         last = w.order[-1] if w.order and not w.last_was_heading else None
         if last is not None and not (_NUMBERED.match(t) or _SUBPARA.match(t)):
             last_raw = " ".join(x.text for x in w.pieces[id(last)])
@@ -249,6 +252,18 @@ def parse_body(
     _number_lone_paragraphs(w.order, cite_base)
     doc.passages.extend(w.order)
     collect_footnotes(footnote_blocks, doc, cite_base)
+
+
+def _is_contents(text: str) -> bool:
+    """Return True for a table of contents: "Contents", "Page", and entries with dot leaders."""
+    lines = [normalize_space(ln.text) for ln in split_lines(text)]
+    if not lines:
+        return False
+    if all(t.lower() in ("contents", "page") for t in lines):
+        return True
+    leaders = sum(1 for t in lines if _LEADER.search(t))
+    rest = [t for t in lines if not _LEADER.search(t) and t.lower() not in ("contents", "page")]
+    return leaders > 0 and not rest
 
 
 def _number_lone_paragraphs(passages: list[Passage], cite_base: str) -> None:

@@ -306,3 +306,15 @@ def test_resolution_without_any_blank_line_has_one_passage_per_paragraph():
     ]
     assert doc.meta["plenary_meeting"] == "32nd plenary meeting"
     assert doc.meta["agenda_item"] == "131 (b)"
+
+
+def test_table_of_contents_gives_no_headings_or_passages():
+    text = page_text(fx.REPORT).replace(
+        "A/77/150\nI. Introduction",
+        "A/77/150\nContents\nPage\nI. Introduction . . . . . . . . 2\n"
+        "II. Cooperation between the United Nations and INTERPOL . . . . 2\n\nI. Introduction",
+    )
+    assert "Contents\nPage" in text
+    doc = parse_text(text)
+    assert _passages(doc) == _expected(fx.REPORT_PASSAGES)
+    assert [(h.text, h.level) for h in doc.headings] == fx.REPORT_HEADINGS
