@@ -191,7 +191,7 @@ def parse_body(
             w.heading(t, 1, block, "summary")
             continue
         m = _ROMAN.match(t)
-        if m and _is_heading_text(m.group(2)):
+        if m and _is_heading_text(m.group(2)) and not _next_letter(w.section, m.group(1)):
             w.in_summary = False
             w.section = [m.group(1)]
             w.heading(t, 1, block, f"{w.prefix()}sect{m.group(1).lower()}")
@@ -252,6 +252,11 @@ def parse_body(
     _number_lone_paragraphs(w.order, cite_base)
     doc.passages.extend(w.order)
     collect_footnotes(footnote_blocks, doc, cite_base)
+
+
+def _next_letter(section: list[str], label: str) -> bool:
+    """Return True when ``label`` ("I") follows the current lettered heading ("H. …")."""
+    return len(section) == 2 and len(label) == 1 and ord(label) == ord(section[1]) + 1
 
 
 def _is_contents(text: str) -> bool:

@@ -318,3 +318,19 @@ def test_table_of_contents_gives_no_headings_or_passages():
     doc = parse_text(text)
     assert _passages(doc) == _expected(fx.REPORT_PASSAGES)
     assert [(h.text, h.level) for h in doc.headings] == fx.REPORT_HEADINGS
+
+
+def test_lettered_heading_i_after_h_is_not_a_roman_numeral():
+    letters = "ABCDEFGHI"
+    body = "\n\n".join(
+        f"{letter}. Topic {letter.lower()}\n\n{n}. Text about topic {letter.lower()}."
+        for n, letter in enumerate(letters, start=2)
+    )
+    text = f"I. Introduction\n\n1. The report.\n\nII. Topics\n\n{body}\n\nIII. End\n\n11. Done.\n"
+    doc = parse_text(text)
+    assert doc.kind == "document"
+    levels = [(h.text.split(".")[0], h.level) for h in doc.headings]
+    assert levels == [("I", 1), ("II", 1), *[(x, 2) for x in letters], ("III", 1)]
+    p10 = next(p for p in doc.passages if p.local_id == "p10")
+    assert p10.heading_path == ["II. Topics", "I. Topic i"]
+    assert p10.citation == "Document, para. 10"
