@@ -66,6 +66,7 @@ BLOCK_START = re.compile(
     r"\s*,\s*$)",
     re.IGNORECASE,
 )
+_ANNEX = re.compile(r"^annex(?:\s+([IVXL]{1,6}|\d{1,2}))?$", re.IGNORECASE)
 _DATE_ONLY = re.compile(r"^\*?\d{1,2}\s+[A-Za-z]+\s+\d{4}\*?$")
 _PREAMBLE_HEADING = "Preamble"
 _OPERATIVE_HEADING = "Operative part"
@@ -283,6 +284,8 @@ class _Builder:
         self.preamble_n = 0
         self.current_op: str | None = None
         self.in_operative = False
+        self.annex: str | None = None  # "annex", "annex II" once the annex begins
+        self.annex_headings: list[Heading] = []
 
     def add(self, p: Passage, block: Block, raw_text: str) -> None:
         p.segments = [(block.start, block.end)]
@@ -355,6 +358,17 @@ def _parse_body(
                 doc.meta.setdefault("date", d.isoformat())
             continue
         after_closing = False
+        m_annex = _ANNEX.match(normalize_space(t)) if b.in_operative else None
+        if m_annex:
+            # An annex numbers its paragraphs from 1 again: they are cited "annex, para. 1".
+            b.annex = "annex" + (f" {m_annex.group(1)}" if m_annex.group(1) else "")
+            b.current_op = None
+            local = b.annex.replace(" ", "").lower()
+            b.annex_headings.append(Heading(normalize_space(t), 1, (block.start, block.end), local))
+            continue
+        if b.annex:
+            _add_annex_passage(b, block, t)
+            continue
         m_op = _OPERATIVE.match(t)
         if m_op:
             b.in_operative = True
@@ -400,7 +414,33 @@ def _parse_body(
         p.opening = _opening(p)
     doc.passages.extend(b.order)
     collect_footnotes(footnote_blocks, doc, cite_base)
-    doc.headings = _outline(doc)
+    doc.headings = _outline(doc) + b.annex_headings
+
+
+def _add_annex_passage(b: _Builder, block: Block, t: str) -> None:
+    """Add a paragraph of a resolution's annex, numbered and cited within the annex."""
+    assert b.annex is not None
+    prefix = b.annex.replace(" ", "").lower() + "."
+    base = f"{b.cite}, {b.annex}"
+    path = [b.annex_headings[-1].text]
+    m_op = _OPERATIVE.match(t)
+    m_sub = _SUBPARA.match(t)
+    if m_op:
+        n = b.current_op = m_op.group(1)
+        p = Passage(f"{prefix}p{n}", "paragraph", n, path, "")
+        p.citation = citation(base, "operative", n)
+        b.add(p, block, t[m_op.end() - 1 :])
+    elif m_sub and b.current_op is not None:
+        num = f"{b.current_op}({m_sub.group(1)})"
+        p = Passage(f"{prefix}p{b.current_op}{m_sub.group(1)}", "subparagraph", num, path, "")
+        p.citation = citation(base, "subparagraph", num)
+        b.add(p, block, t[m_sub.end() - 1 :])
+    else:
+        k = sum(1 for x in b.order if x.local_id.startswith(f"{prefix}x")) + 1
+        p = Passage(f"{prefix}x{k}", "paragraph", None, path, "")
+        after = b.current_op
+        p.citation = citation(base, "paragraph", None, after=after) if after else base
+        b.add(p, block, t)
 
 
 def _is_closing(t: str) -> bool:

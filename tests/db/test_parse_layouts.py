@@ -334,3 +334,27 @@ def test_lettered_heading_i_after_h_is_not_a_roman_numeral():
     p10 = next(p for p in doc.passages if p.local_id == "p10")
     assert p10.heading_path == ["II. Topics", "I. Topic i"]
     assert p10.citation == "Document, para. 10"
+
+
+def test_annex_of_a_resolution_is_cited_as_the_annex():
+    text = (
+        "99/10. A declaration\n\nThe General Assembly,\n\nRecalling its work,\n\n"
+        "1. Adopts the declaration annexed to the present resolution;\n\n"
+        "2. Decides to remain seized of the matter.\n\n"
+        "40th plenary meeting\n6 December 2044\n\n"
+        "Annex\n\nDeclaration on police cooperation\n\n"
+        "1. States shall cooperate with INTERPOL;\n\n(a) By sharing data;\n\n"
+        "2. States shall report every two years.\n"
+    )
+    doc = parse_text(text)
+    assert [(p.local_id, p.kind, p.citation) for p in doc.passages] == [
+        ("pp1", "preambular", "A/RES/99/10, preambular para. 1"),
+        ("op1", "operative", "A/RES/99/10, para. 1"),
+        ("op2", "operative", "A/RES/99/10, para. 2"),
+        ("annex.x1", "paragraph", "A/RES/99/10, annex"),
+        ("annex.p1", "paragraph", "A/RES/99/10, annex, para. 1"),
+        ("annex.p1a", "subparagraph", "A/RES/99/10, annex, para. 1(a)"),
+        ("annex.p2", "paragraph", "A/RES/99/10, annex, para. 2"),
+    ]
+    assert doc.meta["plenary_meeting"] == "40th plenary meeting"
+    assert doc.headings[-1].text == "Annex"
