@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import CatalogError
+from db.parse.model import DOCUMENT_KINDS
 
 _KNOWN_KEYS = {"file", "title", "kind", "issuing_body", "language", "captured", "url", "note"}
 
@@ -58,7 +59,7 @@ def load_catalog(path: Path) -> list[CatalogEntry]:
         seen.add(raw["file"])
         if not (path.parent / raw["file"]).is_file():
             raise CatalogError(f"{path.name}: {raw['file']} does not exist in {path.parent}")
-        if raw.get("kind") not in (None, "resolution", "webpage", "document"):
+        if raw.get("kind") is not None and raw["kind"] not in DOCUMENT_KINDS:
             raise CatalogError(f"{path.name}: {raw['file']} has unknown kind {raw['kind']!r}")
         entries.append(CatalogEntry(**{k: str(v) for k, v in raw.items()}))
     if not entries:

@@ -172,6 +172,55 @@ def cite(
     return _page(document, section, where, style)
 
 
+def anchored(
+    stored: str,
+    document: CitedDocument,
+    *,
+    kind: str,
+    number: str | None,
+    section: str | None = None,
+    after: str | None = None,
+    style: str = DEFAULT_STYLE,
+) -> Citation:
+    """Return a passage's citation in ``style``, never contradicting the one its parser stored.
+
+    The parser wrote the short citation when it read the document, and it alone knows
+    where a passage sits (an annex, a report's sub-paragraph, a decision's lettered part).
+    When :func:`cite` gives back exactly that short form, its other styles are used as
+    they are. Otherwise the stored citation wins: a full-style citation of a resolution
+    keeps the stored locator after the full name (``General Assembly resolution 99/7 of
+    5 December 2044, annex, para. 1``); any other document is cited as stored.
+
+    Args:
+        stored: The citation the parser recorded (short style).
+        document: The facts of its document.
+        kind: The passage kind.
+        number: The passage number.
+        section: The heading a web-page or document passage sits under.
+        after: For an unnumbered paragraph of a resolution, the operative paragraph before it.
+        style: One of :data:`CITATION_STYLES`.
+
+    Raises:
+        ValueError: ``style`` is not a known style.
+    """
+    check_style(style)
+    short = cite(document, kind=kind, number=number, section=section, after=after)
+    if short.plain == stored:
+        return (
+            short
+            if style == "short"
+            else cite(document, kind=kind, number=number, section=section, after=after, style=style)
+        )
+    if style == "full" and document.kind == "resolution" and document.symbol:
+        base = f"{document.symbol}, "
+        full = cite(document, kind=kind, number=number, after=after, style="full").plain
+        where = locator(kind, number, after=after)
+        if stored.startswith(base) and full.endswith(where):
+            plain = full[: len(full) - len(where)] + stored[len(base) :]
+            return Citation(plain, _escape(plain))
+    return Citation(stored, _escape(stored))
+
+
 def _resolution(doc: CitedDocument, where: str, style: str) -> Citation:
     if style == "full" and doc.resolution_number:
         body = doc.issuing_body

@@ -7,12 +7,28 @@ one line (the caller prefixes the file name).
 from __future__ import annotations
 
 import io
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.errors import LiaisonError
+from db.parse.layout import (
+    BLOCK_LINE,
+    NOTE_START,
+    STANDALONE_LINE,
+    footnote_zone,
+    is_furniture,
+    keeps_hyphen,
+    word_forms,
+)
+from db.parse.resolution import header_symbols
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 #: Files larger than this are refused (a UN resolution PDF is well under 1 MB).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -227,7 +243,7 @@ def pdf_to_text(data: bytes) -> tuple[str, str | None]:
                 raise ImportRejectedError("is an encrypted PDF") from exc
             if not ok:
                 raise ImportRejectedError("is an encrypted PDF (it needs a password)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
         meta_title = None
         try:
             meta_title = (reader.metadata or {}).get("/Title")
@@ -247,36 +263,103 @@ def pdf_to_text(data: bytes) -> tuple[str, str | None]:
         raise ImportRejectedError("is not a readable PDF (the file is damaged)") from exc
     if not any(p.strip() for p in pages):
         raise ImportRejectedError("has no text layer (a scanned PDF?); run it through OCR first")
-    text = "\n\n".join(reflow(p) for p in pages if p.strip())
+    symbols = header_symbols(pages[0]) if pages else []
+    vocabulary = word_forms("\n".join(pages))
+    text = "\n\n".join(
+        reflow(p, symbols=symbols, vocabulary=vocabulary) for p in pages if p.strip()
+    )
     return text, (str(meta_title).strip() or None) if meta_title else None
+
+
+def _page_text(page: PageObject) -> str:
+    """Return a page's text, one line per printed line, with a blank line at each wider gap.
+
+    The gap between a paragraph and the next, or between a title and the agenda item
+    above it, is wider than the gap between two lines of one paragraph: that is the
+    only sign left of where a paragraph ends when its last line is full.
+    """
+    lines: list[tuple[float | None, str]] = [(None, "")]
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] if cm and tm else None
+        for i, piece in enumerate(text.split("\n")):
+            if i:
+                lines.append((None, ""))
+            y0, current = lines[-1]
+            if piece.strip() and y0 is None:
+                y0 = y
+            lines[-1] = (y0, current + piece)
+
+    text = page.extract_text(visitor_text=visit) or ""
+    if "".join(t for _, t in lines) != text.replace("\n", ""):
+        return text  # the visitor saw something else: keep pypdf's own lines
+    ys = [y for y, t in lines if t.strip() and y is not None]
+    steps = sorted(a - b for a, b in itertools.pairwise(ys) if a - b > 0.5)
+    if not steps:
+        return text
+    usual = steps[len(steps) // 2]
+    out: list[str] = []
+    last: float | None = None
+    for y, t in lines:
+        if not t.strip():
+            out.append(t)
+            continue
+        if y is not None and last is not None and (last - y > 1.6 * usual or y - last > 1):
+            out.append("")
+        out.append(t)
+        last = y if y is not None else last
+    return "\n".join(out)
 
 
 _NEW_BLOCK = re.compile(r"^(?:\d{1,3}\.\s|\([a-z]{1,4}\)\s|[•\-–]\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s?\S)")
 
 
-def reflow(page: str) -> str:
+def reflow(page: str, *, symbols: Sequence[str] = (), vocabulary: set[str] | None = None) -> str:
     """Join the hard-wrapped lines of a PDF page into blocks separated by blank lines.
 
     A line starts a new block when the line before it was clearly shorter than the
     page's full lines (the last line of a paragraph, or a header line), or ended a
     sentence or clause before a capital, or when it opens with a paragraph number,
-    a letter in brackets, a bullet or a footnote marker. Hyphens at line ends are
-    kept: in UN texts they are mostly part of compounds ("eighty-first").
+    a letter in brackets, a bullet or a footnote marker, or is a heading or header
+    line of a UN document. Running headers and footers (symbol, page and job
+    numbers, barcode) are blocks of their own, never joined to a paragraph; the
+    footnotes at the page's foot, above the footer, are marked with superscript
+    digits. A word hyphenated at a line's end is joined back (a compound keeps its
+    hyphen: see :func:`db.parse.layout.keeps_hyphen`).
+
+    Args:
+        page: One page's extracted text.
+        symbols: The document's symbols, as its running headers repeat them.
+        vocabulary: The document's words, to tell compounds from broken words.
     """
     lines = [ln.strip() for ln in page.splitlines()]
-    lengths = sorted(len(ln) for ln in lines if ln)
+    furniture = [bool(ln) and is_furniture(ln, symbols) for ln in lines]
+    content = [i for i, ln in enumerate(lines) if ln and not furniture[i]]
+    notes = footnote_zone([lines[i] for i in content])
+    note_lines = set(content[len(content) - notes :]) if notes else set()
+    lengths = sorted(len(lines[i]) for i in content if i not in note_lines)
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0
     blocks: list[list[str]] = []
+    kinds: list[str] = []  # "body" | "note" | "furniture"
     prev = ""
-    for line in lines:
+    for i, line in enumerate(lines):
         if not line:
-            if blocks and blocks[-1]:
-                blocks.append([])
             prev = ""
             continue
+        if furniture[i] or i in note_lines:
+            kind = "furniture" if furniture[i] else "note"
+            if kind == "note" and kinds and kinds[-1] == "note" and not NOTE_START.match(line):
+                blocks[-1].append(line)
+            else:
+                blocks.append([line])
+                kinds.append(kind)
+            prev = ""
+            continue
+        alone = bool(STANDALONE_LINE.match(line))
         starts = (
             not prev
-            or bool(_NEW_BLOCK.match(line))
+            or alone
+            or bool(_NEW_BLOCK.match(line) or BLOCK_LINE.match(line))
             or len(prev) < 0.7 * full
             or (
                 bool(_CLAUSE_END.search(prev))
@@ -284,13 +367,14 @@ def reflow(page: str) -> str:
             )
             or (len(line) < 0.7 * full and line.endswith(",") and line[:1].isupper())
         )
-        if starts or not blocks:
+        if starts or not blocks or kinds[-1] != "body":
             blocks.append([line])
+            kinds.append("body")
         else:
             blocks[-1].append(line)
-        prev = line
-    texts = [_join_lines(b) for b in blocks if b]
-    return "\n\n".join(_superscript_footnotes(texts))
+        prev = "" if alone else line
+    texts = [_join_lines(b, vocabulary) for b in blocks]
+    return "\n\n".join(_superscript_footnotes(texts, kinds))
 
 
 _CLAUSE_END = re.compile(r"[.;:,]\d{0,2}$")
@@ -298,39 +382,47 @@ _FOOTNOTE_LINE = re.compile(r"^(\d{1,2})\s+(?=[A-Z*\[])")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _join_lines(lines: list[str]) -> str:
+def _join_lines(lines: list[str], vocabulary: set[str] | None = None) -> str:
     out = ""
     for line in lines:
-        out = out + line if out.endswith("-") else (f"{out} {line}" if out else line)
+        if out.endswith("-") and line[:1].islower():
+            head = re.findall(r"[A-Za-z]+", out[-40:])
+            tail = re.match(r"[A-Za-z]+", line)
+            keep = keeps_hyphen(head[-1] if head else "", tail.group(0) if tail else "", vocabulary)
+            out = out + line if keep else out[:-1] + line
+        elif out.endswith("-"):
+            out = out + line
+        else:
+            out = f"{out} {line}" if out else line
     return out
 
 
-def _superscript_footnotes(blocks: list[str]) -> list[str]:
+def _superscript_footnotes(blocks: list[str], kinds: list[str] | None = None) -> list[str]:
     """Mark a page's footnotes, printed at its foot as "1 Text", with superscript digits.
 
     The same numbers written right after a word or punctuation in the page's body
     ("INTERPOL,1 ") become superscript markers too, so the resolution parser links
     them as it does for text converted with its superscripts intact.
     """
-    n = len(blocks)
-    while n > 0 and _FOOTNOTE_LINE.match(blocks[n - 1]):
-        n -= 1
-    notes = blocks[n:]
-    if not notes:
-        return blocks
+    kinds = kinds or ["body"] * len(blocks)
+    notes = [b for b, k in zip(blocks, kinds, strict=True) if k == "note"]
     numbers = {m.group(1) for m in (_FOOTNOTE_LINE.match(b) for b in notes) if m}
-    body = []
-    for b in blocks[:n]:
-        b = re.sub(
-            r"(?<=[A-Za-z,.;:)\]])(\d{1,2})(?=[\s,.;:]|$)",
-            lambda m: m.group(1).translate(_SUPERSCRIPT) if m.group(1) in numbers else m.group(1),
-            b,
-        )
-        body.append(b)
-    notes = [
-        _FOOTNOTE_LINE.sub(lambda m: m.group(1).translate(_SUPERSCRIPT) + " ", b) for b in notes
-    ]
-    return body + notes
+    if not numbers:
+        return blocks
+    out = []
+    for b, kind in zip(blocks, kinds, strict=True):
+        if kind == "body":
+            b = re.sub(
+                r"(?<=[A-Za-z,.;:)\]])(\d{1,2})(?=[\s,.;:]|$)",
+                lambda m: (
+                    m.group(1).translate(_SUPERSCRIPT) if m.group(1) in numbers else m.group(1)
+                ),
+                b,
+            )
+        elif kind == "note":
+            b = _FOOTNOTE_LINE.sub(lambda m: m.group(1).translate(_SUPERSCRIPT) + " ", b)
+        out.append(b)
+    return out
 
 
 def extract(path: Path, data: bytes | None = None) -> Extracted:

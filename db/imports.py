@@ -29,6 +29,7 @@ from db.errors import LiaisonError, NotFoundError, ParseError
 from db.extract import ImportRejectedError, extract
 from db.locking import data_lock
 from db.parse import parse_text
+from db.parse.identity import different_documents
 
 LIBRARY_DB = "library.sqlite"
 ORIGINALS = "originals"
@@ -515,7 +516,7 @@ def _import_one(
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     try:
-        parsed = parse_text(ex.text, title=ex.title or path.stem)
+        parsed = parse_text(ex.text, title=ex.title)
     except ParseError as exc:
         raise ImportRejectedError(f"has no passages to import ({exc})") from exc
 
@@ -530,6 +531,8 @@ def _import_one(
                 name, "duplicate", f"{name} is already in the library (document {row[0]})", row[0]
             )
         new_set = _passage_set([p.text for p in parsed.passages])
+        meta = parsed.meta
+        identity = {"symbol": meta.get("symbol"), "title": parsed.title, "date": meta.get("date")}
         status = "imported"
         for doc in store.documents():
             old_set = _passage_set([p["text"] for p in store.passages(doc["id"])])
@@ -537,7 +540,7 @@ def _import_one(
                 status = "capture"
                 break
             shared = len(old_set & new_set) / max(1, min(len(old_set), len(new_set)))
-            if shared >= NEAR_DUPLICATE:
+            if shared >= NEAR_DUPLICATE and not different_documents(identity, doc):
                 return ImportReport(
                     name,
                     "duplicate",

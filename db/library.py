@@ -19,7 +19,14 @@ from typing import Any
 
 from db import paths
 from db.build import Progress, StoreWriteError, build_store, store_state, verify_manifest
-from db.citations import DEFAULT_STYLE, Citation, CitedDocument, check_style, cite, quotation
+from db.citations import (
+    DEFAULT_STYLE,
+    Citation,
+    CitedDocument,
+    anchored,
+    check_style,
+    quotation,
+)
 from db.compare import Pair, align, propose_predecessor, to_markdown
 from db.crossrefs import KIND_LABELS, parse_symbol
 from db.entities import TREES, Gazetteer, Node
@@ -181,7 +188,8 @@ class Library:
             after = self.store.operative_number_before(p["document_id"], p["seq"])
         heading_path = p["heading_path"]
         section = heading_path[-1] if heading_path and doc["kind"] != "resolution" else None
-        return cite(
+        return anchored(
+            p["citation"],
             CitedDocument.from_record(doc),
             kind=p["kind"],
             number=p["number"],

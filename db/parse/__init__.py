@@ -1,7 +1,9 @@
 """Parsing source texts into citable passages.
 
 :func:`parse_text` recognises the kind of a document from its content (a UN
-resolution, a web page, or a plain document) and returns a
+resolution of the General Assembly or the Security Council, a decision, a report
+or another document of numbered paragraphs, a captured web page, a Markdown
+note, or a plain document) and returns a
 :class:`~db.parse.model.ParsedDocument`. Nothing here knows the bundled files:
 every rule works on the shapes of text, never on a particular seed's wording.
 """
@@ -13,4 +15,4 @@ __all__ = ["Footnote", "Markup", "ParsedDocument", "Passage", "detect_kind", "pa
 
 # Bump whenever a change to the parsers changes their output: stores built by an
 # older parser are then stale and get rebuilt.
-PARSER_VERSION = 3
+PARSER_VERSION = 4

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 from db.errors import ParseError
-from db.parse.model import ParsedDocument
-from db.parse.resolution import looks_like_resolution, parse_resolution
+from db.parse.model import DOCUMENT_KINDS, ParsedDocument
+from db.parse.report import looks_like_report, parse_decision, parse_report
+from db.parse.resolution import looks_like_decision, looks_like_resolution, parse_resolution
 from db.parse.webpage import parse_webpage
+
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
 
 
 def detect_kind(text: str) -> str:
-    """Return ``"resolution"`` or ``"webpage"`` from the text's shape.
+    """Return the document kind (one of :data:`~db.parse.model.DOCUMENT_KINDS`) from the text.
 
-    A resolution opens its body with "The General Assembly," (or another
-    organ) and has numbered operative paragraphs; anything else is read as a
-    page of headings, paragraphs and lists.
+    A resolution opens its body with "The General Assembly," (or another organ)
+    and has numbered operative paragraphs; a decision says "Decision adopted by";
+    a report numbers its paragraphs under Roman-numeral headings; a text with
+    Markdown headings is a note; anything else is read as a page of headings,
+    paragraphs and lists.
     """
-    return "resolution" if looks_like_resolution(text) else "webpage"
+    if looks_like_resolution(text):
+        return "resolution"
+    if looks_like_decision(text):
+        return "decision"
+    if looks_like_report(text):
+        return "report"
+    if _MARKDOWN_HEADING.search(text[:20000]):
+        return "note"
+    return "webpage"
 
 
 def parse_text(
@@ -26,7 +41,8 @@ def parse_text(
     Args:
         text: The decoded source text.
         title: A title known from elsewhere (catalog, import), used in citations
-            when the text does not state one.
+            when the text does not state one. Without it, a plain document's or a
+            note's first heading line is its title.
         kind: Force a parser instead of detecting one.
         author: Who published a web page (the catalog's issuing body), for its citations.
 
@@ -37,13 +53,17 @@ def parse_text(
         ParseError: The text has no passages at all.
     """
     kind = kind or detect_kind(text)
+    if kind not in DOCUMENT_KINDS:
+        raise ParseError(f"unknown document kind {kind!r}")
     if kind == "resolution":
         doc = parse_resolution(text)
-    elif kind in ("webpage", "document"):
+    elif kind == "decision":
+        doc = parse_decision(text)
+    elif kind == "report":
+        doc = parse_report(text, title=title)
+    else:
         doc = parse_webpage(text, title=title, author=author)
         doc.kind = kind
-    else:
-        raise ParseError(f"unknown document kind {kind!r}")
     if not doc.passages:
         raise ParseError("no passages found in the text")
     _make_ids_unique(doc)

@@ -8,6 +8,31 @@ from typing import Any
 #: Passage kinds, in the vocabulary of the CLI and the store.
 KINDS = ("preambular", "operative", "subparagraph", "paragraph", "list_item", "footnote")
 
+#: What each passage kind is called in lists and filters.
+KIND_LABELS = {
+    "preambular": "Preambular paragraphs",
+    "operative": "Operative paragraphs",
+    "subparagraph": "Sub-paragraphs",
+    "paragraph": "Paragraphs",
+    "list_item": "List items",
+    "footnote": "Footnotes",
+}
+
+#: Document kinds, recognised from the text: a resolution (General Assembly, Security
+#: Council, …), a decision, a report (or another document of numbered paragraphs), a
+#: captured web page, a Markdown note, a plain document.
+DOCUMENT_KINDS = ("resolution", "decision", "report", "webpage", "note", "document")
+
+#: What each document kind is called in the viewer's header.
+DOCUMENT_KIND_LABELS = {
+    "resolution": "resolution",
+    "decision": "decision",
+    "report": "report",
+    "webpage": "web page",
+    "note": "note",
+    "document": "document",
+}
+
 
 @dataclass
 class Markup:
@@ -94,7 +119,10 @@ class ParsedDocument:
 
     ``meta`` holds what the parser read from the text: for a resolution
     ``symbol``, ``date`` (adoption, ISO), ``distribution_date``, ``session``,
-    ``agenda_item``, ``draft_symbol``, ``issuing_body``, ``plenary_meeting``.
+    ``agenda_item``, ``draft_symbol``, ``issuing_body``, ``plenary_meeting`` (General
+    Assembly) or ``meeting`` (Security Council: "7272nd meeting"); for a decision
+    ``decision_number`` too; for a report ``symbol``, ``date`` (distribution),
+    ``session``, ``agenda_item``, ``issuing_body`` ("Secretary-General").
     """
 
     kind: str

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from db.citations import CitedDocument, cite
+from db.parse.layout import is_furniture
 from db.parse.model import Heading, ParsedDocument, Passage
 from db.parse.text import Block, ends_clause, parse_inline, split_lines
 
@@ -86,13 +87,23 @@ def _trim(text: str, b: Block) -> Block:
     return Block(s, e, text[s:e])
 
 
+_RUN_TOGETHER = re.compile(r"[a-z]{2}[.!?:;][A-Z“\"]")
+
+
+def _flattened_line(line: str) -> bool:
+    """Return True for a long line that swallowed several others ("…security.While UNODC…")."""
+    return len(line) > 300 and len(_RUN_TOGETHER.findall(line)) >= 2
+
+
 def _lines(text: str) -> list[Block]:
-    lines = split_lines(text)
-    if not is_flattened(text):
+    lines = [ln for ln in split_lines(text) if not is_furniture(ln.text)]
+    whole = is_flattened(text)
+    if not whole and not any(_flattened_line(ln.text) for ln in lines):
         return lines
     out: list[Block] = []
     for ln in lines:
-        out.extend(unflatten(text, ln.start, ln.end) if len(ln.text) > 300 else [ln])
+        long = len(ln.text) > 300 if whole else _flattened_line(ln.text)
+        out.extend(unflatten(text, ln.start, ln.end) if long else [ln])
     return out
 
 
@@ -163,6 +174,21 @@ def classify(lines: list[Block]) -> list[str]:
     return labels
 
 
+def _first_line_is_title(text: str, lines: list[Block], title: str | None) -> bool:
+    """Return True when a plain document's first line is its title.
+
+    That is when no title is known from elsewhere (or the known one is that
+    line), the first line is heading-shaped and followed by text, and the page is
+    not a flattened capture (whose first line is a section heading).
+    """
+    if len(lines) < 2 or is_flattened(text) or _flattened_line(lines[1].text):
+        return False
+    first = parse_inline(lines[0].text)[0]
+    if title is not None and title != first:
+        return False
+    return classify(lines[:2]) == ["heading", "paragraph"] and not _MD_HEADING.match(lines[0].text)
+
+
 def parse_webpage(
     text: str, *, title: str | None = None, author: str | None = None
 ) -> ParsedDocument:
@@ -190,6 +216,9 @@ def parse_webpage(
     if md_title and len(md_title.group(1)) == 1:
         # A Markdown document's first-level heading at the top is its title.
         found_title = md_title.group(2)
+        lines = lines[1:]
+    elif lines and not found_title and _first_line_is_title(text, lines, title):
+        found_title = parse_inline(lines[0].text)[0]
         lines = lines[1:]
     doc = ParsedDocument(kind="webpage", title=found_title, meta={})
     if found_title:

@@ -20,15 +20,6 @@ DEBOUNCE_MS = 150
 RESULT_LIMIT = 60
 FILTER_KINDS = ("entity", "document", "kind")
 
-KIND_LABELS = {
-    "preambular": "Preambular paragraphs",
-    "operative": "Operative paragraphs",
-    "subparagraph": "Sub-paragraphs",
-    "paragraph": "Web-page paragraphs",
-    "list_item": "List items",
-    "footnote": "Footnotes",
-}
-
 
 @dataclass(frozen=True)
 class Filter:

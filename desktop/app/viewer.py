@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QHelpEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
+from db.parse.model import DOCUMENT_KIND_LABELS
 from desktop.app.theme import LIGHT_COLORS, Colors
 
 SCHEME = "liaison"
@@ -165,7 +166,7 @@ def render_inline(
 def _facts(doc: Mapping[str, Any]) -> list[str]:
     meta = doc.get("meta") or {}
     lines = []
-    if doc.get("kind") == "resolution":
+    if doc.get("kind") in ("resolution", "decision", "report"):
         first = [doc.get("symbol"), meta.get("issuing_body") or doc.get("issuing_body")]
         if meta.get("session"):
             first.append(f"session {meta['session']}")
@@ -174,15 +175,17 @@ def _facts(doc: Mapping[str, Any]) -> list[str]:
         lines.append(" · ".join(str(x) for x in first if x))
         adopted = []
         if doc.get("date"):
-            adopted.append(f"Adopted on {format_date(doc['date'])}")
-        if meta.get("plenary_meeting"):
-            adopted.append(str(meta["plenary_meeting"]))
+            verb = "Dated" if doc.get("kind") == "report" else "Adopted on"
+            adopted.append(f"{verb} {format_date(doc['date'])}")
+        if meta.get("plenary_meeting") or meta.get("meeting"):
+            adopted.append(str(meta.get("plenary_meeting") or meta["meeting"]))
         if meta.get("committee_note"):
             adopted.append(str(meta["committee_note"]))
         if adopted:
             lines.append(" · ".join(adopted))
     else:
-        bits = [doc.get("issuing_body"), "web page"]
+        kind = str(doc.get("kind") or "document")
+        bits = [doc.get("issuing_body"), DOCUMENT_KIND_LABELS.get(kind, kind)]
         if doc.get("date"):
             bits.append(format_date(doc["date"]))
         lines.append(" · ".join(str(b) for b in bits if b))

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.parse.model import KIND_LABELS
 from desktop.app import shortcuts
 from desktop.app.models import (
     HIT_ROLE,
@@ -50,7 +51,7 @@ from desktop.app.models import (
     entity_nodes,
 )
 from desktop.app.reader import Reader
-from desktop.app.search import KIND_LABELS, SearchController, SearchState
+from desktop.app.search import SearchController, SearchState
 from desktop.app.session import IMPORT_FILTER, LibrarySession, summarize_imports
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager, html_colors

@@ -97,7 +97,7 @@ def test_text_markdown_and_html(tmp_path):
         for boilerplate in ("tracking", "Home", "Site header", "Footer text", "color: red"):
             assert boilerplate not in joined
         statement = lib.store.document(reports[0].document_id)
-        assert (statement["title"], statement["kind"]) == ("Statement on reef crime", "document")
+        assert (statement["title"], statement["kind"]) == ("Statement on reef crime", "note")
         assert lib.store.passages(statement["id"])[1]["heading"] == "Outcomes"
         hit = lib.search("mangrove").hits[0]
         assert hit.document_id == reports[1].document_id
@@ -309,3 +309,18 @@ def test_an_original_changed_on_disk_is_never_shown(tmp_path, data_dir):
     with open_library() as lib:
         assert r.document_id not in {d["id"] for d in lib.documents()}
         assert all(h.document_id != r.document_id for h in lib.search("keeper secret").hits)
+
+
+def test_a_successor_resolution_sharing_most_paragraphs_is_its_own_document(tmp_path, data_dir):
+    first = tmp_path / "first.txt"
+    first.write_text(RESOLUTION, encoding="utf-8")
+    successor = tmp_path / "successor.txt"
+    successor.write_text(
+        RESOLUTION.replace("79/999.", "81/5.").replace("zoonotic outbreaks", "zoonotic disease"),
+        encoding="utf-8",
+    )
+    reports = import_files([first, successor])
+    assert [r.status for r in reports] == ["imported", "imported"], [r.message for r in reports]
+    with open_library() as lib:
+        assert lib.store.document("a-res-81-5")["symbol"] == "A/RES/81/5"
+        assert lib.store.document("a-res-79-999")["symbol"] == "A/RES/79/999"

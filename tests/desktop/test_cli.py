@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from desktop.cli import cli
+from tests.helpers import layouts
+from tests.helpers.documents import make_pdf
 
 
 @pytest.fixture
@@ -281,3 +283,38 @@ def test_document_option_is_the_context_of_a_reference(run, tmp_path):
     code, out, _ = run("search", "OP 2", "--document", "a-res-77-20", "--json")
     assert code == 0
     assert json.loads(out)["hits"][0]["passage_id"] == "a-res-77-20:op2"
+
+
+def test_import_and_show_real_un_layouts(run, tmp_path):
+    """A GA resolution, an SC resolution and a report, as PDFs, imported and cited right."""
+    files = [
+        make_pdf(tmp_path / "ga.pdf", layouts.GA_RESOLUTION),
+        make_pdf(tmp_path / "sc.pdf", layouts.SC_RESOLUTION),
+        make_pdf(tmp_path / "report.pdf", layouts.REPORT),
+    ]
+    code, out, _ = run("import", *map(str, files))
+    assert code == 0, out
+    assert out.splitlines()[:3] == [
+        "A/RES/99/7: 3 preambular paragraphs, 6 operative paragraphs, 2 sub-paragraphs, "
+        "1 footnote, 3 entities",
+        "S/RES/2178 (2014): 2 preambular paragraphs, 7 operative paragraphs, 2 sub-paragraphs, "
+        "0 entities",
+        "A/77/150: 2 sub-paragraphs, 14 paragraphs, 1 footnote, 7 entities",
+    ]
+    for doc_id, fixture in (
+        ("a-res-99-7", layouts.GA_PASSAGES),
+        ("s-res-2178-2014", layouts.SC_PASSAGES),
+        ("a-77-150", layouts.REPORT_PASSAGES),
+    ):
+        code, out, _ = run("show", doc_id, "--json")
+        assert code == 0
+        shown = [
+            (p["number"], p["kind"], p["citation"], p["text"]) for p in json.loads(out)["passages"]
+        ]
+        assert shown == [(e.number, e.kind, e.citation, e.text) for e in fixture]
+    code, out, _ = run("documents", "--json")
+    kinds = {d["id"]: (d["kind"], d["symbol"], d["date"]) for d in json.loads(out)}
+    assert kinds["s-res-2178-2014"] == ("resolution", "S/RES/2178 (2014)", "2014-09-24")
+    assert kinds["a-77-150"] == ("report", "A/77/150", "2022-07-15")
+    code, out, _ = run("search", "A/RES/99/7 para 5", "--json")
+    assert json.loads(out)["hits"][0]["citation"] == "A/RES/99/7, para. 5"

@@ -2,13 +2,95 @@
 
 Nothing here is committed as a binary: PDFs are written by :func:`make_pdf`,
 a small writer of real PDF files with a text layer (Helvetica, one text line per
-source line, wrapped like a converted resolution).
+source line, wrapped like a converted resolution). A page given as a
+:class:`PdfPage` is laid out like a printed UN page: a running header at the
+top, the body, footnotes in small type at the foot (their markers raised in the
+body, written ``{1}``), and the footer (page and job numbers, barcode) below.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
+
+_MARKER = re.compile(r"\{(\d{1,2})\}")
+
+
+@dataclass
+class PdfPage:
+    """One printed page: each part is a list of lines ("" for a blank line in the body)."""
+
+    body: list[str]
+    header: list[str] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+
+
+def _pdf_string(text: str) -> str:
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+
+def _body_line(line: str) -> list[str]:
+    """Show a line, raising footnote markers ``{1}`` in small type as a printed page does."""
+    ops = []
+    pos = 0
+    for m in _MARKER.finditer(line):
+        if m.start() > pos:
+            ops.append(f"{_pdf_string(line[pos : m.start()])} Tj")
+        ops.append(f"/F1 6 Tf 4 Ts {_pdf_string(m.group(1))} Tj 0 Ts /F1 10 Tf")
+        pos = m.end()
+    if pos < len(line) or not ops:
+        ops.append(f"{_pdf_string(line[pos:])} Tj")
+    return ops
+
+
+def _page_ops(page: list[str] | PdfPage) -> list[str]:
+    if not isinstance(page, PdfPage):
+        ops = ["BT", "/F1 10 Tf", "12 TL", "50 800 Td"]
+        for line in page:
+            ops.append(f"{_pdf_string(line)} Tj T*")
+        ops.append("ET")
+        return ops
+    ops = []
+    for i, line in enumerate(page.header):
+        ops += ["BT", "/F1 9 Tf", f"1 0 0 1 50 {812 - 11 * i} Tm", f"{_pdf_string(line)} Tj", "ET"]
+    ops += ["BT", "/F1 10 Tf", "12 TL", "1 0 0 1 50 770 Tm"]
+    for line in page.body:
+        ops += [*_body_line(line), "T*"]
+    ops.append("ET")
+    for i, line in enumerate(page.footnotes):
+        y = 60 + 10 * (len(page.footnotes) - i) + 10 * len(page.footer)
+        ops += ["BT", "/F1 8 Tf", f"1 0 0 1 50 {y} Tm", f"{_pdf_string(line)} Tj", "ET"]
+    for i, line in enumerate(page.footer):
+        y = 30 + 10 * (len(page.footer) - i)
+        ops += ["BT", "/F1 8 Tf", f"1 0 0 1 50 {y} Tm", f"{_pdf_string(line)} Tj", "ET"]
+    return ops
+
+
+def page_text(pages: list[PdfPage], *, page_break: str = "\n\n", superscripts: bool = True) -> str:
+    """Return pages as a text converted from the PDF would read: furniture and footnotes inline.
+
+    Markers become superscript digits, footnotes start with one; pages are
+    separated by ``page_break`` (a blank line, or only a line break, so that a
+    running header sits inside the paragraph the page break cut), lines inside a
+    paragraph keep their breaks. With ``superscripts`` False, markers and footnote
+    numbers stay plain digits ("INTERPOL,1", "1 Resolution 77/20."), as other
+    converters write them.
+    """
+    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹" if superscripts else "0123456789")
+    out: list[str] = []
+    for page in pages:
+        lines = [*page.header]
+        lines += [_MARKER.sub(lambda m: m.group(1).translate(sup), ln) for ln in page.body]
+        for note in page.footnotes:
+            number, _, rest = note.partition(" ")
+            lines += ["", f"{number.translate(sup)} {rest}"]
+        lines += page.footer
+        out.append("\n".join(lines))
+    return page_break.join(out) + "\n"
+
 
 RESOLUTION = """General Assembly
 
@@ -41,12 +123,15 @@ Welcoming the work of the United Nations Office on Drugs and Crime on wildlife c
 """
 
 
-def make_pdf(path: Path, pages: list[list[str]], *, title: str | None = None) -> Path:
+def make_pdf(
+    path: Path, pages: list[list[str]] | list[PdfPage], *, title: str | None = None
+) -> Path:
     """Write a real PDF whose pages show the given lines as text.
 
     Args:
         path: Where to write.
-        pages: For each page, its lines (plain Latin-1 text).
+        pages: For each page, its lines (plain Latin-1 text), or a :class:`PdfPage`
+            with a running header, footnotes at its foot and a footer.
         title: The document-information title, if any.
     """
     objects: list[bytes] = []
@@ -58,13 +143,8 @@ def make_pdf(path: Path, pages: list[list[str]], *, title: str | None = None) ->
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     page_ids = []
     pages_id_placeholder = len(objects) + 1 + 2 * len(pages)
-    for lines in pages:
-        ops = ["BT", "/F1 10 Tf", "12 TL", "50 800 Td"]
-        for line in lines:
-            esc = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            ops.append(f"({esc}) Tj T*")
-        ops.append("ET")
-        stream = "\n".join(ops).encode("cp1252")
+    for page in pages:
+        stream = "\n".join(_page_ops(page)).encode("cp1252")
         content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         page_ids.append(
             add(

@@ -142,3 +142,19 @@ def test_result_html_marks_snippet_and_escapes():
     html = result_html(hit)
     assert "&lt;b&gt;piracy&lt;/b&gt;</span>" in html
     assert "&lt;T&gt; › Operative part" in html
+
+
+def test_document_kind_is_named_in_the_header():
+    note = {**_doc("text"), "kind": "note", "symbol": None, "meta": {}, "issuing_body": None}
+    html = render_document(note)
+    assert "note" in html and "web page" not in html
+    sc = {
+        **_doc("text"),
+        "symbol": "S/RES/2178 (2014)",
+        "meta": {"issuing_body": "Security Council", "meeting": "7272nd meeting"},
+    }
+    html = render_document(sc)
+    assert "S/RES/2178 (2014) · Security Council" in html
+    assert "7272nd meeting" in html
+    report = {**_doc("text"), "kind": "report", "symbol": "A/77/150", "meta": {}}
+    assert "Dated 21 November 2022" in render_document(report)
