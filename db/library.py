@@ -33,6 +33,7 @@ from db.entities import TREES, Gazetteer, Node
 from db.errors import LiaisonError, NotFoundError, QueryError, StoreError, StoreMissingError
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
 from db.locking import data_lock
+from db.parse.model import NUMBERED_KINDS
 from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.store import Store
@@ -74,7 +75,7 @@ class Library:
 
     def _planner(self) -> QueryPlanner:
         symbols: dict[str, str] = {}
-        resolutions: list[tuple[str, str, str]] = []
+        numbered: list[tuple[str, str, str, str]] = []
         for d in self.store.documents():
             sym = d.get("symbol")
             if sym:
@@ -82,14 +83,14 @@ class Library:
                 number = d["meta"].get("resolution_number")
                 if number:
                     symbols.setdefault(number.lower(), d["id"])
-            if d["kind"] == "resolution":
-                resolutions.append((d["id"], sym or d["title"], d["date"] or ""))
-        ids = [r[0] for r in resolutions]
+            if d["kind"] in NUMBERED_KINDS:
+                numbered.append((d["id"], sym or d["title"], d["date"] or "", d["kind"]))
+        ids = [r[0] for r in numbered]
         return QueryPlanner(
             gazetteer=self.gazetteer,
             synonyms=load_synonyms(paths.resources_dir() / "search" / "synonyms.toml"),
             symbols=symbols,
-            references=ReferenceIndex(resolutions, lambda: self.store.numbered_passages(ids)),
+            references=ReferenceIndex(numbered, lambda: self.store.numbered_passages(ids)),
             vocabulary=Vocabulary(self.engine.searcher.reader()),
         )
 

@@ -80,12 +80,14 @@ class ResolutionParagraphs:
         document_id: The document.
         label: How notices name it (its symbol).
         date: Its adoption date (ISO, "" when unknown), to order resolutions newest first.
+        kind: Its document kind (``resolution``, ``decision``, ``report``).
         passages: ``(part, "17")`` or ``(part, "17a")`` → passage id.
     """
 
     document_id: str
     label: str
     date: str
+    kind: str = "resolution"
     passages: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def numbers(self, part: str) -> list[int]:
@@ -132,11 +134,13 @@ class ResolutionParagraphs:
         for part, missing in numbers.items():
             have = self.numbers(part)
             wanted = sorted(set(missing))
-            what = _named(part, wanted)
+            what = _named(part, wanted, kind=self.kind)
             if have:
-                out.append(f"{self.label} has no {what} ({_named(part, have, plural=True)}).")
+                ranges = _named(part, have, plural=True, kind=self.kind)
+                out.append(f"{self.label} has no {what} ({ranges}).")
             else:
-                out.append(f"{self.label} has no {PART_LABELS[part]}s.")
+                label = _named(part, [0], kind=self.kind).rsplit(" ", 1)[0]
+                out.append(f"{self.label} has no {label}s.")
         for (part, number), wanted_letters in letters.items():
             have_letters = self.letters(number) if part == "operative" else []
             name = "Paragraph" if part == "operative" else PART_LABELS[part].capitalize()
@@ -155,11 +159,16 @@ class ResolutionParagraphs:
         return out
 
 
-def _named(part: str, numbers: list[int], *, plural: bool = False) -> str:
-    """Return ``operative paragraph 30`` or ``operative paragraphs 1–20``."""
+def _named(part: str, numbers: list[int], *, plural: bool = False, kind: str = "resolution") -> str:
+    """Return ``operative paragraph 30`` or ``operative paragraphs 1–20``.
+
+    A report's or decision's numbered paragraphs (``kind`` not a resolution) are plain
+    ``paragraph 30``: only a resolution has operative ones.
+    """
+    label = "paragraph" if part == "operative" and kind != "resolution" else PART_LABELS[part]
     if len(numbers) == 1 and not plural:
-        return f"{PART_LABELS[part]} {numbers[0]}"
-    return f"{PART_LABELS[part]}s {_ranges(numbers)}"
+        return f"{label} {numbers[0]}"
+    return f"{label}s {_ranges(numbers)}"
 
 
 def _labels(refs: list[ParagraphRef]) -> str:
@@ -194,40 +203,54 @@ _KIND_PART = {
 
 
 class ReferenceIndex:
-    """The resolutions of a library and their numbered passages, loaded on first use.
+    """The numbered documents of a library and their numbered passages, loaded on first use.
+
+    Resolutions, decisions and reports (documents whose paragraphs are numbered) can be
+    named with a symbol; a paragraph reference typed without one is looked up in the
+    resolutions only. A resolution's annex and a report's summary number their
+    paragraphs apart (``annex.p1``): they are never taken for the document's own.
 
     Args:
-        resolutions: ``(document_id, symbol or title, adoption date)`` of every resolution.
-        load: Returns ``(passage_id, document_id, kind, number)`` rows of those resolutions
+        documents: ``(document_id, symbol or title, date, kind)`` of every numbered document.
+        load: Returns ``(passage_id, document_id, kind, number)`` rows of those documents
             (called once, the first time a query holds a reference).
     """
 
     def __init__(
         self,
-        resolutions: Iterable[tuple[str, str, str]],
+        documents: Iterable[tuple[str, str, str, str]],
         load: Callable[[], Iterable[tuple[str, str, str, str | None]]],
     ) -> None:
-        self._docs = [ResolutionParagraphs(d, label, date or "") for d, label, date in resolutions]
+        self._docs = [
+            ResolutionParagraphs(d, label, date or "", kind) for d, label, date, kind in documents
+        ]
         self._load = load
         self._loaded = False
 
-    def resolutions(self) -> list[ResolutionParagraphs]:
-        """Return every resolution, newest first."""
+    def _all(self) -> list[ResolutionParagraphs]:
         if not self._loaded:
             by_id = {d.document_id: d for d in self._docs}
             for pid, doc_id, kind, number in self._load():
-                part = _KIND_PART.get(kind)
                 doc = by_id.get(doc_id)
-                if part is None or doc is None or not number:
+                if doc is None or not number or "." in pid.partition(":")[2]:
+                    continue
+                part = _KIND_PART.get(kind)
+                if part is None and kind == "paragraph" and doc.kind != "resolution":
+                    part = "operative"  # a report's or decision's numbered paragraph
+                if part is None:
                     continue
                 doc.passages.setdefault((part, number.replace("(", "").replace(")", "")), pid)
             self._docs.sort(key=lambda d: (d.date, d.label), reverse=True)
             self._loaded = True
         return self._docs
 
+    def resolutions(self) -> list[ResolutionParagraphs]:
+        """Return every resolution, newest first."""
+        return [d for d in self._all() if d.kind == "resolution"]
+
     def get(self, document_id: str | None) -> ResolutionParagraphs | None:
-        """Return the resolution with that id, or None (not one, or not a resolution)."""
-        return next((d for d in self.resolutions() if d.document_id == document_id), None)
+        """Return the numbered document with that id, or None (none, or not numbered)."""
+        return next((d for d in self._all() if d.document_id == document_id), None)
 
 
 @dataclass

@@ -73,6 +73,11 @@ _SYMBOL = re.compile(
     r"(?:"
     r"(?P<scprefix>S)\s*/\s*RES\s*/\s*(?P<sc>\d{1,4})\s*\(\s*(?P<year>\d{4})\s*\)"
     r"|(?:(?P<prefix>[AE](?:/HRC)?|S)\s*/\s*RES\s*/\s*)?(?P<num>\d{1,4}/\d{1,4})(?![\w/]|\.\d)"
+    # A Security Council resolution by its number and year: "2178 (2014)".
+    r"|(?P<scbare>\d{3,4})\s*\(\s*(?P<scyear>(?:19|20)\d{2})\s*\)"
+    # Any other document symbol: A/77/150, A/DEC/99/512, A/60/88/Corr.2, S/2043/118.
+    r"|(?P<doc>[AES](?:/[A-Z0-9][A-Z0-9.]*)*/\d{1,5}(?:/[A-Z0-9][A-Z0-9.]*)*(?<!\.))"
+    r"(?![\w/])"
     r")"
 )
 #: Words that may stand around a reference without being something to search for.
@@ -152,12 +157,22 @@ class QueryReference:
 
 
 def find_symbols(text: str) -> list[SymbolMatch]:
-    """Return every resolution symbol in ``text``, in order (never raises)."""
+    """Return every document symbol in ``text``, in order (never raises).
+
+    Resolutions (``A/RES/77/20``, ``77/20``, ``S/RES/2178 (2014)``, ``2178 (2014)``) and any
+    other UN document symbol (``A/77/150``, ``A/DEC/99/512``, ``A/60/88/Corr.2``).
+    """
     out: list[SymbolMatch] = []
     for m in _SYMBOL.finditer(text):
-        if m.group("sc"):
-            number = f"{m.group('sc')} ({m.group('year')})"
+        if m.group("sc") or m.group("scbare"):
+            number = (
+                f"{m.group('sc') or m.group('scbare')} ({m.group('year') or m.group('scyear')})"
+            )
             out.append(SymbolMatch(m.start(), m.end(), f"S/RES/{number}", number))
+            continue
+        if m.group("doc"):
+            symbol = m.group("doc")
+            out.append(SymbolMatch(m.start(), m.end(), symbol, symbol))
             continue
         number = m.group("num")
         prefix = m.group("prefix")

@@ -22,6 +22,8 @@ KIND_LABELS = {
 #: Council, …), a decision, a report (or another document of numbered paragraphs), a
 #: captured web page, a Markdown note, a plain document.
 DOCUMENT_KINDS = ("resolution", "decision", "report", "webpage", "note", "document")
+#: Document kinds whose paragraphs carry printed numbers a reference can name.
+NUMBERED_KINDS = ("resolution", "decision", "report")
 
 #: What each document kind is called in the viewer's header.
 DOCUMENT_KIND_LABELS = {

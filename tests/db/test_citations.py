@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from db.citations import CITATION_STYLES, CitedDocument, cite, locator, long_date, quotation
+from db.citations import (
+    CITATION_STYLES,
+    CitedDocument,
+    anchored,
+    cite,
+    locator,
+    long_date,
+    quotation,
+)
 from db.errors import NotFoundError, QueryError
 
 RESOLUTION = CitedDocument(
@@ -74,6 +82,28 @@ def test_web_page_names_its_author_title_section_and_capture():
     assert cite(undated, kind="paragraph", number="1", style="full").plain == (
         "INTERPOL, “T”, para. 1 (web page)"
     )
+
+
+def test_a_stored_citation_that_styles_cannot_rebuild_is_never_contradicted():
+    # An annex paragraph: the parser stored "annex, para. 1"; kind and number alone would
+    # say "para. 1", the resolution's own paragraph 1.
+    annex = "A/RES/77/20, annex, para. 1"
+    short = anchored(annex, RESOLUTION, kind="operative", number="1")
+    assert short.plain == annex
+    full = anchored(annex, RESOLUTION, kind="operative", number="1", style="full")
+    assert full.plain == "General Assembly resolution 77/20 of 21 November 2022, annex, para. 1"
+    # A report's sub-paragraph or a decision's part: cited as stored in every style.
+    report = CitedDocument(kind="report", title="Report", symbol="A/77/150")
+    for style in CITATION_STYLES:
+        cited = anchored(
+            "A/DEC/99/512, subpara. (a)", report, kind="subparagraph", number="a", style=style
+        )
+        assert cited.plain == "A/DEC/99/512, subpara. (a)"
+    # When the styles rebuild the stored form exactly, the full style is the styles' own.
+    same = anchored(
+        "A/RES/77/20, para. 17(a)", RESOLUTION, kind="subparagraph", number="17(a)", style="full"
+    )
+    assert same.plain == "General Assembly resolution 77/20 of 21 November 2022, para. 17(a)"
 
 
 def test_locators_and_dates():

@@ -12,7 +12,8 @@ import pytest
 
 from db.imports import import_files
 from db.library import Library
-from tests.helpers.documents import RESOLUTION
+from tests.helpers import layouts
+from tests.helpers.documents import RESOLUTION, make_pdf
 
 R = "a-res-77-20"
 NEW = "a-res-79-999"
@@ -314,4 +315,65 @@ def test_several_paragraphs_of_several_resolutions_grouped_by_resolution(two_res
     assert mixed.notice.endswith(
         "No resolution in your library has operative paragraph 30 (A/RES/79/999: operative "
         "paragraphs 1–3; A/RES/77/20: operative paragraphs 1–20)."
+    )
+
+
+# -- numbered documents that are not General Assembly resolutions ------------------------
+
+ANNEXED = (
+    "99/10. A declaration\n\nThe General Assembly,\n\nRecalling its work,\n\n"
+    "1. Adopts the declaration annexed to the present resolution;\n\n"
+    "2. Decides to remain seized of the matter.\n\n"
+    "40th plenary meeting\n6 December 2044\n\n"
+    "Annex\n\nDeclaration on police cooperation\n\n"
+    "1. States shall cooperate with INTERPOL;\n\n(a) By sharing data;\n\n"
+    "2. States shall report every two years.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def numbered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    """The bundled corpus plus a resolution with an annex, an SC resolution and a report."""
+    data = tmp_path_factory.mktemp("numbered")
+    sources = data / "in"
+    sources.mkdir()
+    (sources / "annexed.txt").write_text(ANNEXED, encoding="utf-8")
+    files = [
+        sources / "annexed.txt",
+        make_pdf(sources / "sc.pdf", layouts.SC_RESOLUTION),
+        make_pdf(sources / "report.pdf", layouts.REPORT),
+    ]
+    store = data / "data" / "store"
+    reports = import_files(files, library_dir=data / "data" / "library", store_dir=store)
+    assert [r.status for r in reports] == ["imported"] * 3, [r.message for r in reports]
+    lib = Library(store)
+    yield lib
+    lib.close()
+
+
+def test_an_annex_paragraph_is_never_taken_for_the_resolution_s_own(numbered):
+    result = numbered.search("99/10 OP 1(a)")
+    assert result.hits == []
+    assert result.notice == "Paragraph 1 of A/RES/99/10 has no lettered sub-paragraphs."
+    assert ids(numbered.search("99/10 para 2"))[:1] == ["a-res-99-10:op2"]
+    assert numbered.citation("a-res-99-10:annex.p1a", style="full") == (
+        "General Assembly resolution 99/10 of 6 December 2044, annex, para. 1(a)"
+    )
+
+
+def test_a_report_s_paragraphs_by_its_symbol(numbered):
+    assert ids(numbered.search("A/77/150 para 12"))[:1] == ["a-77-150:p12"]
+    assert ids(numbered.search("a/77/150 para. 4(a)"))[:1] == ["a-77-150:p4a"]
+    result = numbered.search("A/77/150 para 40")
+    assert result.hits == []
+    assert result.notice == "A/77/150 has no paragraph 40 (paragraphs 1–12)."
+    # Without a symbol a paragraph number names resolutions only, never the report's.
+    assert "a-77-150:p12" not in ids(numbered.search("para 12"))
+
+
+def test_a_security_council_resolution_by_number_and_year(numbered):
+    for query in ("S/RES/2178 (2014) para 5", "2178 (2014) OP 5", "s/res/2178(2014) op5"):
+        assert ids(numbered.search(query))[:1] == ["s-res-2178-2014:op5"], query
+    assert numbered.citation("s-res-2178-2014:op5", style="full") == (
+        "Security Council resolution 2178 (2014) of 24 September 2014, para. 5"
     )
