@@ -149,11 +149,18 @@ def test_para_24_is_not_the_footnote_that_says_para_24(library):
     )
 
 
-@pytest.mark.parametrize("query", ["COVID-19", "17 December", "Corr.2", "I-24/7", "A/60/88"])
+@pytest.mark.parametrize("query", ["COVID-19", "17 December", "Corr.2", "I-24/7"])
 def test_digits_inside_words_dates_and_symbols_are_words(library, query):
     result = library.search(query)
     assert result.notice is None
     assert result.hits, query
+    assert all(h.score < 1000 for h in result.hits)
+
+
+def test_a_document_symbol_not_in_the_library_lists_the_passages_citing_it(library):
+    result = library.search("A/60/88")
+    assert result.notice == "No document A/60/88 in your library; the passages below mention it."
+    assert ids(result) == ["a-res-77-20:fn7"]
     assert all(h.score < 1000 for h in result.hits)
 
 
