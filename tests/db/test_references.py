@@ -95,12 +95,9 @@ def test_forms(query, symbol, refs):
         "COVID-19 pandemic",
         "17 December",
         "Corr.2",
-        "A/60/88/Corr.2",
-        "A/CONF.192/15",
         "I-24/7",
         "19th session",
         "article 3(a)",
-        "resolution 1976 (2011)",
         "21/11/2022",
         "2030 Agenda",
         "stop 5 terrorists",
@@ -115,6 +112,23 @@ def test_forms(query, symbol, refs):
 )
 def test_look_alikes_are_not_references(query):
     assert parse_query(query) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "symbol", "number"),
+    [
+        ("A/60/88/Corr.2", "A/60/88/Corr.2", "A/60/88/Corr.2"),
+        ("A/CONF.192/15", "A/CONF.192/15", "A/CONF.192/15"),
+        ("A/77/150 para 12", "A/77/150", "A/77/150"),
+        ("resolution 1976 (2011)", "S/RES/1976 (2011)", "1976 (2011)"),
+        ("S/RES/2178(2014) op 5", "S/RES/2178 (2014)", "2178 (2014)"),
+    ],
+)
+def test_document_symbols_are_symbols_not_paragraphs(query, symbol, number):
+    got = parse_query(query)
+    assert got is not None and got.symbol is not None
+    assert (got.symbol.symbol, got.symbol.number) == (symbol, number)
+    assert all(r.number != 60 and r.number != 192 for r in got.refs)
 
 
 def test_words_around_a_reference_are_kept():
@@ -153,6 +167,7 @@ def test_references_inside_document_text_with_their_spans():
     assert [(text[s.start : s.end], s.number) for s in symbols] == [
         ("77/20", "77/20"),
         ("75/10", "75/10"),
+        ("A/60/88/Corr.2", "A/60/88/Corr.2"),
     ]
 
 
