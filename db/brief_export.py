@@ -18,13 +18,18 @@ import html
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.briefs import Brief, DiffPart, Footnote, ItemCheck
+from db.citations import DEFAULT_STYLE, check_style
 from db.errors import ExportError
+
+if TYPE_CHECKING:
+    from db.library import Library
 
 #: Every format ``liaison brief export`` writes (``pdf`` is Qt's: :mod:`desktop.brief_pdf`).
 EXPORT_FORMATS: tuple[str, ...] = ("md", "docx", "pdf")
@@ -75,26 +80,43 @@ def brief_document(
     brief: Brief,
     checks: list[ItemCheck],
     *,
-    style: str,
-    citation: Callable[[ItemCheck, str], str] | None = None,
+    style: str = DEFAULT_STYLE,
+    library: Library | None = None,
 ) -> BriefDocument:
     """Return the document an export shows for a brief.
+
+    Each item is cited as it was pinned, in ``style``. An item pinned before that style
+    existed is cited by the library in that style while its passage is unchanged, else by
+    the citation it was pinned with.
 
     Args:
         brief: The brief (title, date, notes).
         checks: Its items compared with the library (:meth:`db.briefs.Briefs.check`).
-        style: The citation style the officer chose.
-        citation: Returns an item's citation in a style; default: the citation pinned in
-            that style, else the pinned citation.
+        style: A citation style (:data:`db.citations.CITATION_STYLES`).
+        library: The library the items were checked against.
+
+    Raises:
+        ExportError: ``style`` is not a citation style.
     """
-    cite = citation or (lambda check, s: check.item.citation_in(s))
+    try:
+        check_style(style)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from exc
+
+    def cite(check: ItemCheck) -> str:
+        if style in check.item.citations:
+            return check.item.citations[style]
+        if library is not None and check.status == "ok":
+            return library.citation(check.item.passage_id, style=style)
+        return check.item.citation
+
     items = tuple(
         ExportItem(
             position=n,
             passage_id=c.item.passage_id,
             text=c.item.quoted,
             is_quote=c.item.quote is not None,
-            citation=cite(c, style),
+            citation=cite(c),
             footnotes=c.item.footnotes,
             note=c.item.note,
             status=c.status,

@@ -43,6 +43,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from db import paths
+from db.citations import CITATION_STYLES, DEFAULT_STYLE
 from db.errors import (
     BriefError,
     BriefExistsError,
@@ -198,8 +199,12 @@ class Item:
         return self.quote if self.quote is not None else self.text
 
     def citation_in(self, style: str | None) -> str:
-        """Return the citation pinned in ``style``, or the pinned default citation."""
-        return self.citations.get(style or "", self.citation)
+        """Return the citation pinned in ``style`` (:data:`db.citations.CITATION_STYLES`).
+
+        An item pinned before that style existed has only its default citation: that is
+        returned then.
+        """
+        return self.citations.get(style or DEFAULT_STYLE, self.citation)
 
 
 @dataclass(frozen=True)
@@ -355,12 +360,13 @@ def snapshot(library: Library, passage_id: str) -> Snapshot:
         date=doc["date"],
         sources=tuple((s["file"], s["sha256"]) for s in doc["sources"]),
     )
+    citations = {style: library.citation(passage_id, style=style) for style in CITATION_STYLES}
     return Snapshot(
         passage_id=passage["id"],
         text=passage["text"],
-        citation=passage["citation"],
+        citation=citations[DEFAULT_STYLE],
         document=facts,
-        citations={},
+        citations=citations,
         footnotes=notes,
     )
 

@@ -507,12 +507,12 @@ def _briefs() -> Iterator[Any]:
         yield briefs
 
 
-def _check_json(check: Any) -> dict[str, Any]:
+def _check_json(check: Any, citation: str) -> dict[str, Any]:
     item = check.item
     return {
         "passage_id": item.passage_id,
         "text": item.text,
-        "citation": item.citation,
+        "citation": citation,
         "note": item.note,
         "status": check.status,
         "quote": item.quote,
@@ -644,28 +644,32 @@ def brief_delete(name: str) -> None:
 @brief.command(name="show")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def brief_show(name: str, as_json: bool) -> None:
+@_STYLE_OPTION
+def brief_show(name: str, as_json: bool, style: str) -> None:
     """Show a brief: each item's pinned text, citation, note and status against the library."""
+    from db.brief_export import brief_document
+
     with _briefs() as briefs:
         head = briefs.get(name)
         with open_library() as lib:
             checks = briefs.check(name, library=lib)
+            cited = brief_document(head, checks, style=style, library=lib).items
     if as_json:
         _dump(
             {
                 "name": head.title,
                 "date": head.date,
                 "notes": head.notes,
-                "items": [_check_json(c) for c in checks],
+                "items": [_check_json(c, i.citation) for c, i in zip(checks, cited, strict=True)],
             }
         )
         return
     click.echo(click.style(head.title, bold=True) + (f"  ({head.date})" if head.date else ""))
     if head.notes:
         click.echo(head.notes)
-    for n, c in enumerate(checks, start=1):
+    for n, (c, i) in enumerate(zip(checks, cited, strict=True), start=1):
         flag = "" if c.status == "ok" else f"  [{c.label}]"
-        click.echo(f"\n{n}. {c.item.citation}{flag}")
+        click.echo(f"\n{n}. {i.citation}{flag}")
         click.echo(f"   “{c.item.quoted}”")
         if c.item.note:
             click.echo(f"   Note: {c.item.note}")
@@ -683,14 +687,15 @@ def brief_show(name: str, as_json: bool) -> None:
     help="Markdown, Word or PDF.",
 )
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def brief_export(name: str, fmt: str, output: Path) -> None:
+@_STYLE_OPTION
+def brief_export(name: str, fmt: str, output: Path, style: str) -> None:
     """Export the brief NAME with exact citations, footnotes, notes and a Sources list."""
     from db.brief_export import brief_document, write_docx, write_markdown
 
     with _briefs() as briefs:
         head = briefs.get(name)
         with open_library() as lib:
-            doc = brief_document(head, briefs.check(name, library=lib), style="short")
+            doc = brief_document(head, briefs.check(name, library=lib), style=style, library=lib)
         if fmt == "md":
             write_markdown(doc, output)
         elif fmt == "docx":

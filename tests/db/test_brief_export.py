@@ -17,7 +17,7 @@ from db.brief_export import (
     write_docx,
     write_markdown,
 )
-from db.briefs import Briefs
+from db.briefs import Briefs, Snapshot, snapshot
 from db.errors import ExportError
 from db.library import Library, open_library
 from tests.helpers.briefs import NEW_OP2, OLD_OP2, pin_then_change_library
@@ -151,3 +151,33 @@ def test_an_unwritable_target_is_one_clear_error_and_no_stray_file(document, tmp
         write_markdown(document, folder)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.md"]
     assert (folder / "kept.txt").read_text() == "the officer's file"
+
+
+def test_the_chosen_style_is_used_and_a_wrong_one_refused(briefs, library, tmp_path) -> None:
+    title = make_brief(briefs, library)
+    checks = briefs.check(title, library=library)
+    full = brief_document(briefs.get(title), checks, style="full", library=library)
+    wanted = [library.citation(pid, style="full") for pid, _, _ in PINS]
+    assert [i.citation for i in full.items] == wanted
+    assert wanted[0].startswith("General Assembly resolution 77/20 of 21 November 2022")
+    paragraphs = [
+        p.text for p in docx.Document(str(write_docx(full, tmp_path / "f.docx"))).paragraphs
+    ]
+    assert all(c in paragraphs for c in wanted)
+    with pytest.raises(ExportError, match="unknown citation style 'harvard'"):
+        brief_document(briefs.get(title), checks, style="harvard")
+
+
+def test_an_item_pinned_without_a_style_is_cited_by_the_library(briefs, library) -> None:
+    """Items pinned before a style existed: the library cites them while they are unchanged."""
+    briefs.create(title="Old")
+    snap = snapshot(library, "a-res-77-20:op1")
+    old = Snapshot(
+        passage_id=snap.passage_id, text=snap.text, citation=snap.citation, document=snap.document
+    )
+    briefs.add_item("Old", snapshot=old)
+    checks = briefs.check("Old", library=library)
+    full = brief_document(briefs.get("Old"), checks, style="full", library=library)
+    assert full.items[0].citation == library.citation("a-res-77-20:op1", style="full")
+    alone = brief_document(briefs.get("Old"), checks, style="full")
+    assert alone.items[0].citation == snap.citation == "A/RES/77/20, para. 1"

@@ -110,6 +110,11 @@ def test_pin_keeps_text_citation_footnotes_and_document(briefs: Briefs, library:
     assert item.text == passage["text"]
     assert item.citation == passage["citation"] == "A/RES/77/20, preambular para. 2"
     assert item.note == "treaty" and item.quote is None and item.quoted == item.text
+    assert dict(item.citations) == {
+        "short": "A/RES/77/20, preambular para. 2",
+        "full": library.citation("a-res-77-20:pp2", style="full"),
+    }
+    assert item.citation_in("full").startswith("General Assembly resolution 77/20 of 21 Nov")
     assert [(f.number, f.marker, f.text) for f in item.footnotes] == [
         (1, "¹", "United Nations, Treaty Series, vol. 1996, No. 1200.")
     ]

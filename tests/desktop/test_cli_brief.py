@@ -71,6 +71,22 @@ def test_new_add_note_remove_show_json_contract(run, library) -> None:
     ]
 
 
+def test_show_and_export_in_the_full_style(run, library, tmp_path) -> None:
+    run("brief", "new", "Styled")
+    run("brief", "add", "Styled", "a-res-77-20:op17a")
+    _, out, _ = run("brief", "show", "Styled", "--json", "--style", "full")
+    (item,) = json.loads(out)["items"]
+    assert item["citation"] == library.citation("a-res-77-20:op17a", style="full")
+    assert item["citation"].startswith("General Assembly resolution 77/20 of 21 November 2022")
+    target = tmp_path / "styled.md"
+    assert (
+        run("brief", "export", "Styled", "--format", "md", "-o", str(target), "--style", "full")[0]
+        == 0
+    )
+    assert f"— {item['citation']}" in target.read_text(encoding="utf-8")
+    assert run("brief", "show", "Styled", "--style", "harvard")[0] == 2
+
+
 def test_list_json_and_table(run) -> None:
     code, out, _ = run("brief", "list")
     assert code == 0 and out.startswith("No briefs yet")
