@@ -17,7 +17,7 @@ import datetime as dt
 import html
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -297,12 +297,13 @@ def atomic_path(path: Path) -> Iterator[Path]:
         ExportError: The folder cannot be written.
     """
     path = Path(path)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: No such folder")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    # Not created here: the writer creates it, with the permissions any new file gets.
+    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.partial"
     try:
         yield tmp
         os.replace(tmp, path)

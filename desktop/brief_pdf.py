@@ -34,6 +34,7 @@ from PySide6.QtGui import (
 )
 
 from db.brief_export import BriefDocument, atomic_path, to_html
+from db.errors import ExportError
 
 #: Resolution of the PDF's coordinate system (dots per inch).
 PDF_DPI = 300
@@ -128,4 +129,6 @@ def write_pdf(doc: BriefDocument, path: Path) -> Path:
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         print_brief(doc, writer)
         del writer  # closes the file before it is renamed
+        if not tmp.is_file() or tmp.stat().st_size == 0:
+            raise ExportError(f"cannot write {path}: the PDF writer could not open it")
     return Path(path)

@@ -181,3 +181,12 @@ def test_an_item_pinned_without_a_style_is_cited_by_the_library(briefs, library)
     assert full.items[0].citation == library.citation("a-res-77-20:op1", style="full")
     alone = brief_document(briefs.get("Old"), checks, style="full")
     assert alone.items[0].citation == snap.citation == "A/RES/77/20, para. 1"
+
+
+def test_an_export_gets_the_permissions_of_any_new_file(document, tmp_path) -> None:
+    reference = tmp_path / "reference.txt"
+    reference.write_text("x")
+    for name, writer in (("brief.md", write_markdown), ("brief.docx", write_docx)):
+        out = writer(document, tmp_path / name)
+        assert out.stat().st_mode == reference.stat().st_mode, name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.docx", "brief.md", "reference.txt"]
