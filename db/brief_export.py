@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.briefs import Brief, DiffPart, Footnote, ItemCheck
 from db.citations import DEFAULT_STYLE, check_style
 from db.errors import ExportError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the command line imports this module's formats at start
+    from db.briefs import Brief, DiffPart, Footnote, ItemCheck
     from db.library import Library
 
 #: Every format ``liaison brief export`` writes (``pdf`` is Qt's: :mod:`desktop.brief_pdf`).

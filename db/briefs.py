@@ -109,10 +109,14 @@ def m001_briefs(db: sqlite_utils.Database) -> None:
 
 def m002_recent(db: sqlite_utils.Database) -> None:
     """Recent searches and recently opened passages."""
-    db.execute("CREATE TABLE recent_searches (query TEXT PRIMARY KEY, at TEXT NOT NULL)")
+    # ``seq`` orders them (two can share a millisecond); ``at`` says when.
     db.execute(
-        "CREATE TABLE recent_passages "
-        "(passage_id TEXT PRIMARY KEY, citation TEXT NOT NULL, at TEXT NOT NULL)"
+        "CREATE TABLE recent_searches "
+        "(query TEXT PRIMARY KEY, seq INTEGER NOT NULL, at TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE recent_passages (passage_id TEXT PRIMARY KEY, citation TEXT NOT NULL, "
+        "seq INTEGER NOT NULL, at TEXT NOT NULL)"
     )
 
 
@@ -816,20 +820,21 @@ class Briefs:
             return
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO recent_searches (query, at) VALUES (?, ?) "
-                "ON CONFLICT(query) DO UPDATE SET at = excluded.at",
+                "INSERT INTO recent_searches (query, seq, at) "
+                "VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM recent_searches), ?) "
+                "ON CONFLICT(query) DO UPDATE SET seq = excluded.seq, at = excluded.at",
                 [text, _now()],
             )
             conn.execute(
                 "DELETE FROM recent_searches WHERE query NOT IN "
-                "(SELECT query FROM recent_searches ORDER BY at DESC LIMIT ?)",
+                "(SELECT query FROM recent_searches ORDER BY seq DESC LIMIT ?)",
                 [RECENT_LIMIT],
             )
 
     def recent_searches(self, *, limit: int = RECENT_LIMIT) -> list[str]:
         """Return recent searches, the newest first."""
         rows = self.db.execute(
-            "SELECT query FROM recent_searches ORDER BY at DESC LIMIT ?", [limit]
+            "SELECT query FROM recent_searches ORDER BY seq DESC LIMIT ?", [limit]
         )
         return [r[0] for r in rows]
 
@@ -837,21 +842,22 @@ class Briefs:
         """Remember an opened passage (the newest first; at most :data:`RECENT_LIMIT`)."""
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO recent_passages (passage_id, citation, at) VALUES (?, ?, ?) "
+                "INSERT INTO recent_passages (passage_id, citation, seq, at) "
+                "VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM recent_passages), ?) "
                 "ON CONFLICT(passage_id) DO UPDATE SET citation = excluded.citation, "
-                "at = excluded.at",
+                "seq = excluded.seq, at = excluded.at",
                 [passage_id, citation, _now()],
             )
             conn.execute(
                 "DELETE FROM recent_passages WHERE passage_id NOT IN "
-                "(SELECT passage_id FROM recent_passages ORDER BY at DESC LIMIT ?)",
+                "(SELECT passage_id FROM recent_passages ORDER BY seq DESC LIMIT ?)",
                 [RECENT_LIMIT],
             )
 
     def recent_passages(self, *, limit: int = RECENT_LIMIT) -> list[RecentPassage]:
         """Return recently opened passages, the newest first."""
         rows = self.db.query(
-            "SELECT passage_id, citation, at FROM recent_passages ORDER BY at DESC LIMIT ?",
+            "SELECT passage_id, citation, at FROM recent_passages ORDER BY seq DESC LIMIT ?",
             [limit],
         )
         return [RecentPassage(**r) for r in rows]

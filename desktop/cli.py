@@ -6,6 +6,7 @@ Every error the store raises becomes one line on standard error, prefixed
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -569,8 +570,6 @@ def brief_list(as_json: bool) -> None:
 @click.option("--notes", default="", help="Free-text notes.")
 def brief_new(name: str, date: str | None, notes: str) -> None:
     """Start an empty brief called NAME."""
-    import datetime as dt
-
     with _briefs() as briefs:
         made = briefs.create(title=name, date=date or dt.date.today().isoformat(), notes=notes)
     click.echo(f"Created brief {made.title!r} ({made.date})")
@@ -686,7 +685,13 @@ def brief_show(name: str, as_json: bool, style: str) -> None:
     type=click.Choice(EXPORT_FORMATS),
     help="Markdown, Word or PDF.",
 )
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (replaced if it exists).",
+)
 @_STYLE_OPTION
 def brief_export(name: str, fmt: str, output: Path, style: str) -> None:
     """Export the brief NAME with exact citations, footnotes, notes and a Sources list."""
