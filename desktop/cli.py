@@ -33,8 +33,13 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
+#: Characters JSON may leave raw but ``str.splitlines`` (and many readers) take as line ends;
+#: escaped so that one JSON document is always one line.
+_LINE_ENDS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _dump(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    click.echo(json.dumps(obj, ensure_ascii=False).translate(_LINE_ENDS))
 
 
 def _progress_printer() -> Callable[[str, int, int], None] | None:

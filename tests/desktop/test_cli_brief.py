@@ -190,3 +190,12 @@ def test_export_md_docx_pdf_from_the_command_line(data, library, tmp_path) -> No
         assert text in paragraphs and citation in paragraphs
         assert flat(text) in pdf and flat(citation) in pdf
     assert "Room 4" in md and "Room 4" in paragraphs and "Room 4" in pdf
+
+
+def test_json_is_one_line_whatever_the_note_holds(run) -> None:
+    note = "line\u2028separator, next\x85line, para\u2029graph, tab\tand\nnewline"
+    run("brief", "new", "Odd")
+    run("brief", "add", "Odd", "a-res-77-20:op1", "--note", note)
+    _, out, _ = run("brief", "show", "Odd", "--json")
+    assert len(out.splitlines()) == 1
+    assert json.loads(out)["items"][0]["note"] == note
