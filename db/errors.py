@@ -27,3 +27,27 @@ class NotFoundError(LiaisonError):
 
 class QueryError(LiaisonError):
     """A search query or filter cannot be understood."""
+
+
+class BriefError(LiaisonError):
+    """A brief cannot be created or changed as asked (bad title, quote, position, …)."""
+
+
+class BriefNotFoundError(BriefError, NotFoundError):
+    """No brief has that title (or id)."""
+
+
+class BriefExistsError(BriefError):
+    """Another brief already has that title."""
+
+
+class BriefItemNotFoundError(BriefError, NotFoundError):
+    """A brief has no item at that position."""
+
+
+class BriefsDatabaseError(LiaisonError):
+    """The briefs database cannot be opened (damaged, or written by a newer Liaison)."""
+
+
+class ExportError(LiaisonError):
+    """A brief could not be exported (unknown format, unwritable file)."""

@@ -85,6 +85,11 @@ def library_dir() -> Path:
     return data_dir() / "library"
 
 
+def briefs_db_path() -> Path:
+    """Return the officer's briefs database (user data: never inside the derived store)."""
+    return data_dir() / "briefs.sqlite"
+
+
 def bundled_store_dir() -> Path | None:
     """Return the prebuilt store shipped inside a frozen app, if there is one."""
     if not is_frozen():

@@ -6,6 +6,7 @@ Every error the store raises becomes one line on standard error, prefixed
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ from typing import Any
 import click
 
 from db import paths
+from db.brief_export import EXPORT_FORMATS
 from db.citations import CITATION_STYLES, DEFAULT_STYLE
 from db.compare import summary as change_counts
 from db.errors import LiaisonError, NotFoundError, QueryError
@@ -32,8 +34,13 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 
+#: Characters JSON may leave raw but ``str.splitlines`` (and many readers) take as line ends;
+#: escaped so that one JSON document is always one line.
+_LINE_ENDS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _dump(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    click.echo(json.dumps(obj, ensure_ascii=False).translate(_LINE_ENDS))
 
 
 def _progress_printer() -> Callable[[str, int, int], None] | None:
@@ -615,6 +622,223 @@ def _print_hits(result: Any, lib: Any, style: str) -> None:
         citation = h.citation if style == DEFAULT_STYLE else lib.citation(h.passage_id, style=style)
         click.echo(f"{i:>2}. {citation}  ({h.score:.2f})")
         click.echo(f"    {snippet}")
+
+
+# -- briefs ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _briefs() -> Iterator[Any]:
+    """Open the briefs database for one command (errors become one line)."""
+    from db.briefs import Briefs
+
+    with _errors(), Briefs.open() as briefs:
+        yield briefs
+
+
+def _check_json(check: Any, citation: str) -> dict[str, Any]:
+    item = check.item
+    return {
+        "passage_id": item.passage_id,
+        "text": item.text,
+        "citation": citation,
+        "note": item.note,
+        "status": check.status,
+        "quote": item.quote,
+        "current_text": check.current_text if check.status == "changed" else None,
+        "document": {
+            "id": item.document.id,
+            "title": item.document.title,
+            "symbol": item.document.symbol,
+            "date": item.document.date,
+            "sources": [{"file": f, "sha256": sha} for f, sha in item.document.sources],
+        },
+        "footnotes": [{"marker": f.marker, "text": f.text} for f in item.footnotes],
+        "pinned_at": item.pinned_at,
+    }
+
+
+@cli.group()
+def brief() -> None:
+    """Meeting briefs: pinned passages with notes (kept in briefs.sqlite in the data folder)."""
+
+
+@brief.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def brief_list(as_json: bool) -> None:
+    """List the briefs, the most recently changed first."""
+    with _briefs() as briefs:
+        rows = briefs.list()
+    if as_json:
+        _dump(
+            [
+                {
+                    "name": b.title,
+                    "date": b.date,
+                    "notes": b.notes,
+                    "items": b.items,
+                    "updated_at": b.updated_at,
+                }
+                for b in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo("No briefs yet: `liaison brief new NAME` starts one.")
+        return
+    _table(
+        [[b.date or "", str(b.items), b.updated_at[:16].replace("T", " "), b.title] for b in rows],
+        ["DATE", "ITEMS", "CHANGED (UTC)", "NAME"],
+    )
+
+
+@brief.command(name="new")
+@click.argument("name")
+@click.option("--date", help="The meeting's date, YYYY-MM-DD (default: today).")
+@click.option("--notes", default="", help="Free-text notes.")
+def brief_new(name: str, date: str | None, notes: str) -> None:
+    """Start an empty brief called NAME."""
+    with _briefs() as briefs:
+        made = briefs.create(title=name, date=date or dt.date.today().isoformat(), notes=notes)
+    click.echo(f"Created brief {made.title!r} ({made.date})")
+
+
+@brief.command(name="add")
+@click.argument("name")
+@click.argument("passage_id")
+@click.option("--note", default="", help="The officer's note on this passage.")
+@click.option("--quote", help="Quote only this part of the passage (its exact words).")
+def brief_add(name: str, passage_id: str, note: str, quote: str | None) -> None:
+    """Pin passage PASSAGE_ID (as it reads now) to the brief NAME."""
+    with _briefs() as briefs:
+        title = briefs.get(name).title
+        with open_library() as lib:
+            item = briefs.pin(name, library=lib, passage_id=passage_id, note=note, quote=quote)
+    click.echo(f"Pinned {item.citation} as item {item.position} of {title!r}")
+
+
+@brief.command(name="note")
+@click.argument("name")
+@click.argument("item", type=int)
+@click.argument("text")
+def brief_note(name: str, item: int, text: str) -> None:
+    """Set the note of item ITEM (1-based) of the brief NAME to TEXT."""
+    with _briefs() as briefs:
+        changed = briefs.set_note(name, position=item, note=text)
+    click.echo(f"Note of item {changed.position} ({changed.citation}) saved")
+
+
+@brief.command(name="remove")
+@click.argument("name")
+@click.argument("item", type=int)
+def brief_remove(name: str, item: int) -> None:
+    """Remove item ITEM (1-based) from the brief NAME."""
+    with _briefs() as briefs:
+        gone = briefs.remove_item(name, position=item)
+    click.echo(f"Removed item {item} ({gone.citation}) from {name!r}")
+
+
+@brief.command(name="move")
+@click.argument("name")
+@click.argument("item", type=int)
+@click.argument("to", type=int)
+def brief_move(name: str, item: int, to: int) -> None:
+    """Move item ITEM of the brief NAME to position TO (both 1-based)."""
+    with _briefs() as briefs:
+        briefs.move_item(name, position=item, to=to)
+    click.echo(f"Moved item {item} to {to}")
+
+
+@brief.command(name="rename")
+@click.argument("name")
+@click.argument("new_name")
+def brief_rename(name: str, new_name: str) -> None:
+    """Rename the brief NAME to NEW_NAME."""
+    with _briefs() as briefs:
+        made = briefs.rename(name, title=new_name)
+    click.echo(f"Renamed to {made.title!r}")
+
+
+@brief.command(name="delete")
+@click.argument("name")
+def brief_delete(name: str) -> None:
+    """Delete the brief NAME and its items."""
+    with _briefs() as briefs:
+        gone = briefs.delete(name)
+    click.echo(f"Deleted brief {gone.title!r} ({gone.items} items)")
+
+
+@brief.command(name="show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@_STYLE_OPTION
+def brief_show(name: str, as_json: bool, style: str) -> None:
+    """Show a brief: each item's pinned text, citation, note and status against the library."""
+    from db.brief_export import brief_document
+
+    with _briefs() as briefs:
+        head = briefs.get(name)
+        with open_library() as lib:
+            checks = briefs.check(name, library=lib)
+            cited = brief_document(head, checks, style=style, library=lib).items
+    if as_json:
+        _dump(
+            {
+                "name": head.title,
+                "date": head.date,
+                "notes": head.notes,
+                "items": [_check_json(c, i.citation) for c, i in zip(checks, cited, strict=True)],
+            }
+        )
+        return
+    click.echo(click.style(head.title, bold=True) + (f"  ({head.date})" if head.date else ""))
+    if head.notes:
+        click.echo(head.notes)
+    for n, (c, i) in enumerate(zip(checks, cited, strict=True), start=1):
+        flag = "" if c.status == "ok" else f"  [{c.label}]"
+        click.echo(f"\n{n}. {i.citation}{flag}")
+        click.echo(f"   “{c.item.quoted}”")
+        if c.item.note:
+            click.echo(f"   Note: {c.item.note}")
+        if c.status == "changed":
+            click.echo(f"   Now reads: {c.current_text}")
+
+
+@brief.command(name="export")
+@click.argument("name")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(EXPORT_FORMATS),
+    help="Markdown, Word or PDF.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (replaced if it exists).",
+)
+@_STYLE_OPTION
+def brief_export(name: str, fmt: str, output: Path, style: str) -> None:
+    """Export the brief NAME with exact citations, footnotes, notes and a Sources list."""
+    from db.brief_export import brief_document, write_docx, write_markdown
+
+    with _briefs() as briefs:
+        head = briefs.get(name)
+        with open_library() as lib:
+            doc = brief_document(head, briefs.check(name, library=lib), style=style, library=lib)
+        if fmt == "md":
+            write_markdown(doc, output)
+        elif fmt == "docx":
+            write_docx(doc, output)
+        else:
+            from desktop.brief_pdf import write_pdf
+
+            write_pdf(doc, output)
+    count = len(doc.items)
+    click.echo(f"Wrote {output} ({count} item{'' if count == 1 else 's'})")
 
 
 @cli.command()

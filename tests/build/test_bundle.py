@@ -8,6 +8,7 @@ subprocess) serves every test of this module. The bundle folder is made read-onl
 * ``search --json "maritime piracy"`` prints JSON hits, answered from the store
   shipped inside the bundle (no store gets built in the data folder);
 * ``gui --smoke`` prints its one JSON line of timings and exits 0;
+* ``brief new|add|show|export`` writes a brief's Markdown, DOCX and PDF (read back);
 * afterwards every file and folder of the bundle has the same size and mtime as
   right after the build, and nothing was added or removed. (The comparison is what
   counts: the tests often run as root, for whom ``chmod a-w`` prevents nothing.)
@@ -168,6 +169,37 @@ def test_version_is_the_project_version(runs: dict[str, object]) -> None:
     assert proc.returncode == 0, proc.stderr
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert version in proc.stdout
+
+
+def test_briefs_export_md_docx_pdf_from_the_bundle(
+    frozen: Frozen, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """python-docx (with lxml and its template) and Qt's PDF writer are frozen in the bundle."""
+    import docx
+    import pypdf
+
+    home = tmp_path_factory.mktemp("frozen-brief")
+    data = home / "data"
+    steps = [
+        ("brief", "new", "Frozen"),
+        ("brief", "add", "Frozen", "a-res-77-20:op17a", "--note", "from the bundle"),
+        ("brief", "show", "Frozen", "--json"),
+        *(
+            ("brief", "export", "Frozen", "--format", fmt, "-o", str(home / f"brief.{fmt}"))
+            for fmt in ("md", "docx", "pdf")
+        ),
+    ]
+    procs = [run_frozen(frozen, data, *step) for step in steps]
+    for step, proc in zip(steps, procs, strict=True):
+        assert proc.returncode == 0, f"{step}: {proc.stderr[-2000:]}"
+    (item,) = json.loads(procs[2].stdout)["items"]
+    assert item["status"] == "ok" and item["citation"] == "A/RES/77/20, para. 17(a)"
+    text = item["text"]
+    assert f"> {text}" in (home / "brief.md").read_text(encoding="utf-8")
+    paragraphs = [p.text for p in docx.Document(str(home / "brief.docx")).paragraphs]
+    assert text in paragraphs and item["citation"] in paragraphs
+    pdf = " ".join(p.extract_text() for p in pypdf.PdfReader(str(home / "brief.pdf")).pages)
+    assert " ".join(text.split()) in " ".join(pdf.split())
 
 
 def test_frozen_app_writes_nothing_in_its_own_folder(

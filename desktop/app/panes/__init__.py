@@ -1,0 +1,1 @@
+"""The window's panes: each a widget that owns its widgets and emits signals upward."""
