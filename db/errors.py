@@ -27,3 +27,15 @@ class NotFoundError(LiaisonError):
 
 class QueryError(LiaisonError):
     """A search query or filter cannot be understood."""
+
+
+class ImportRejectedError(LiaisonError):
+    """A file cannot be imported; the message says why in one line (without the file name)."""
+
+
+class LockError(LiaisonError):
+    """The data folder's lock file cannot be opened or locked, so nothing may be written."""
+
+
+class LockTimeoutError(LockError):
+    """Another copy of Liaison held the lock for longer than we were willing to wait."""

@@ -20,6 +20,7 @@ from db.parse.text import (
     normalize_space,
     ordinal_words_to_int,
     parse_inline,
+    short_title,
     split_blocks,
     superscript_to_int,
 )
@@ -85,7 +86,7 @@ def parse_resolution(text: str) -> ParsedDocument:
         if m:
             meta["session"] = meta.get("session") or int(m.group(1))
             meta["resolution_number"] = f"{m.group(1)}/{m.group(2)}"
-            title = parse_inline(m.group(3))[0].rstrip(".")
+            title = short_title(parse_inline(m.group(3))[0].rstrip("."))
     _read_header(header_lines, meta)
     body = meta.get("issuing_body")
     prefix = _BODIES.get(str(body).lower(), "A") if body else "A"

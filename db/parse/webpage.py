@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from db.parse.model import Heading, ParsedDocument, Passage
-from db.parse.text import Block, ends_clause, parse_inline, split_lines
+from db.parse.text import Block, ends_clause, parse_inline, short_title, split_lines
 
 _BULLET = re.compile(r"^(?:[•◦▪·‣∙*–—-])\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -183,10 +183,11 @@ def parse_webpage(text: str, *, title: str | None = None) -> ParsedDocument:
         # A Markdown document's first-level heading at the top is its title.
         found_title = md_title.group(2)
         lines = lines[1:]
+    found_title = short_title(found_title)
     doc = ParsedDocument(kind="webpage", title=found_title, meta={})
     if found_title:
         doc.meta["title_in_text"] = found_title
-    cite_title = title or found_title or "Web page"
+    cite_title = short_title(title) or found_title or "Web page"
     labels = classify(lines)
     section = 0
     heading: str | None = None
