@@ -90,6 +90,7 @@ def open_library():
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> None:
+    rows = [[neutralise(cell) for cell in r] for r in rows]  # widths as printed
     width = shutil.get_terminal_size((120, 20)).columns
     cols = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
