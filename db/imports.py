@@ -388,11 +388,16 @@ def repair_library(library_dir: Path | None = None) -> str | None:
         One sentence for the officer when something was damaged or lost, else None.
     """
     library_dir = library_dir or paths.library_dir()
-    if (library_dir / f"{LIBRARY_DB}-journal").exists():
+    journal = library_dir / f"{LIBRARY_DB}-journal"
+    if journal.exists():
         try:  # opening read-write lets SQLite roll back a commit that was cut short
             _connect(library_dir).conn.close()
         except (sqlite3.DatabaseError, OSError):
             pass
+        else:
+            # SQLite rolled back and deleted a hot journal; one still there is not hot (a
+            # process killed before writing it): stale, and no writer can be running (lock held).
+            journal.unlink(missing_ok=True)
     check = check_library(library_dir)
     if check.consistent:
         return None

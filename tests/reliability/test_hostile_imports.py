@@ -372,3 +372,14 @@ def test_resolution_text_import_still_cites_by_symbol(store, tmp_path):
     f.write_text(RESOLUTION, encoding="utf-8")
     (report,) = import_files([f])
     assert report.ok and report.document_id == "a-res-79-999"
+
+
+def test_an_empty_journal_left_by_a_kill_is_cleared_on_the_next_start(store, tmp_path):
+    """A process killed as SQLite created its journal leaves an empty, not hot, journal."""
+    (report,) = import_files([note(tmp_path, "harbour.txt", "lighthouse")])
+    assert report.ok
+    (paths.library_dir() / "library.sqlite-journal").write_bytes(b"")
+    assert not check_library().consistent
+    docs, _ = cli_documents()
+    assert [d["id"] for d in docs] == [report.document_id]
+    assert check_library().consistent
