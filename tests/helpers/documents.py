@@ -78,6 +78,12 @@ def make_pdf(path: Path, pages: list[list[str]], *, title: str | None = None) ->
     assert pages_id == pages_id_placeholder
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
     info = add(b"<< /Title (%s) >>" % title.encode("latin-1")) if title else None
+    path.write_bytes(_serialise(objects, catalog, info))
+    return path
+
+
+def _serialise(objects: list[bytes], catalog: int, info: int | None = None) -> bytes:
+    """Return a PDF file of numbered ``objects`` (1-based) with its xref table and trailer."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, obj in enumerate(objects, start=1):
@@ -91,8 +97,7 @@ def make_pdf(path: Path, pages: list[list[str]], *, title: str | None = None) ->
     if info:
         trailer += b" /Info %d 0 R" % info
     out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)
 
 
 def resolution_pdf(path: Path) -> Path:
@@ -155,21 +160,7 @@ def make_raw_pdf(path: Path, contents: list[bytes], *, shared: bool = False) -> 
     refs = b" ".join(b"%d 0 R" % k for k in kids)
     assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, n)) == pages_id
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        catalog,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(_serialise(objects, catalog))
     return path
 
 

@@ -9,8 +9,6 @@ one sentence, repair, and answer as before, and be silent the time after.
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,29 +17,11 @@ from db import paths
 from db.build import verify_manifest
 from db.imports import LIBRARY_MANIFEST, check_library, import_files
 from desktop.cli import cli
+from tests.reliability.test_store_integrity import baseline, cli_search, store
+
+__all__ = ["baseline", "store"]  # fixtures shared with the store-integrity tests
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise)")
-
-QUERY = "maritime piracy"
-
-
-@pytest.fixture
-def store(built_store: Path) -> Path:
-    dest = paths.store_dir()
-    shutil.copytree(built_store, dest)
-    return dest
-
-
-@pytest.fixture
-def baseline(library) -> list[str]:
-    return [h.passage_id for h in library.search(QUERY).hits]
-
-
-def cli_search(query: str = QUERY) -> tuple[list[str], list[str]]:
-    result = CliRunner().invoke(cli, ["search", "--json", query])
-    assert result.exit_code == 0, (result.output, result.exception)
-    return [h["passage_id"] for h in json.loads(result.stdout)], result.stderr.splitlines()
-
 
 STORE_MANIFESTS = {
     "files null": {"schema_version": 1, "files": None},
