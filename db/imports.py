@@ -30,7 +30,7 @@ from db import paths
 from db.errors import ImportRejectedError, LiaisonError, NotFoundError, ParseError
 from db.extract import DEFAULT_LIMITS, Deadline, ImportLimits, extract
 from db.locking import data_lock
-from db.parse import parse_text
+from db.parse import ParsedDocument, parse_text
 from db.parse.text import short_title
 
 LIBRARY_DB = "library.sqlite"
@@ -610,9 +610,12 @@ def _read_source(path: Path, limits: ImportLimits) -> bytes:
     return data
 
 
-def _parse(ex_text: str, title: str | None, limits: ImportLimits, deadline: Deadline):
+def _parse(
+    text: str, title: str | None, limits: ImportLimits, deadline: Deadline
+) -> ParsedDocument:
+    """Parse an imported text, refusing it past the passage bound or its deadline."""
     try:
-        parsed = parse_text(ex_text, title=title)
+        parsed = parse_text(text, title=title)
     except ParseError as exc:
         raise ImportRejectedError(f"has no passages to import ({exc})") from exc
     deadline.check("while parsing")
