@@ -500,8 +500,13 @@ def verify_manifest(store_dir: Path) -> list[str]:
     if not path.is_file():
         return ["the manifest is missing"]
     try:
-        files: dict[str, str] = json.loads(path.read_text())["files"]
-    except (ValueError, KeyError, TypeError):
+        files = json.loads(path.read_text(encoding="utf-8"))["files"]
+    except (ValueError, KeyError, TypeError, OSError):
+        return ["the manifest is unreadable"]
+    # Valid JSON of the wrong shape ({"files": null}, a string, a list) is damage too.
+    if not isinstance(files, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and _safe_relative(k) for k, v in files.items()
+    ):
         return ["the manifest is unreadable"]
     problems = []
     present = {
@@ -517,6 +522,12 @@ def verify_manifest(store_dir: Path) -> list[str]:
     for rel in sorted(present - set(files)):
         problems.append(f"{rel} is not part of the store")
     return problems
+
+
+def _safe_relative(rel: str) -> bool:
+    """True for a manifest entry naming a file inside the store (no ``..``, not absolute)."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and ".." not in parts and ":" not in parts[0]
 
 
 def build_store(

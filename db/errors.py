@@ -51,3 +51,15 @@ class BriefsDatabaseError(LiaisonError):
 
 class ExportError(LiaisonError):
     """A brief could not be exported (unknown format, unwritable file)."""
+
+
+class ImportRejectedError(LiaisonError):
+    """A file cannot be imported; the message says why in one line (without the file name)."""
+
+
+class LockError(LiaisonError):
+    """The data folder's lock file cannot be opened or locked, so nothing may be written."""
+
+
+class LockTimeoutError(LockError):
+    """Another copy of Liaison held the lock for longer than we were willing to wait."""

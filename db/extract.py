@@ -6,16 +6,20 @@ one line (the caller prefixes the file name).
 
 from __future__ import annotations
 
+import contextvars
 import io
 import itertools
+import logging
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.errors import LiaisonError
+from db.errors import ImportRejectedError
 from db.parse.layout import (
     BLOCK_LINE,
     NOTE_START,
@@ -26,6 +30,7 @@ from db.parse.layout import (
     word_forms,
 )
 from db.parse.resolution import header_symbols
+from db.parse.text import MAX_TITLE_CHARS, short_title
 
 if TYPE_CHECKING:
     from pypdf import PageObject
@@ -38,8 +43,57 @@ PDF_SUFFIXES = {".pdf"}
 _MIN_WORDS = 20
 
 
-class ImportRejectedError(LiaisonError):
-    """A file cannot be imported; the message says why in one line."""
+@dataclass(frozen=True)
+class ImportLimits:
+    """How much work one imported document may cost; past any bound it is refused in one line.
+
+    The defaults are far above what a UN document needs (a 300-page report has
+    about 1,500 passages and 1 MB of text, and reads in seconds) and far below
+    what stalls the app.
+
+    Attributes:
+        max_bytes: Size of the file.
+        max_text_chars: Characters of text extracted from the whole file.
+        max_passages: Passages parsed from that text.
+        max_page_chars: Characters of text extracted from one PDF page.
+        max_page_tokens: Operators and operands in one PDF page's content
+            stream (pypdf's parsing budget; a page of text has a few thousand).
+        max_seconds: Time to read, extract and parse the whole file.
+    """
+
+    max_bytes: int = MAX_IMPORT_BYTES
+    max_text_chars: int = 5_000_000
+    max_passages: int = 10_000
+    max_page_chars: int = 200_000
+    max_page_tokens: int = 300_000
+    max_seconds: float = 120.0
+
+    def clock(self) -> Deadline:
+        """Start the clock of one file's work."""
+        return Deadline(time.monotonic() + self.max_seconds, self.max_seconds)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The moment one file's work must be finished by (see :attr:`ImportLimits.max_seconds`)."""
+
+    at: float
+    seconds: float
+
+    def check(self, where: str = "") -> None:
+        """Refuse the file when its time is up.
+
+        Raises:
+            ImportRejectedError: The deadline has passed.
+        """
+        if time.monotonic() > self.at:
+            at = f", stopped {where}" if where else ""
+            raise ImportRejectedError(
+                f"takes too long to read (over the {self.seconds:g} s limit per document{at})"
+            )
+
+
+DEFAULT_LIMITS = ImportLimits()
 
 
 @dataclass
@@ -112,6 +166,10 @@ def _normalise(text: str) -> str:
     )
 
 
+#: Characters of a <title> or <h1> read: more than a title can use (see short_title).
+_TITLE_READ = 4 * MAX_TITLE_CHARS
+
+
 class _HTMLText(HTMLParser):
     """Collects the readable text of a saved web page as lines."""
 
@@ -131,7 +189,6 @@ class _HTMLText(HTMLParser):
             "button",
             "select",
             "object",
-            "embed",
             "canvas",
             "head",
         }
@@ -157,6 +214,8 @@ class _HTMLText(HTMLParser):
         }
     )
     HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+    # <embed> is a void element (no end tag): dropping it as a container would drop
+    # everything after it. It holds no text, so it is simply ignored.
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -165,6 +224,7 @@ class _HTMLText(HTMLParser):
         self.skip = 0
         self.title: str | None = None
         self.in_title = False
+        self.title_closed = False
         self.h1: str | None = None
         self.in_h1 = False
         self.script_chars = 0
@@ -176,8 +236,8 @@ class _HTMLText(HTMLParser):
         self.current = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "title":
-            self.in_title = True
+        # A title holds text only: any other tag ends one left open (its end tag missing).
+        self.in_title = tag == "title"
         if tag in self.DROP:
             self.skip += 1
             return
@@ -190,8 +250,9 @@ class _HTMLText(HTMLParser):
             self.in_h1 = True
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
+        if tag == "title" and self.in_title:
+            self.title_closed = True
+        self.in_title = False
         if tag in self.DROP:
             self.skip = max(0, self.skip - 1)
             return
@@ -201,12 +262,12 @@ class _HTMLText(HTMLParser):
             self.in_h1 = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_title:
+        if self.in_title and len(self.title or "") <= _TITLE_READ:
             self.title = (self.title or "") + data
         if self.skip:
             self.script_chars += len(data)
             return
-        if self.in_h1:
+        if self.in_h1 and len(self.h1 or "") <= _TITLE_READ:
             self.h1 = (self.h1 or "") + data
         self.current.append(data)
 
@@ -221,45 +282,117 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     parser.feed(html)
     parser.close()
     parser._flush()
-    title = re.sub(r"\s+", " ", parser.h1 or parser.title or "").strip() or None
+    # A <title> never closed ran on into the page: it is no title.
+    page_title = parser.title if parser.title_closed else None
+    title = short_title(parser.h1) or short_title(page_title)
     return "\n".join(parser.lines), title
 
 
-def pdf_to_text(data: bytes) -> tuple[str, str | None]:
+class _PdfWarnings(logging.Handler):
+    """Collects pypdf's log records for the file being read (they never reach stderr).
+
+    pypdf logs a warning for every problem it works around (27,510 for one deep
+    PDF); :func:`pdf_to_text` turns them into one debug line per file.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        seen = _pdf_warnings.get()
+        if seen is not None:
+            seen.append(record.getMessage()[:200] if len(seen) == 0 else "")
+
+
+_pdf_warnings: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "pdf_warnings", default=None
+)
+_PYPDF_LOG = logging.getLogger("pypdf")
+_PYPDF_LOG.addHandler(_PdfWarnings())
+_PYPDF_LOG.propagate = False
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def _collected_pdf_warnings(name: str) -> Iterator[None]:
+    """Count pypdf's warnings while reading one file; log them as one line at the end."""
+    seen: list[str] = []
+    token = _pdf_warnings.set(seen)
+    try:
+        yield
+    finally:
+        _pdf_warnings.reset(token)
+        if seen:
+            log.debug("%s: pypdf worked around %d problems (first: %s)", name, len(seen), seen[0])
+
+
+def pdf_to_text(
+    data: bytes,
+    *,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    deadline: Deadline | None = None,
+    name: str = "PDF",
+) -> tuple[str, str | None]:
     """Extract the text layer of a PDF, putting hard-wrapped lines back into paragraphs.
 
-    Raises:
-        ImportRejectedError: Encrypted, damaged, or without a text layer.
-    """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError, PyPdfError
+    Args:
+        data: The file's bytes.
+        limits: Bounds on the work (text per page, content-stream size per page, time).
+        deadline: When the whole file's work must be done (default: from ``limits``).
+        name: The file's name, for the log.
 
+    Raises:
+        ImportRejectedError: Encrypted, damaged, without a text layer, or past a bound.
+    """
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import DependencyError, LimitReachedError
+
+    deadline = deadline or limits.clock()
+    pages: list[str] = []
+    total = 0
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except (PyPdfError, NotImplementedError, ValueError) as exc:
-                raise ImportRejectedError("is an encrypted PDF") from exc
-            if not ok:
-                raise ImportRejectedError("is an encrypted PDF (it needs a password)")
-        pages = [_page_text(page) for page in reader.pages]
-        meta_title = None
-        try:
-            meta_title = (reader.metadata or {}).get("/Title")
-        except PyPdfError:
+        with (
+            _collected_pdf_warnings(name),
+            apply_configuration(stream_parsing_work_maximum_count=limits.max_page_tokens),
+        ):
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                try:
+                    ok = reader.decrypt("")
+                except DependencyError as exc:
+                    raise ImportRejectedError(_AES) from exc
+                except Exception as exc:
+                    raise ImportRejectedError("is an encrypted PDF") from exc
+                if not ok:
+                    raise ImportRejectedError("is an encrypted PDF (it needs a password)")
+            count = len(reader.pages)
+            for number, page in enumerate(reader.pages, start=1):
+                deadline.check(f"at page {number} of {count}")
+                try:
+                    text = _page_text(page)
+                except LimitReachedError as exc:
+                    raise ImportRejectedError(
+                        f"has a page ({number}) with more drawing instructions than the "
+                        f"{limits.max_page_tokens:,} a page may have"
+                    ) from exc
+                if len(text) > limits.max_page_chars:
+                    raise ImportRejectedError(
+                        f"has a page ({number}) with more text than the "
+                        f"{limits.max_page_chars:,} characters a page may have"
+                    )
+                total += len(text)
+                if total > limits.max_text_chars:
+                    raise ImportRejectedError(_too_much_text(limits))
+                pages.append(text)
             meta_title = None
+            try:
+                meta_title = (reader.metadata or {}).get("/Title")
+            except Exception:
+                meta_title = None
     except ImportRejectedError:
         raise
-    except (
-        PdfReadError,
-        PyPdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-    ) as exc:
+    except DependencyError as exc:
+        raise ImportRejectedError(_AES) from exc
+    except MemoryError as exc:
+        raise ImportRejectedError("is too large to read (out of memory)") from exc
+    except Exception as exc:  # pypdf raises many types (even AssertionError) on damage
         raise ImportRejectedError("is not a readable PDF (the file is damaged)") from exc
     if not any(p.strip() for p in pages):
         raise ImportRejectedError("has no text layer (a scanned PDF?); run it through OCR first")
@@ -268,7 +401,17 @@ def pdf_to_text(data: bytes) -> tuple[str, str | None]:
     text = "\n\n".join(
         reflow(p, symbols=symbols, vocabulary=vocabulary) for p in pages if p.strip()
     )
-    return text, (str(meta_title).strip() or None) if meta_title else None
+    return text, short_title(str(meta_title)) if meta_title else None
+
+
+_AES = (
+    "is an encrypted PDF (AES), which Liaison cannot decrypt; "
+    "save an unencrypted copy and import that"
+)
+
+
+def _too_much_text(limits: ImportLimits) -> str:
+    return f"has more text than the {limits.max_text_chars:,} characters a document may have"
 
 
 def _page_text(page: PageObject) -> str:
@@ -425,42 +568,53 @@ def _superscript_footnotes(blocks: list[str], kinds: list[str] | None = None) ->
     return out
 
 
-def extract(path: Path, data: bytes | None = None) -> Extracted:
+def extract(
+    path: Path,
+    data: bytes | None = None,
+    *,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    deadline: Deadline | None = None,
+) -> Extracted:
     """Read a file for import and return its text.
+
+    Args:
+        path: The file (its suffix tells the format; read when ``data`` is None).
+        data: The file's bytes, when already read (they are never read twice).
+        limits: Bounds on the work this file may cost.
+        deadline: When the work must be done (default: from ``limits``).
 
     Raises:
         ImportRejectedError: Empty, too large, binary, broken encoding, damaged or
-            encrypted PDF, no text layer, or HTML that is mostly script.
+            encrypted PDF, no text layer, HTML that is mostly script, or past a bound.
     """
+    deadline = deadline or limits.clock()
+    too_large = f"is larger than the {limits.max_bytes / (1024 * 1024):g} MB import limit"
     if data is None:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ImportRejectedError(
-                f"is larger than the {MAX_IMPORT_BYTES // (1024 * 1024)} MB import limit"
-            )
+        if path.stat().st_size > limits.max_bytes:
+            raise ImportRejectedError(too_large)
         data = path.read_bytes()
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ImportRejectedError(
-            f"is larger than the {MAX_IMPORT_BYTES // (1024 * 1024)} MB import limit"
-        )
+    if len(data) > limits.max_bytes:
+        raise ImportRejectedError(too_large)
     if not data.strip():
         raise ImportRejectedError("is empty")
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
-        text, title = pdf_to_text(data)
-        return _checked(Extracted(text, "pdf", None, title))
+        text, title = pdf_to_text(data, limits=limits, deadline=deadline, name=path.name)
+        return _checked(Extracted(text, "pdf", None, title), limits)
     text, encoding = decode_text(data)
     head = text[:2000].lower()
     if suffix in HTML_SUFFIXES or re.search(r"<(?:!doctype html|html|body)\b", head):
         body, title = html_to_text(text)
         if len(body.split()) < _MIN_WORDS:
             raise ImportRejectedError("has almost no readable text (mostly script or markup)")
-        return Extracted(body, "html", encoding, title)
+        return _checked(Extracted(body, "html", encoding, title), limits)
     fmt = "markdown" if suffix in {".md", ".markdown"} else "text"
-    return _checked(Extracted(text, fmt, encoding, None))
+    return _checked(Extracted(text, fmt, encoding, None), limits)
 
 
-def _checked(ex: Extracted) -> Extracted:
+def _checked(ex: Extracted, limits: ImportLimits) -> Extracted:
+    if len(ex.text) > limits.max_text_chars:
+        raise ImportRejectedError(_too_much_text(limits))
     if len(ex.text.split()) < 3:
         raise ImportRejectedError("has no readable text")
     return ex

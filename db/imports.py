@@ -11,9 +11,11 @@ import, a new parser or gazetteer) is brought back in line on the next start.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 from collections import Counter
@@ -25,11 +27,12 @@ from typing import Any
 import sqlite_utils
 
 from db import paths
-from db.errors import LiaisonError, NotFoundError, ParseError
-from db.extract import ImportRejectedError, extract
+from db.errors import ImportRejectedError, LiaisonError, NotFoundError, ParseError
+from db.extract import DEFAULT_LIMITS, Deadline, ImportLimits, extract
 from db.locking import data_lock
-from db.parse import parse_text
+from db.parse import ParsedDocument, parse_text
 from db.parse.identity import different_documents
+from db.parse.text import short_title
 
 LIBRARY_DB = "library.sqlite"
 ORIGINALS = "originals"
@@ -108,6 +111,9 @@ def list_imports(library_dir: Path | None = None) -> list[ImportedFile]:
         conn = sqlite3.connect(f"{(library_dir / LIBRARY_DB).resolve().as_uri()}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         try:
+            # A record whose creation was cut short (a full disk) has no table yet: empty.
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'imports'").fetchone():
+                return []
             rows = conn.execute("SELECT * FROM imports ORDER BY imported_at, sha256").fetchall()
         finally:
             conn.close()
@@ -237,6 +243,51 @@ class LibraryCheck:
         )
 
 
+def _valid_row(row: object) -> dict[str, Any]:
+    """Return ``row`` when it is a record row as :class:`ImportedFile` holds it.
+
+    Raises:
+        ValueError: Anything else.
+    """
+    if not isinstance(row, dict):
+        raise ValueError("a row is not an object")
+    f = ImportedFile(**row)  # TypeError: missing or unknown keys
+    text = ("sha256", "file_name", "suffix", "format", "imported_at")
+    if not all(isinstance(getattr(f, k), str) for k in text) or len(f.sha256) != 64:
+        raise ValueError("a row has a field of the wrong type")
+    if not isinstance(f.size, int) or isinstance(f.size, bool) or f.size < 0:
+        raise ValueError("a row has a size that is not a count of bytes")
+    if "/" in f.suffix or "\\" in f.suffix or any(c not in "0123456789abcdef" for c in f.sha256):
+        raise ValueError("a row names an original outside the originals folder")
+    return row
+
+
+def _valid_manifest(manifest: object) -> dict[str, Any]:
+    """Return a library manifest read from disk when it has the shape this module writes.
+
+    Raises:
+        ValueError: Valid JSON of the wrong shape (``"pending": "x"``, ``{"remove": 5}``, …).
+    """
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("imports"), list):
+        raise ValueError("not a library manifest")
+    for row in manifest["imports"]:
+        _valid_row(row)
+    if not isinstance(manifest.get("library_sqlite"), (str, type(None))):
+        raise ValueError("library_sqlite is not a digest")
+    pending = manifest.get("pending")
+    if pending is not None:
+        if not isinstance(pending, dict) or len(pending) != 1:
+            raise ValueError("pending is not one change")
+        if "add" in pending:
+            _valid_row(pending["add"])
+        elif not (
+            isinstance(pending.get("remove"), list)
+            and all(isinstance(x, str) for x in pending["remove"])
+        ):
+            raise ValueError("pending is neither an addition nor a removal")
+    return manifest
+
+
 def check_library(library_dir: Path | None = None) -> LibraryCheck:
     """Compare the library record with its manifest and its originals, changing nothing."""
     library_dir = library_dir or paths.library_dir()
@@ -249,11 +300,7 @@ def check_library(library_dir: Path | None = None) -> LibraryCheck:
     problem: str | None = None
     if mpath.is_file():
         try:
-            manifest = json.loads(mpath.read_text(encoding="utf-8"))
-            if not isinstance(manifest, dict) or not isinstance(manifest.get("imports"), list):
-                raise ValueError("not a library manifest")
-            for row in manifest["imports"]:
-                ImportedFile(**row)
+            manifest = _valid_manifest(json.loads(mpath.read_text(encoding="utf-8")))
         except (ValueError, TypeError, OSError):
             manifest, problem = None, "unreadable"
     elif exists:
@@ -269,11 +316,8 @@ def check_library(library_dir: Path | None = None) -> LibraryCheck:
     journal = (library_dir / f"{LIBRARY_DB}-journal").exists()
     known = {ImportedFile(**r).original.name: r for r in rows or []}
     pending = (manifest or {}).get("pending") or {}
-    if isinstance(pending.get("add"), dict):
-        try:
-            known.setdefault(ImportedFile(**pending["add"]).original.name, pending["add"])
-        except TypeError:
-            pass
+    if "add" in pending:
+        known.setdefault(ImportedFile(**pending["add"]).original.name, pending["add"])
     unknown = [name for name in originals if name not in known]
     bad = []
     for name, row in known.items():
@@ -345,11 +389,16 @@ def repair_library(library_dir: Path | None = None) -> str | None:
         One sentence for the officer when something was damaged or lost, else None.
     """
     library_dir = library_dir or paths.library_dir()
-    if (library_dir / f"{LIBRARY_DB}-journal").exists():
+    journal = library_dir / f"{LIBRARY_DB}-journal"
+    if journal.exists():
         try:  # opening read-write lets SQLite roll back a commit that was cut short
             _connect(library_dir).conn.close()
         except (sqlite3.DatabaseError, OSError):
             pass
+        else:
+            # SQLite rolled back and deleted a hot journal; one still there is not hot (a
+            # process killed before writing it): stale, and no writer can be running (lock held).
+            journal.unlink(missing_ok=True)
     check = check_library(library_dir)
     if check.consistent:
         return None
@@ -360,12 +409,21 @@ def repair_library(library_dir: Path | None = None) -> str | None:
         expected = manifest["imports"]
         pending = manifest.get("pending") or {}
         after = list(expected)
-        if isinstance(pending.get("add"), dict):
+        if "add" in pending:
             after = sorted([*expected, pending["add"]], key=lambda r: r["sha256"])
         if pending.get("remove"):
             after = [r for r in expected if r["sha256"] not in set(pending["remove"])]
         unchanged = check.sqlite_sha == manifest.get("library_sqlite")
-        if rows is not None and (unchanged or (pending and rows in (expected, after))):
+        if rows is not None and "add" in pending and rows == after != expected:
+            # An import stays pending until its store was built: one killed before
+            # that (or by a document that cannot be built) is undone, never retried.
+            target = expected
+            _write_record(library_dir, target)
+            name = pending["add"]["file_name"]
+            notes.append(
+                f"the import of {name} was interrupted; it was not added (import it again)"
+            )
+        elif rows is not None and (unchanged or (pending and rows in (expected, after))):
             target = rows
         else:
             target = expected
@@ -468,62 +526,127 @@ def import_files(
     *,
     library_dir: Path | None = None,
     store_dir: Path | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> list[ImportReport]:
     """Import files into the officer's library, one at a time.
 
-    Each file is checked, parsed and compared with what the library holds before
-    anything is written; the store is then rebuilt to include it. A file that
-    fails leaves the library exactly as it was, and does not stop the others.
+    Each file is read once, checked, parsed and compared with what the library
+    holds before anything is written; the store is then rebuilt to include it.
+    Each file runs inside one boundary: whatever goes wrong with it (a damaged
+    PDF, a full disk, a bug) becomes a one-line reason in its report, leaves the
+    library as it was, and does not stop the files after it.
 
     Args:
         files: Plain text, Markdown, HTML or PDF files.
         library_dir: The library folder (default: :func:`db.paths.library_dir`).
         store_dir: The working store (default: :func:`db.paths.store_dir`).
+        limits: How much work one document may cost (see :class:`db.extract.ImportLimits`).
 
     Returns:
         One report per file, in order.
-    """
-    from db.build import StoreWriteError, build_store
-    from db.store import Store
 
+    Raises:
+        LockError: The data folder cannot be locked (nothing was imported).
+    """
     library_dir = library_dir or paths.library_dir()
     store_dir = store_dir or paths.store_dir()
-    reports = []
     # One import at a time across processes: a second copy waits for the first.
     with data_lock(library_dir.parent):
-        for path in files:
-            name = path.name
-            try:
-                report = _import_one(path, library_dir, store_dir, build_store, Store)
-            except ImportRejectedError as exc:
-                report = ImportReport(name, "rejected", f"{name} {exc}")
-            except StoreWriteError as exc:
-                report = ImportReport(name, "rejected", f"{name} was not imported: {exc}")
-            except OSError as exc:
-                reason = exc.strerror or str(exc)
-                report = ImportReport(name, "rejected", f"{name}: cannot be read ({reason})")
-            reports.append(report)
-    return reports
+        return [_import_guarded(path, library_dir, store_dir, limits) for path in files]
+
+
+def display_name(path: Path) -> str:
+    """Return a file's name fit to record and print: valid UTF-8, no control characters.
+
+    A name that is not valid UTF-8 on disk (bytes such as Latin-1 "é") gets U+FFFD where a
+    byte could not be decoded; a newline or other control character becomes ``?``.
+    """
+    name = os.fsencode(path.name).decode("utf-8", "replace")
+    return "".join("?" if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in name)
+
+
+def _import_guarded(
+    path: Path, library_dir: Path, store_dir: Path, limits: ImportLimits
+) -> ImportReport:
+    """Import one file; turn anything that goes wrong into a one-line report."""
+    name = display_name(path)
+    try:
+        return _import_one(path, name, library_dir, store_dir, limits)
+    except ImportRejectedError as exc:
+        return ImportReport(name, "rejected", f"{name} {exc}")
+    except Exception as exc:  # the boundary: nothing one file does may cost the others
+        why = describe_failure(exc, library_dir.parent)
+        return ImportReport(name, "rejected", f"{name} was not imported: {why}")
+
+
+def write_problem(exc: OSError | sqlite3.Error, data_dir: Path) -> str:
+    """Describe, in one clause, a failure to write the data folder (not to read a source)."""
+    if isinstance(exc, sqlite3.Error):
+        text = str(exc)
+        code = errno.ENOSPC if "full" in text else (errno.EROFS if "readonly" in text else None)
+        reason = text
+    else:
+        code, reason = exc.errno, exc.strerror or str(exc) or exc.__class__.__name__
+    if code == errno.ENOSPC:
+        return f"there is not enough disk space in the data folder {data_dir}"
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"the data folder {data_dir} cannot be written ({reason})"
+    return f"the data folder {data_dir} could not be written ({reason})"
+
+
+def _read_source(path: Path, limits: ImportLimits) -> bytes:
+    """Read a file to import, once, refusing it when it cannot be read or is too large."""
+    too_large = f"is larger than the {limits.max_bytes / (1024 * 1024):g} MB import limit"
+    try:
+        if not path.is_file():
+            raise ImportRejectedError("does not exist or is not a file")
+        if path.stat().st_size > limits.max_bytes:
+            raise ImportRejectedError(too_large)
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_bytes + 1)  # a file growing while read is cut here
+    except OSError as exc:
+        raise ImportRejectedError(f"cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > limits.max_bytes:
+        raise ImportRejectedError(too_large)
+    return data
+
+
+def _parse(
+    text: str, title: str | None, limits: ImportLimits, deadline: Deadline
+) -> ParsedDocument:
+    """Parse an imported text, refusing it past the passage bound or its deadline."""
+    try:
+        parsed = parse_text(text, title=title)
+    except ParseError as exc:
+        raise ImportRejectedError(f"has no passages to import ({exc})") from exc
+    deadline.check("while parsing")
+    if len(parsed.passages) > limits.max_passages:
+        raise ImportRejectedError(
+            f"has {len(parsed.passages):,} passages, more than the {limits.max_passages:,} "
+            "a document may have (split it into smaller documents)"
+        )
+    return parsed
 
 
 def _import_one(
-    path: Path, library_dir: Path, store_dir: Path, build_store, store_cls
+    path: Path, name: str, library_dir: Path, store_dir: Path, limits: ImportLimits
 ) -> ImportReport:
-    name = path.name
-    if not path.is_file():
-        raise ImportRejectedError("does not exist or is not a file")
-    ex = extract(path)
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    try:
-        parsed = parse_text(ex.text, title=ex.title)
-    except ParseError as exc:
-        raise ImportRejectedError(f"has no passages to import ({exc})") from exc
-
+    from db.build import build_store
     from db.library import ensure_store
+    from db.store import Store
+
+    deadline = limits.clock()
+    # Read once: what is parsed, hashed and stored as the original are the same bytes,
+    # even if the file is replaced while we work.
+    data = _read_source(path, limits)
+    sha = hashlib.sha256(data).hexdigest()
+    ex = extract(path, data, limits=limits, deadline=deadline)
+    stem = short_title(Path(name).stem) or "Untitled"
+    # Without a title from the file itself, the text's own first heading is its title.
+    parsed = _parse(ex.text, ex.title, limits, deadline)
 
     ensure_store(store_dir=store_dir, library_dir=library_dir)
-    store = store_cls.open(store_dir)
+    store = Store.open(store_dir)
     try:
         row = store.db.execute("SELECT document_id FROM sources WHERE sha256 = ?", [sha]).fetchone()
         if row is not None:
@@ -554,16 +677,18 @@ def _import_one(
     record = ImportedFile(
         sha256=sha,
         file_name=name,
-        suffix=path.suffix.lower()[:12],
+        suffix=path.suffix.lower()[:12] if _SAFE_SUFFIX.fullmatch(path.suffix) else "",
         format=ex.format,
         encoding=ex.encoding,
         size=len(data),
-        title=ex.title or parsed.title or path.stem,
+        title=short_title(ex.title or parsed.title) or stem,
         imported_at=datetime.now(UTC).isoformat(timespec="microseconds"),
     )
     original = library_dir / record.original
     tmp = original.with_name(f".{original.name}.{os.getpid()}.tmp")
     library_dir.mkdir(parents=True, exist_ok=True)
+    # The addition stays "pending" in the manifest until the store holds the document:
+    # an import killed before that is undone on the next start, never retried.
     write_library_manifest(library_dir, pending={"add": dict(record.__dict__)})
     try:
         db = _connect(library_dir)
@@ -574,27 +699,67 @@ def _import_one(
                 db["imports"].insert(record.__dict__)
         finally:
             db.conn.close()
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        original.unlink(missing_ok=True)
-        write_library_manifest(library_dir)
-        raise
-    write_library_manifest(library_dir)
-    try:
         build_store(store_dir, library=library_dir)
-    except BaseException:
-        _forget(library_dir, [sha])
+        store = Store.open(store_dir)
+        try:
+            row = store.db.execute(
+                "SELECT document_id FROM sources WHERE sha256 = ?", [sha]
+            ).fetchone()
+            if row is None:
+                raise ImportRejectedError("could not be read back from the library; not added")
+            doc_id = row[0]
+            message, counts = _counts_message(store, doc_id)
+        finally:
+            store.close()
+        write_library_manifest(library_dir)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        _undo_add(library_dir, store_dir, record, exc)
         raise
-    store = store_cls.open(store_dir)
-    try:
-        row = store.db.execute("SELECT document_id FROM sources WHERE sha256 = ?", [sha]).fetchone()
-        doc_id = row[0]
-        message, counts = _counts_message(store, doc_id)
-    finally:
-        store.close()
     if status == "capture":
         message = f"{name}: stored as another capture of document {doc_id}"
     return ImportReport(name, status, message, doc_id, counts)
+
+
+_SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,11}")
+
+
+def _undo_add(
+    library_dir: Path, store_dir: Path, record: ImportedFile, cause: BaseException
+) -> None:
+    """Take a failed addition back out of the record, the originals and the store.
+
+    Raises:
+        ImportRejectedError: The undo itself failed; says so, and that the next
+            start finishes it (the manifest still marks the addition as pending).
+    """
+    from db.build import build_store, store_state
+
+    try:
+        _forget(library_dir, [record.sha256])
+        (library_dir / record.original).unlink(missing_ok=True)
+        write_library_manifest(library_dir)
+        if store_state(store_dir, library_dir) != "fresh":
+            build_store(store_dir, library=library_dir)
+    except Exception as exc:
+        if not isinstance(cause, Exception):
+            raise cause from exc
+        data = library_dir.parent
+        raise ImportRejectedError(
+            f"was not imported: {describe_failure(cause, data)}; undoing it failed too "
+            f"({describe_failure(exc, data)}); it will be taken out on the next start"
+        ) from exc
+
+
+def describe_failure(exc: BaseException, data_dir: Path) -> str:
+    """Describe in one clause why an import failed after its source was read."""
+    if isinstance(exc, LiaisonError):
+        return str(exc)
+    if isinstance(exc, (OSError, sqlite3.Error)):
+        return write_problem(exc, data_dir)
+    first = (str(exc).splitlines() or [""])[0][:200]
+    what = f"{exc.__class__.__name__}: {first}" if first else exc.__class__.__name__
+    return f"unexpected error ({what})"
 
 
 def _forget(library_dir: Path, shas: list[str]) -> None:

@@ -34,6 +34,8 @@ PARALLEL_INDEX_MIN = 20_000
 _TOKEN_PATTERN = r"[^\W_]+"
 
 _ANALYZER = None
+#: Words whose stems the shared analyzer remembers (whoosh's default is 50,000).
+STEM_CACHE_WORDS = 10_000
 
 
 def analyzer():
@@ -44,7 +46,8 @@ def analyzer():
             RegexTokenizer(_TOKEN_PATTERN)
             | LowercaseFilter()
             | CharsetFilter(accent_map)
-            | StemFilter(lang="en", cachesize=50000)
+            # The stem cache is bounded (LFU): every unique query word lands in it.
+            | StemFilter(lang="en", cachesize=STEM_CACHE_WORDS)
         )
     return _ANALYZER
 

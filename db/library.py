@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from db import paths
-from db.build import Progress, StoreWriteError, build_store, store_state, verify_manifest
+from db.build import (
+    Progress,
+    StoreWriteError,
+    build_store,
+    remove_leftovers,
+    store_state,
+    verify_manifest,
+)
 from db.citations import (
     DEFAULT_STYLE,
     Citation,
@@ -30,7 +37,14 @@ from db.citations import (
 from db.compare import Pair, align, propose_predecessor, to_markdown
 from db.crossrefs import KIND_LABELS, parse_symbol
 from db.entities import TREES, Gazetteer, Node
-from db.errors import LiaisonError, NotFoundError, QueryError, StoreError, StoreMissingError
+from db.errors import (
+    LiaisonError,
+    LockError,
+    NotFoundError,
+    QueryError,
+    StoreError,
+    StoreMissingError,
+)
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
 from db.locking import data_lock
 from db.parse.model import NUMBERED_KINDS
@@ -608,6 +622,7 @@ def ensure_store(
             and not verify_manifest(bundled)
         ):
             return OpenReport(bundled, "fresh", message=" ".join(messages) or None)
+    _tidy_leftovers(store_dir)
     state = store_state(store_dir, library_dir)
     report = OpenReport(store_dir, state)
     if state != "fresh":
@@ -623,6 +638,22 @@ def ensure_store(
                 report = _rebuild(store_dir, library_dir, state, progress, say)
     report.message = " ".join(messages) or None
     return report
+
+
+def _tidy_leftovers(store_dir: Path) -> None:
+    """Delete half-built stores a killed build left beside ``store_dir``, if no build runs now.
+
+    A killed ``liaison build`` leaves the old store fresh, so no later build would
+    come to remove them; they are removed on the next start whose lock is free.
+    """
+    parent = store_dir.parent
+    if not parent.is_dir() or not any(parent.glob(f".{store_dir.name}.*-*")):
+        return
+    try:
+        with data_lock(parent, timeout=0):
+            remove_leftovers(store_dir)
+    except (LockError, OSError):
+        pass  # another copy is building (its folder is not a leftover), or read-only
 
 
 def _rebuild(

@@ -6,8 +6,13 @@ POSIX, ``msvcrt.locking`` on Windows), released by the operating system when
 the process ends, even when it is killed, so a crash never leaves it held.
 It is re-entrant within a thread: an import that rebuilds the store takes it
 once; another thread of the same process waits like another process would.
-A folder where the lock file cannot be created (read-only) is not locked:
-nothing can be written there anyway.
+
+A lock that cannot be taken is an error (:class:`~db.errors.LockError`), never
+a silent pass: a folder in place of the lock file, or one that cannot be
+opened, stops the write with one line. A lock file that cannot be written but
+can be read still locks (``flock`` needs no write access). The one exception is
+a read-only data folder without a lock file: nothing can be written there by
+anyone, so the block runs unlocked (and its writes fail on their own).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO
 
-from db.errors import LiaisonError
+from db.errors import LockError, LockTimeoutError
 
 LOCK_NAME = ".liaison.lock"
 #: How long a second copy waits for the first to finish writing.
@@ -32,8 +37,37 @@ _held: dict[str, tuple[IO[bytes], int]] = {}
 _guard = threading.RLock()
 
 
-class LockTimeoutError(LiaisonError):
-    """Another copy of Liaison held the lock for longer than we were willing to wait."""
+_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+__all__ = ["LockError", "LockTimeoutError", "data_lock", "file_lock"]
+
+
+def _open_lock(path: Path) -> IO[bytes] | None:
+    """Open the lock file, creating it; None only for a read-only folder without one.
+
+    Raises:
+        LockError: The lock file exists but cannot be opened (a folder, no access).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "a+b")
+    except OSError as exc:
+        failure = exc
+    if path.is_file():
+        try:
+            return open(path, "rb")  # a read-only lock file still locks
+        except OSError as exc:
+            failure = exc
+    elif not path.exists() and not path.is_symlink() and failure.errno in _READ_ONLY:
+        return None
+    if path.is_dir():
+        what = "is a folder, not a file; remove it"
+    else:
+        what = f"cannot be opened ({failure.strerror or failure}); remove it or fix its permissions"
+    raise LockError(
+        f"cannot lock the data folder {path.parent} against another copy of Liaison: "
+        f"{path.name} {what}"
+    ) from failure
 
 
 def _try_lock(fh: IO[bytes]) -> bool:
@@ -53,7 +87,7 @@ def _try_lock(fh: IO[bytes]) -> bool:
     except OSError as exc:
         if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
             return False
-        raise
+        raise LockError(f"cannot lock {fh.name} ({exc.strerror or exc})") from exc
     return True
 
 
@@ -78,10 +112,11 @@ def file_lock(path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[bool]
         timeout: Seconds to wait for another process to let go.
 
     Yields:
-        True when the lock is held; False when the lock file could not be
-        created (a read-only folder), in which case the block runs unlocked.
+        True when the lock is held; False only in a read-only folder that has no
+        lock file (nothing can be written there), where the block runs unlocked.
 
     Raises:
+        LockError: The lock file cannot be opened or locked.
         LockTimeoutError: Another process held the lock for ``timeout`` seconds.
     """
     key = f"{threading.get_ident()}:{path.absolute()}"
@@ -100,10 +135,8 @@ def file_lock(path: Path, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[bool]
                 fh, depth = _held[key]
                 _held[key] = (fh, depth - 1)
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a+b")
-    except OSError:
+    fh = _open_lock(path)
+    if fh is None:
         yield False
         return
     try:

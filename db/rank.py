@@ -47,6 +47,9 @@ K1, B = 1.2, 0.75
 COMMON_SHARE = 0.1
 #: Analysed passages kept in memory (search as you type repeats them).
 CACHE_PASSAGES = 4096
+#: How many (field, term) idf values the ranker keeps: each query adds its own words
+#: (typos, new tokens), so an unbounded table grows with every unique query in batch mode.
+CACHE_IDF_TERMS = 20_000
 
 #: One field of one passage: its terms in order, and its length as Whoosh stores it.
 FieldTerms = tuple[list[str], int]
@@ -121,7 +124,7 @@ class Ranker:
         self.doc_count = searcher.doc_count_all()
         self._leaves = list(searcher.leaf_searchers())
         self._norms: dict[tuple[int, str], tuple[bytes, list[float]]] = {}
-        self._idf: dict[tuple[str, str], float] = {}
+        self._idf: OrderedDict[tuple[str, str], float] = OrderedDict()
         self._avg: dict[str, float] = {}
         self._cache: OrderedDict[int, PassageFields] = OrderedDict()
 
@@ -134,10 +137,15 @@ class Ranker:
     def idf(self, field: str, term: str) -> float:
         """Return Whoosh's idf of a term: ``log(N / (df + 1)) + 1``."""
         key = (field, term)
-        if key not in self._idf:
+        value = self._idf.get(key)
+        if value is None:
             df = self.searcher.doc_frequency(field, term)
-            self._idf[key] = math.log(self.doc_count / (df + 1)) + 1
-        return self._idf[key]
+            value = self._idf[key] = math.log(self.doc_count / (df + 1)) + 1
+            if len(self._idf) > CACHE_IDF_TERMS:
+                self._idf.popitem(last=False)
+        else:
+            self._idf.move_to_end(key)
+        return value
 
     def avg_length(self, field: str) -> float:
         """Return the mean length of a field over all passages (at least 1)."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +41,24 @@ EXIT_USAGE = 2
 _LINE_ENDS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
+#: Bidirectional controls (they reorder what a terminal shows: U+202E makes
+#: "fdp.exe" of "exe.pdf") and C1 controls. Printed as ``\\uXXXX`` escapes: visible in
+#: a table, and still the same string in JSON.
+_UNSAFE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x7f-\x9f]")
+
+
+def neutralise(text: str) -> str:
+    """Return ``text`` with every bidi and C1 control written as a backslash-u escape."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line of the CLI's output, bidi and control characters neutralised."""
+    click.echo(neutralise(text), err=err, nl=nl)
+
+
 def _dump(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False).translate(_LINE_ENDS))
+    _say(json.dumps(obj, ensure_ascii=False).translate(_LINE_ENDS))
 
 
 def _progress_printer() -> Callable[[str, int, int], None] | None:
@@ -63,17 +81,15 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except LiaisonError as exc:
-        click.echo(f"liaison: error: {exc}", err=True)
+        _say(f"liaison: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     except OSError as exc:
-        click.echo(
-            f"liaison: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True
-        )
+        _say(f"liaison: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(EXIT_ERROR)
 
 
 def _notice(message: str) -> None:
-    click.echo(f"liaison: {message}", err=True)
+    _say(f"liaison: {message}", err=True)
 
 
 def open_library():
@@ -94,6 +110,7 @@ _STYLE_OPTION = click.option(
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> None:
+    rows = [[neutralise(cell) for cell in r] for r in rows]  # widths as printed
     width = shutil.get_terminal_size((120, 20)).columns
     cols = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
@@ -102,11 +119,11 @@ def _table(rows: list[list[str]], headers: list[str]) -> None:
     fixed = sum(cols[:-1]) + 2 * (len(cols) - 1)
     cols[-1] = max(20, min(cols[-1], width - fixed))
     fmt = "  ".join(f"{{:<{c}}}" for c in cols)
-    click.echo(fmt.format(*headers))
-    click.echo(fmt.format(*("-" * c for c in cols)))
+    _say(fmt.format(*headers))
+    _say(fmt.format(*("-" * c for c in cols)))
     for r in rows:
         r = [*r[:-1], r[-1] if len(r[-1]) <= cols[-1] else r[-1][: cols[-1] - 1] + "…"]
-        click.echo(fmt.format(*r))
+        _say(fmt.format(*r))
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -152,16 +169,16 @@ def build(if_stale: bool) -> None:
         if if_stale:
             state = store_state()
             if state == "fresh":
-                click.echo(f"Store is up to date: {paths.store_dir()}", err=True)
+                _say(f"Store is up to date: {paths.store_dir()}", err=True)
                 return
         report = build_store(progress=_progress_printer())
-    click.echo(
+    _say(
         f"Built {report.documents} documents, {report.passages} passages, "
         f"{report.footnotes} footnotes from {report.sources} files "
         f"in {report.seconds:.2f} s -> {report.store_dir}"
     )
     for doc_id, files in report.merged:
-        click.echo(f"  {doc_id}: one document from {len(files)} captures ({', '.join(files)})")
+        _say(f"  {doc_id}: one document from {len(files)} captures ({', '.join(files)})")
 
 
 @cli.command()
@@ -169,14 +186,14 @@ def summary() -> None:
     """Print what the store holds and where it lives."""
     with _errors(), open_library() as lib:
         s = lib.summary()
-        click.echo(f"Liaison store at {s['store_dir']}, built {s['built_at']}")
-        click.echo(
+        _say(f"Liaison store at {s['store_dir']}, built {s['built_at']}")
+        _say(
             f"{s['documents']} documents, {s['passages']} passages, {s['footnotes']} footnotes, "
             f"{s['sources']} source files"
         )
         for d in lib.documents():
             label = d["symbol"] or d["title"]
-            click.echo(f"  {d['id']:<36} {d['kind']:<10} {d['passages']:>4} passages  {label}")
+            _say(f"  {d['id']:<36} {d['kind']:<10} {d['passages']:>4} passages  {label}")
 
 
 def _doc_json(d: dict[str, Any]) -> dict[str, Any]:
@@ -255,17 +272,17 @@ def show(document_id: str, as_json: bool, style: str) -> None:
             out["footnotes"] = footnotes
             _dump(out)
             return
-        click.echo(click.style(doc["title"], bold=True))
+        _say(click.style(doc["title"], bold=True))
         facts = [doc["symbol"], doc["date"], doc["issuing_body"]]
-        click.echo(" · ".join(f for f in facts if f))
+        _say(" · ".join(f for f in facts if f))
         for note in doc["notes"]:
-            click.echo(f"Note: {note}")
+            _say(f"Note: {note}")
         heading = None
         for p in passages:
             if p["heading"] != heading:
                 heading = p["heading"]
-                click.echo("\n" + click.style(heading or "", underline=True))
-            click.echo(f"\n[{p['citation']}]\n{p['text']}")
+                _say("\n" + click.style(heading or "", underline=True))
+            _say(f"\n[{p['citation']}]\n{p['text']}")
 
 
 def _result_json(result: Any, lib: Any, style: str) -> dict[str, Any]:
@@ -301,6 +318,44 @@ def _hit_json(h: Any) -> dict[str, Any]:
     }
 
 
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check a ``--from``/``--to`` value: a usage error naming it unless it is an ISO date."""
+    if value is None:
+        return None
+    ok = bool(_ISO_DATE.fullmatch(value))
+    if ok:
+        try:
+            date.fromisoformat((value + "-01-01")[:10] if len(value) < 10 else value)
+        except ValueError:
+            ok = False
+    if not ok:
+        raise click.BadParameter(
+            f"{neutralise(value)!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"
+        )
+    return value
+
+
+def _batch_lines() -> Iterator[tuple[int, str | None, str]]:
+    """Yield ``(line number, query or None, problem)`` for each line of standard input.
+
+    Lines are decoded one by one: a line that is not valid UTF-8 gives None and a
+    one-line reason, and the lines after it are still read.
+    """
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes underneath (tests)
+        for n, line in enumerate(sys.stdin, start=1):
+            yield n, line.rstrip("\r\n"), ""
+        return
+    for n, raw in enumerate(stream, start=1):
+        try:
+            yield n, raw.decode("utf-8").rstrip("\r\n"), ""
+        except UnicodeDecodeError as exc:
+            yield n, None, f"line {n} is not valid UTF-8 (byte {exc.start + 1}); it was skipped"
+
+
 @cli.command()
 @click.argument("query")
 @click.option(
@@ -327,8 +382,18 @@ def _hit_json(h: Any) -> dict[str, Any]:
 @click.option(
     "--entity", help="Only passages linked to this entity (id, name, acronym) or below it."
 )
-@click.option("--from", "date_from", help="Only documents dated on or after this ISO date.")
-@click.option("--to", "date_to", help="Only documents dated on or before this ISO date.")
+@click.option(
+    "--from",
+    "date_from",
+    callback=_iso_date,
+    help="Only documents dated on or after this ISO date (YYYY-MM-DD, YYYY-MM or YYYY).",
+)
+@click.option(
+    "--to",
+    "date_to",
+    callback=_iso_date,
+    help="Only documents dated on or before this ISO date (YYYY-MM-DD, YYYY-MM or YYYY).",
+)
 @_STYLE_OPTION
 def search(
     query: str,
@@ -358,14 +423,27 @@ def search(
     with _errors(), open_library() as lib:
         if document_id:
             lib.document(document_id)
-        queries = (line.rstrip("\n") for line in sys.stdin) if query == "-" else [query]
-        for text in queries:
-            result = lib.search(text, limit=limit, **filters)
-            if as_json:
-                _dump(_result_json(result, lib, style))
-            else:
-                _print_hits(result, lib, style)
-            sys.stdout.flush()
+        if query == "-":
+            for _n, line, problem in _batch_lines():
+                if line is None:
+                    # One JSON value per input line, always: an error object for this one.
+                    if as_json:
+                        _dump({"error": problem})
+                    else:
+                        _say(f"liaison: error: {problem}", err=True)
+                else:
+                    result = lib.search(line, limit=limit, **filters)
+                    if as_json:
+                        _dump(_result_json(result, lib, style))
+                    else:
+                        _print_hits(result, lib, style)
+                sys.stdout.flush()
+            return
+        result = lib.search(query, limit=limit, **filters)
+        if as_json:
+            _dump(_result_json(result, lib, style))
+        else:
+            _print_hits(result, lib, style)
 
 
 @cli.command(name="import")
@@ -395,9 +473,9 @@ def import_(files: tuple[Path, ...], as_json: bool) -> None:
                 }
             )
         elif r.status == "rejected":
-            click.echo(f"liaison: error: {r.message}", err=True)
+            _say(f"liaison: error: {r.message}", err=True)
         else:
-            click.echo(r.message)
+            _say(r.message)
         failed = failed or r.status == "rejected"
     if failed:
         sys.exit(EXIT_ERROR)
@@ -411,7 +489,7 @@ def remove(document_id: str) -> None:
 
     with _errors():
         names = remove_document(document_id)
-    click.echo(f"Removed {document_id} ({', '.join(names)})")
+    _say(f"Removed {document_id} ({', '.join(names)})")
 
 
 _TREE_CHOICE = click.Choice(["un", "capabilities", "themes"])
@@ -445,9 +523,7 @@ def entities(tree: str, as_json: bool) -> None:
             depth[n["id"]] = depth.get(n["parent"], -1) + 1
             acr = f" ({', '.join(n['acronyms'])})" if n["acronyms"] else ""
             closed = f" [closed {n['closed']}]" if n["status"] == "closed" else ""
-            click.echo(
-                f"{'  ' * depth[n['id']]}{n['name']}{acr}{closed}  {n['passages']}/{n['total']}"
-            )
+            _say(f"{'  ' * depth[n['id']]}{n['name']}{acr}{closed}  {n['passages']}/{n['total']}")
 
 
 @cli.command()
@@ -467,17 +543,15 @@ def entity(name: str, as_json: bool) -> None:
             _dump(out)
             return
         acr = f" ({', '.join(node['acronyms'])})" if node["acronyms"] else ""
-        click.echo(click.style(f"{node['name']}{acr}", bold=True))
+        _say(click.style(f"{node['name']}{acr}", bold=True))
         if node["description"]:
-            click.echo(node["description"])
+            _say(node["description"])
         for f in node["former_names"]:
-            click.echo(
-                f"Formerly: {f.get('name')} ({f.get('acronym', '')}), until {f.get('until')}"
-            )
-        click.echo(f"{len(node['hits'])} passages")
+            _say(f"Formerly: {f.get('name')} ({f.get('acronym', '')}), until {f.get('until')}")
+        _say(f"{len(node['hits'])} passages")
         for h in node["hits"]:
-            click.echo(f"  {h.citation}")
-            click.echo(f"    {h.text[:160]}{'…' if len(h.text) > 160 else ''}")
+            _say(f"  {h.citation}")
+            _say(f"    {h.text[:160]}{'…' if len(h.text) > 160 else ''}")
 
 
 def _reference_json(r: dict[str, Any]) -> dict[str, Any]:
@@ -604,12 +678,12 @@ def compare(ids: tuple[str, ...], as_json: bool, markdown: bool, show_all: bool)
 
 def _print_hits(result: Any, lib: Any, style: str) -> None:
     if result.corrected_query:
-        click.echo(f"Showing results for: {result.corrected_query}")
+        _say(f"Showing results for: {result.corrected_query}")
     if result.notice:
-        click.echo(result.notice)
+        _say(result.notice)
     if not result.hits:
         if not result.notice:
-            click.echo(f"No passage matches {result.query!r}.")
+            _say(f"No passage matches {result.query!r}.")
         return
     bold = sys.stdout.isatty()
     for i, h in enumerate(result.hits, start=1):
@@ -620,8 +694,8 @@ def _print_hits(result: Any, lib: Any, style: str) -> None:
                 click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts)
             )
         citation = h.citation if style == DEFAULT_STYLE else lib.citation(h.passage_id, style=style)
-        click.echo(f"{i:>2}. {citation}  ({h.score:.2f})")
-        click.echo(f"    {snippet}")
+        _say(f"{i:>2}. {citation}  ({h.score:.2f})")
+        _say(f"    {snippet}")
 
 
 # -- briefs ---------------------------------------------------------------------------------

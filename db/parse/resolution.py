@@ -29,6 +29,7 @@ from db.parse.text import (
     normalize_space,
     ordinal_words_to_int,
     parse_inline,
+    short_title,
     split_blocks,
     split_lines,
     superscript_to_int,
@@ -204,7 +205,7 @@ def read_header(header: list[list[str]], meta: dict[str, object]) -> str | None:
         if m:
             meta["session"] = meta.get("session") or int(m.group(1))
             meta["resolution_number"] = f"{m.group(1)}/{m.group(2)}"
-            title = parse_inline(m.group(3))[0].rstrip(".")
+            title = short_title(parse_inline(m.group(3))[0].rstrip("."))
             continue
         m = _SC_TITLE.match(t)
         if m:

@@ -67,6 +67,28 @@ def normalize_space(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+#: A title longer than this is cut (at a word) and ends with "…": it is copied into citations.
+MAX_TITLE_CHARS = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def short_title(text: str | None, limit: int = MAX_TITLE_CHARS) -> str | None:
+    """Return a title fit for one line and a citation: no control characters, bounded length.
+
+    Newlines, tabs and other control characters become spaces, runs of white
+    space collapse, and a title over ``limit`` characters is cut at the last word
+    that fits, with "…". Empty or blank input gives None.
+    """
+    if not text:
+        return None
+    title = normalize_space(_CONTROL.sub(" ", text[: limit * 4]))
+    if len(title) > limit:
+        cut = title[: limit - 1]
+        space = cut.rfind(" ")
+        title = (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.") + "…"
+    return title or None
+
+
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Block]:
     """Return the non-blank lines of ``text[start:end]``, stripped, with their spans."""
     end = len(text) if end is None else end

@@ -19,7 +19,7 @@ import re
 from db.citations import CitedDocument, cite
 from db.parse.layout import is_furniture
 from db.parse.model import Heading, ParsedDocument, Passage
-from db.parse.text import Block, ends_clause, parse_inline, split_lines
+from db.parse.text import Block, ends_clause, parse_inline, short_title, split_lines
 
 _BULLET = re.compile(r"^(?:[•◦▪·‣∙*–—-])\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -220,10 +220,13 @@ def parse_webpage(
     elif lines and not found_title and _first_line_is_title(text, lines, title):
         found_title = parse_inline(lines[0].text)[0]
         lines = lines[1:]
+    found_title = short_title(found_title)
     doc = ParsedDocument(kind="webpage", title=found_title, meta={})
     if found_title:
         doc.meta["title_in_text"] = found_title
-    cited = CitedDocument(kind="webpage", title=found_title or title, issuing_body=author)
+    cited = CitedDocument(
+        kind="webpage", title=found_title or short_title(title), issuing_body=author
+    )
     labels = classify(lines)
     section = 0
     heading: str | None = None

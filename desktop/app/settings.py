@@ -6,6 +6,7 @@ Keeping the file under :func:`db.paths.data_dir` means ``--data-dir`` and
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -78,6 +79,8 @@ class Settings:
         try:
             value = float(self.qsettings.value("view/zoom", 1.0))
         except (TypeError, ValueError):
+            return 1.0
+        if not math.isfinite(value):  # "nan" and "inf" parse as floats
             return 1.0
         return min(max(value, 0.5), 4.0)
 

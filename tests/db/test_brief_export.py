@@ -138,7 +138,7 @@ def test_changed_and_removed_items_are_exported_marked_with_their_pinned_text(
     assert any(p.startswith("Changed since pinned. The library now reads: ") for p in paragraphs)
     assert "No longer in the library. " in paragraphs
     gone = [s for s in doc.sources if not s.in_library]
-    assert [s.label for s in gone] == ["harbour"]  # the title of the imported note
+    assert [s.label for s in gone] == ["Harbour notes"]  # the title its first line gives
 
 
 def test_an_unwritable_target_is_one_clear_error_and_no_stray_file(document, tmp_path) -> None:

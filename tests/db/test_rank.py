@@ -138,3 +138,16 @@ def test_cached_passages_give_the_same_ranking(library):
 def test_quantised_lengths_are_whoosh_s():
     assert [quantised(n) for n in (0, 1, 2, 3, 10)] == [0, 1, 2, 3, 10]
     assert quantised(1000) >= 1000 * 0.9
+
+
+def test_memory_of_term_statistics_is_bounded_and_scores_unchanged(library, monkeypatch):
+    """Batch mode sends endless unique words: the ranker keeps at most CACHE_IDF_TERMS of them."""
+    import db.rank
+
+    monkeypatch.setattr(db.rank, "CACHE_IDF_TERMS", 50, raising=False)
+    r = ranker(library, 300)
+    expected = [s.score for s in r.search(wq.Term("text", "sanction"), limit=5)]
+    for i in range(400):
+        r.search(wq.Or([wq.Term("text", f"zq{i}"), wq.Term("heading", f"zq{i}")]), limit=5)
+        assert len(r._idf) <= 50
+    assert [s.score for s in r.search(wq.Term("text", "sanction"), limit=5)] == expected

@@ -318,3 +318,85 @@ def test_import_and_show_real_un_layouts(run, tmp_path):
     assert kinds["a-77-150"] == ("report", "A/77/150", "2022-07-15")
     code, out, _ = run("search", "A/RES/99/7 para 5", "--json")
     assert json.loads(out)["hits"][0]["citation"] == "A/RES/99/7, para. 5"
+
+
+# -- hostile input and output (issue 17) ----------------------------------------------
+
+
+def test_batch_mode_survives_an_invalid_utf8_line(tmp_path):
+    """A line that is not UTF-8 gets an error object; the lines around it are answered."""
+    env = {**os.environ, "LIAISON_DATA_DIR": str(tmp_path / "data"), "PYTHONIOENCODING": "utf-8"}
+    liaison = Path(sys.executable).parent / "liaison"
+    proc = subprocess.run(
+        [str(liaison), "search", "--json", "-"],
+        input=b"IBIN\n\xff\xfe caf\xe9 query\nFIND\n",
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 3
+    first, second, third = (json.loads(line) for line in lines)
+    assert first["hits"][0]["citation"] and third["hits"]
+    assert second == {"error": "line 2 is not valid UTF-8 (byte 1); it was skipped"}
+
+
+@pytest.mark.parametrize("option", ["--from", "--to"])
+@pytest.mark.parametrize("value", ["not-a-date", "2022-13-01", "22-11-2022", "2022-02-30"])
+def test_a_date_filter_that_is_not_a_date_is_a_usage_error_naming_it(run, option, value):
+    code, out, err = run("search", "piracy", option, value)
+    assert code == 2 and out == ""
+    assert f"Invalid value for '{option}': '{value}' is not a date" in err
+
+
+@pytest.mark.parametrize("value", ["2022", "2022-11", "2022-11-21"])
+def test_iso_dates_of_every_precision_are_accepted(run, value):
+    code, out, _ = run("search", "INTERPOL", "--from", value, "--json")
+    assert code == 0 and json.loads(out)
+
+
+def test_bidi_controls_in_titles_are_neutralised_when_printed(run, tmp_path):
+    page = tmp_path / "evil.html"
+    page.write_text(
+        "<html><body><h1>Harbour \u202egnp.exe notes</h1>"
+        + "<p>The lighthouse inspection at the port found nothing unusual at all.</p>" * 30
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    code, out, err = run("import", str(page))
+    assert code == 0, err
+    assert "\u202e" not in out and "\\u202e" in out
+    code, out, _ = run("documents")
+    assert "\u202e" not in out and "Harbour \\u202egnp.exe notes" in out
+    code, out, _ = run("documents", "--json")
+    (doc,) = [d for d in json.loads(out) if d["origin"] == "imported"]
+    assert doc["title"] == "Harbour \u202egnp.exe notes"  # the JSON still holds the real title
+    code, out, _ = run("search", "lighthouse")
+    assert "\u202e" not in out
+
+
+def test_leftovers_of_a_killed_build_are_removed_on_the_next_start(run, tmp_path):
+    data = tmp_path / "data"
+    assert run("documents")[0] == 0
+    leftover = data / ".store.building-999999"
+    (leftover / "index").mkdir(parents=True)
+    (leftover / "index" / "_passages_1.seg").write_bytes(b"x" * 1000)
+    (data / ".store.old-999998").mkdir()
+    assert run("documents")[0] == 0
+    assert sorted(p.name for p in data.iterdir() if p.name.startswith(".store")) == []
+
+
+def test_pypdf_warnings_do_not_reach_standard_error(tmp_path):
+    from tests.helpers.documents import make_raw_pdf, text_ops
+
+    body = text_ops(["Harbour security notes for the port authority and the coast guard."] * 5)
+    pdf = make_raw_pdf(tmp_path / "noisy.pdf", [body + b"/X1 Do\n" * 200] * 10)
+    env = {**os.environ, "LIAISON_DATA_DIR": str(tmp_path / "data")}
+    liaison = Path(sys.executable).parent / "liaison"
+    proc = subprocess.run(
+        [str(liaison), "import", str(pdf)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "noisy: 50 paragraphs, 0 entities\n"
+    assert len(proc.stderr.splitlines()) <= 1, proc.stderr[:500]

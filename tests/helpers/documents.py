@@ -158,6 +158,12 @@ def make_pdf(
     assert pages_id == pages_id_placeholder
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
     info = add(b"<< /Title (%s) >>" % title.encode("latin-1")) if title else None
+    path.write_bytes(_serialise(objects, catalog, info))
+    return path
+
+
+def _serialise(objects: list[bytes], catalog: int, info: int | None = None) -> bytes:
+    """Return a PDF file of numbered ``objects`` (1-based) with its xref table and trailer."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, obj in enumerate(objects, start=1):
@@ -171,8 +177,7 @@ def make_pdf(
     if info:
         trailer += b" /Info %d 0 R" % info
     out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)
 
 
 def resolution_pdf(path: Path) -> Path:
@@ -200,3 +205,83 @@ organization run joint research on kelp forest crime and coral reef protection.<
 <p>Projects include:</p>
 <ul><li>Seaweed smuggling analysis;</li><li>Reef patrol training.</li></ul>
 </main><footer>Footer text</footer><script>track();</script></body></html>"""
+
+
+def make_raw_pdf(path: Path, contents: list[bytes], *, shared: bool = False) -> Path:
+    """Write a real PDF whose pages draw the given content streams (Helvetica as /F1).
+
+    Args:
+        path: Where to write.
+        contents: One content stream per page, as raw PDF operators.
+        shared: Write only the first stream, once, and make every page draw it
+            (``len(contents)`` pages sharing one content stream).
+    """
+    objects: list[bytes] = []
+
+    def add(obj: bytes) -> int:
+        objects.append(obj)
+        return len(objects)
+
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    n = len(contents)
+    streams = [
+        add(b"<< /Length %d >>\nstream\n" % len(c) + c + b"\nendstream")
+        for c in (contents[:1] if shared else contents)
+    ]
+    pages_id = len(objects) + n + 1
+    kids = [
+        add(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] "
+            b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
+            % (pages_id, font, streams[0] if shared else streams[i])
+        )
+        for i in range(n)
+    ]
+    refs = b" ".join(b"%d 0 R" % k for k in kids)
+    assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, n)) == pages_id
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    path.write_bytes(_serialise(objects, catalog))
+    return path
+
+
+def text_ops(lines: list[str]) -> bytes:
+    """Return content-stream operators that show ``lines`` as text (Latin-1)."""
+    ops = [b"BT /F1 10 Tf 12 TL 50 800 Td"]
+    for line in lines:
+        esc = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        ops.append(b"(%s) Tj T*" % esc.encode("cp1252"))
+    ops.append(b"ET")
+    return b"\n".join(ops) + b"\n"
+
+
+def aes_encrypted_pdf(source: Path, path: Path) -> Path:
+    """Write ``source`` as a PDF whose encryption dictionary asks for AES (empty password).
+
+    The document is encrypted by pypdf (RC4, which needs no extra package) and its
+    dictionary then says ``/AESV2``, as an AES-encrypted file's does: the password
+    check passes, and reading any stream needs an AES implementation.
+    """
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    writer = PdfWriter(clone_from=str(source))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    entry = writer._encrypt_entry
+    entry[NameObject("/V")] = NumberObject(4)
+    entry[NameObject("/R")] = NumberObject(4)
+    std = DictionaryObject(
+        {
+            NameObject("/CFM"): NameObject("/AESV2"),
+            NameObject("/Length"): NumberObject(16),
+            NameObject("/AuthEvent"): NameObject("/DocOpen"),
+        }
+    )
+    entry[NameObject("/CF")] = DictionaryObject({NameObject("/StdCF"): std})
+    entry[NameObject("/StmF")] = NameObject("/StdCF")
+    entry[NameObject("/StrF")] = NameObject("/StdCF")
+    buf = io.BytesIO()
+    writer.write(buf)
+    path.write_bytes(buf.getvalue())
+    return path

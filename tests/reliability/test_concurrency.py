@@ -110,3 +110,66 @@ def test_second_window_hands_over_to_a_running_one(tmp_path, qapp):
     assert proc.returncode == 0
     assert out == ""
     assert "Liaison is already open: brought its window to the front." in err
+
+
+def _parallel_imports(data: Path, files: list[Path]) -> list[tuple[int, str, str]]:
+    procs = [
+        subprocess.Popen(
+            [str(LIAISON), "import", "--json", str(f)],
+            env=_env(data),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    return [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs, strict=True)]
+
+
+@pytest.mark.slow
+def test_a_lock_that_cannot_be_taken_stops_every_import_in_one_line(tmp_path):
+    """A folder where the lock file belongs: every import says so; none is half-done."""
+    data = paths.data_dir()
+    subprocess.run([str(LIAISON), "build"], env=_env(data), check=True, capture_output=True)
+    (data / ".liaison.lock").unlink()
+    (data / ".liaison.lock").mkdir()
+    files = []
+    for word in ("lighthouse", "drawbridge", "portcullis"):
+        f = tmp_path / f"{word}.txt"
+        f.write_text(f"Notes on {word}s\nThe {word} inspection found nothing unusual.\n")
+        files.append(f)
+    for _code, out, err in _parallel_imports(data, files):
+        assert out == ""
+        assert err.splitlines() == [
+            f"liaison: error: cannot lock the data folder {data} against another copy of "
+            "Liaison: .liaison.lock is a folder, not a file; remove it"
+        ]
+    assert list_imports() == []
+
+
+@pytest.mark.slow
+def test_rounds_of_parallel_imports_lose_no_document(tmp_path):
+    """What each import reports is what the library holds afterwards, round after round."""
+    data = paths.data_dir()
+    subprocess.run([str(LIAISON), "build"], env=_env(data), check=True, capture_output=True)
+    reported: set[str] = set()
+    for round_ in range(3):
+        files = []
+        for word in ("lighthouse", "drawbridge", "portcullis"):
+            f = tmp_path / f"{word}{round_}.txt"
+            f.write_text(f"Notes on {word}{round_}\nThe {word}{round_} inspection found nothing.\n")
+            files.append(f)
+        for code, out, err in _parallel_imports(data, files):
+            assert code == 0, err
+            report = json.loads(out)
+            assert report["status"] == "imported", report
+            reported.add(report["file"])
+    assert {f.file_name for f in list_imports()} == reported
+    assert len(reported) == 9
+    with open_library() as lib:
+        shown = {
+            s["file"] for d in lib.documents() if d["origin"] == "imported" for s in d["sources"]
+        }
+    assert shown == reported
+    assert check_library().consistent

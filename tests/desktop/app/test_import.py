@@ -230,3 +230,27 @@ def test_opening_the_window_does_not_import_the_store_code():
         cwd=Path(__file__).resolve().parents[3],
     )
     assert out.stdout.strip() == ""
+
+
+def test_a_file_that_breaks_the_reader_is_one_line_and_the_others_are_imported(
+    qtbot, own_window, tmp_path
+):
+    """What the summary says is what the library holds, with a file pypdf cannot read between."""
+    from tests.helpers.documents import aes_encrypted_pdf
+
+    window = own_window
+    first = tmp_path / "first.md"
+    first.write_text("# Lighthouse notes\n\nThe lighthouse inspection found nothing unusual.\n")
+    aes = aes_encrypted_pdf(resolution_pdf(tmp_path / "plain.pdf"), tmp_path / "aes.pdf")
+    last = tmp_path / "last.md"
+    last.write_text("# Portcullis notes\n\nThe portcullis inspection found nothing unusual.\n")
+    status = run_job(qtbot, window, lambda: window.import_paths([first, aes, last]))
+    assert status == "Imported 2 files, 1 file not imported."
+    info = window.notice_box.informativeText()
+    assert "<li>aes.pdf is an encrypted PDF (AES), which Liaison cannot decrypt;" in info
+    assert (
+        "<li>Lighthouse notes: 1 paragraph" in info and "<li>Portcullis notes: 1 paragraph" in info
+    )
+    window.notice_box.close()
+    titles = {d["title"] for d in window.library.documents() if d["origin"] == "imported"}
+    assert titles == {"Lighthouse notes", "Portcullis notes"}
