@@ -27,3 +27,7 @@ class NotFoundError(LiaisonError):
 
 class QueryError(LiaisonError):
     """A search query or filter cannot be understood."""
+
+
+class ModelError(LiaisonError):
+    """The bundled embedding table is missing, unreadable or not the one pinned by SHA-256."""

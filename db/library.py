@@ -24,6 +24,7 @@ from db.index import INDEX_DIRNAME, Vocabulary, open_index
 from db.locking import data_lock
 from db.query import QueryPlanner, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
+from db.semantic import VECTORS_NAME, MeaningSearch
 from db.store import Store
 
 
@@ -58,7 +59,9 @@ class Library:
         self.report = report or OpenReport(store_dir, "fresh")
         self._gazetteer: Gazetteer | None = None
         self._mentioned: dict[str, set[str]] | None = None
-        self.engine = SearchEngine(self.index, self.store)
+        self.engine = SearchEngine(
+            self.index, self.store, meaning=MeaningSearch(store_dir / VECTORS_NAME)
+        )
         self.engine.planner = self._planner()
 
     def _planner(self) -> QueryPlanner:
@@ -204,7 +207,13 @@ class Library:
         return self.store.mentions(passage_id)
 
     def search(
-        self, text: str, *, limit: int = 10, entity: str | None = None, **filters: Any
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        entity: str | None = None,
+        meaning: bool = True,
+        **filters: Any,
     ) -> SearchResult:
         """Search passages.
 
@@ -213,6 +222,8 @@ class Library:
             limit: At most this many hits.
             entity: Restrict to passages linked to this entity (id, name or acronym)
                 or any entity below it.
+            meaning: Let passages related by meaning fill in where the words do not match
+                (False: the words alone, as the evaluation's "without dense" figures).
             **filters: ``document``, ``kind``, ``date_from``, ``date_to``, ``passage_ids``
                 (see :class:`db.search.Filters`).
 
@@ -226,7 +237,7 @@ class Library:
             # Through the index's entity_ids field (the same links as the mentions table):
             # a set of passage ids would be tens of thousands long on a large library.
             filters["entity_ids"] = frozenset(self.gazetteer.descendants(node.id))
-        return self.engine.search(text, limit=limit, filters=Filters(**filters))
+        return self.engine.search(text, limit=limit, filters=Filters(**filters), meaning=meaning)
 
 
 def fallback_store_dir(store_dir: Path) -> Path:

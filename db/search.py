@@ -19,9 +19,15 @@ from db.errors import LiaisonError
 from db.index import analyze, fast_terms
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
+from db.semantic import DENSE_CANDIDATES, PINNED_SCORE, MeaningSearch, fuse
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
 SNIPPET_CHARS = 240
+#: How a hit was found: its words matched the query, or only its meaning did.
+MATCH_WORDS, MATCH_MEANING = "words", "meaning"
+MATCH_KINDS = (MATCH_WORDS, MATCH_MEANING)
+#: What the results say about a hit found by meaning alone.
+MEANING_LABEL = "related by meaning"
 
 
 @dataclass
@@ -39,6 +45,9 @@ class Hit:
     snippet: str
     score: float
     highlights: list[tuple[int, int]] = field(default_factory=list)
+    #: :data:`MATCH_WORDS` or :data:`MATCH_MEANING` (found by meaning alone: the snippet
+    #: is the passage's sentence closest to the query and nothing is marked).
+    match: str = MATCH_WORDS
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used by ``liaison search --json``."""
@@ -153,6 +162,7 @@ class SearchEngine:
         planner: Any = None,
         *,
         candidates: int = DEFAULT_CANDIDATES,
+        meaning: MeaningSearch | None = None,
     ) -> None:
         """Create an engine.
 
@@ -162,6 +172,7 @@ class SearchEngine:
             planner: The :class:`~db.query.QueryPlanner` (None: no query understanding).
             candidates: How many rough-score candidates are scored exactly per round
                 (:class:`~db.rank.Ranker`).
+            meaning: The meaning-based stage (None: words only).
         """
         self.ix = ix
         self.store = store
@@ -173,18 +184,27 @@ class SearchEngine:
         self._doc_seq = {d["id"]: d["seq"] for d in docs}
         self._doc_dates = {d["id"]: d["date"] or "" for d in docs}
         self.planner = planner
+        self.meaning = meaning
 
     def close(self) -> None:
         """Release the index searcher."""
         self.searcher.close()
 
-    def search(self, text: str, *, limit: int = 10, filters: Filters | None = None) -> SearchResult:
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        filters: Filters | None = None,
+        meaning: bool = True,
+    ) -> SearchResult:
         """Search passages.
 
         Args:
             text: What the officer typed (any text: it is never parsed as query syntax).
             limit: At most this many hits.
             filters: Restrictions combined with the query.
+            meaning: Let passages related by meaning fill in (:mod:`db.semantic`).
 
         Returns:
             The hits, best first, each passage at most once: a cited passage
@@ -196,20 +216,39 @@ class SearchEngine:
         plan = self.planner.plan(text) if self.planner else Plan()
         if plan.document_listing and not plan.query:
             return SearchResult(text, self._listing(filters, plan.document_listing, limit))
-        if plan.query is None and not plan.pinned:
+        dense = self._dense(text, filters) if meaning and self.meaning and text.strip() else []
+        if plan.query is None and not plan.pinned and not dense:
             if text.strip() or flt is None:
                 return SearchResult(text, [], plan.corrected)
             return SearchResult(text, self._listing(filters, None, limit))
         scored: list[tuple[str, float]] = []
         pinned = [pid for pid in plan.pinned if self._passes(pid, filters)]
-        top = 1000.0
+        top = PINNED_SCORE
         scored.extend((pid, top) for pid in pinned)
         if plan.query is not None:
             # Ranked by db.rank, not Whoosh's searcher (see that module for why).
             allowed = self._allowed(filters) if flt is not None else None
             for s in self.ranker.search(plan.query, limit=limit + len(pinned), allowed=allowed):
                 scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))
-        return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
+        if not dense:
+            return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
+        fused = fuse(scored, dense, exact='"' in text or "“" in text)
+        by_meaning = {f.passage_id for f in fused if f.by_meaning}
+        hits = self._hits([(f.passage_id, f.score) for f in fused], plan.mark_terms, limit)
+        for hit in hits:
+            if hit.passage_id in by_meaning and self.meaning is not None:
+                hit.match = MATCH_MEANING
+                hit.snippet, hit.highlights = self.meaning.snippet(text, hit.text), []
+        return SearchResult(text, hits, plan.corrected)
+
+    def _dense(self, text: str, filters: Filters) -> list[tuple[str, float]]:
+        """Return the passages closest in meaning to the query that pass the filters."""
+        if self.meaning is None:
+            return []
+        found = self.meaning.nearest(text, DENSE_CANDIDATES)
+        if filters.whoosh_filter() is None:
+            return found
+        return [(pid, c) for pid, c in found if self._passes(pid, filters)]
 
     def _allowed(self, filters: Filters) -> set[int]:
         """Return the docnums that pass ``filters`` (read from the postings, fast)."""

@@ -20,6 +20,7 @@ import click
 
 from db import paths
 from db.errors import LiaisonError
+from db.search import MATCH_MEANING, MEANING_LABEL
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
 #: timings fall back to it where the process start time is unknown.
@@ -262,6 +263,7 @@ def _hit_json(h: Any) -> dict[str, Any]:
             "text",
             "snippet",
             "score",
+            "match",
         )
     }
 
@@ -460,7 +462,8 @@ def _print_hits(result: Any) -> None:
             snippet = "".join(
                 click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts)
             )
-        click.echo(f"{i:>2}. {h.citation}  ({h.score:.2f})")
+        label = f"  [{MEANING_LABEL}]" if h.match == MATCH_MEANING else ""
+        click.echo(f"{i:>2}. {h.citation}  ({h.score:.2f}){label}")
         click.echo(f"    {snippet}")
 
 
