@@ -17,17 +17,13 @@ from whoosh import scoring
 
 from db.errors import LiaisonError
 from db.index import analyze, fast_terms
+from db.labels import MATCH_MEANING, MATCH_WORDS
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
 from db.semantic import DENSE_CANDIDATES, PINNED_SCORE, MeaningSearch, fuse
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
 SNIPPET_CHARS = 240
-#: How a hit was found: its words matched the query, or only its meaning did.
-MATCH_WORDS, MATCH_MEANING = "words", "meaning"
-MATCH_KINDS = (MATCH_WORDS, MATCH_MEANING)
-#: What the results say about a hit found by meaning alone.
-MEANING_LABEL = "related by meaning"
 
 
 @dataclass
@@ -216,7 +212,9 @@ class SearchEngine:
         plan = self.planner.plan(text) if self.planner else Plan()
         if plan.document_listing and not plan.query:
             return SearchResult(text, self._listing(filters, plan.document_listing, limit))
-        dense = self._dense(text, filters) if meaning and self.meaning and text.strip() else []
+        # Meaning is matched on the corrected words when a typo was corrected.
+        asked = plan.corrected or text
+        dense = self._dense(asked, filters) if meaning and self.meaning and text.strip() else []
         if plan.query is None and not plan.pinned and not dense:
             if text.strip() or flt is None:
                 return SearchResult(text, [], plan.corrected)
@@ -238,7 +236,7 @@ class SearchEngine:
         for hit in hits:
             if hit.passage_id in by_meaning and self.meaning is not None:
                 hit.match = MATCH_MEANING
-                hit.snippet, hit.highlights = self.meaning.snippet(text, hit.text), []
+                hit.snippet, hit.highlights = self.meaning.snippet(asked, hit.text), []
         return SearchResult(text, hits, plan.corrected)
 
     def _dense(self, text: str, filters: Filters) -> list[tuple[str, float]]:

@@ -34,7 +34,15 @@ import numpy as np
 
 from db import paths
 from db.errors import LiaisonError, ModelError, StoreError
+from db.query import STOP_WORDS
 
+#: Where the table comes from and under what licence (README and Help › About).
+MODEL_NOTICE = (
+    "Meaning-based search uses static token embeddings distilled from the sentence model "
+    "all-MiniLM-L6-v2 (sentence-transformers; Apache License 2.0), whose WordPiece "
+    "vocabulary is BERT's (Google; Apache License 2.0). The table ships inside the app and "
+    "is checked against its SHA-256 before use; nothing is downloaded."
+)
 TABLE_FILE = "minilm-l6-static.npz"
 VOCAB_FILE = "minilm-l6-static.vocab.txt"
 #: Pinned SHA-256 of the bundled table and its vocabulary (see build/distill_embeddings.py).
@@ -75,6 +83,7 @@ class TokenTable:
         self.vectors = vectors
         self.scales = scales.astype(np.float32)
         self.index = {tok: i for i, tok in enumerate(vocab)}
+        self._tokens = vocab
         self.dims = int(vectors.shape[1])
         self._word_rows: dict[str, tuple[int, ...]] = {}
 
@@ -108,6 +117,25 @@ class TokenTable:
                 r = cache[w] = self._wordpiece(w)
             out.extend(r)
         return out
+
+    def knows_a_word(self, text: str) -> bool:
+        """Return True when a word of ``text`` other than a stop word is one the model knows.
+
+        A known word is a token of the vocabulary, or two pieces of which the first has three
+        letters or more ("smug" + "##glers", "crypt" + "##o"). A word the model can only spell
+        out in fragments ("zzzqqxx", "xyzzy") carries no meaning it could match.
+        """
+        for w in words(text):
+            if len(w) < 2 or w in STOP_WORDS:
+                continue
+            if w in self.index:
+                return True
+            pieces = self._word_rows.get(w)
+            if pieces is None:
+                pieces = self._word_rows[w] = self._wordpiece(w)
+            if len(pieces) == 2 and len(w) - len(self._tokens[pieces[1]]) + 2 >= 3:
+                return True
+        return False
 
     def _wordpiece(self, word: str) -> tuple[int, ...]:
         """Greedy longest-match-first WordPiece; an unsplittable word gives no rows."""
@@ -383,7 +411,7 @@ class MeaningSearch:
         """Return the ``k`` passages closest in meaning to a query, with their cosine."""
         vec = self.query_vector(text)
         vectors = self._vectors
-        if vec is None or vectors is None:
+        if vec is None or vectors is None or not vectors.table.knows_a_word(text):
             return []
         return vectors.nearest(vec, k)
 

@@ -20,7 +20,7 @@ import click
 
 from db import paths
 from db.errors import LiaisonError
-from db.search import MATCH_MEANING, MEANING_LABEL
+from db.labels import MATCH_MEANING, MEANING_LABEL
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
 #: timings fall back to it where the process start time is unknown.

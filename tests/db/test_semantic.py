@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from db import paths
 from db.build import verify_manifest
 from db.errors import ModelError
+from db.labels import MATCH_MEANING, MATCH_WORDS, MEANING_LABEL
 from db.library import Library
-from db.search import MATCH_MEANING, MATCH_WORDS, MEANING_LABEL
 from db.semantic import (
     PINNED_SCORE,
     TABLE_FILE,
@@ -172,3 +172,14 @@ def test_an_acronym_keeps_its_passage_first_and_meaning_only_follows(library: Li
     hits = library.search("WHO", limit=5).hits
     assert hits[0].passage_id == "a-res-77-20:op13" and hits[0].match == MATCH_WORDS
     assert all(h.match == MATCH_MEANING for h in hits[1:])
+
+
+@pytest.mark.parametrize("query", ["zzzqqxx", "xyzzy", "qwertyuiop", "the", "what is it"])
+def test_gibberish_and_stop_words_bring_nothing_by_meaning(library: Library, query: str) -> None:
+    assert not bundled_table().knows_a_word(query)
+    assert [h for h in library.search(query).hits if h.match == MATCH_MEANING] == []
+
+
+@pytest.mark.parametrize("query", ["smugglers", "crypto", "bogus passports", "rifle"])
+def test_words_the_model_knows_open_the_meaning_stage(query: str) -> None:
+    assert bundled_table().knows_a_word(query)
