@@ -230,13 +230,11 @@ class SearchEngine:
                 scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))
         if not dense:
             return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
-        fused = fuse(scored, dense, exact='"' in text or "“" in text)
+        fused = fuse(scored, dense, exact='"' in text or "“" in text)[: limit + 5]
         by_meaning = {f.passage_id for f in fused if f.by_meaning}
-        hits = self._hits([(f.passage_id, f.score) for f in fused], plan.mark_terms, limit)
-        for hit in hits:
-            if hit.passage_id in by_meaning and self.meaning is not None:
-                hit.match = MATCH_MEANING
-                hit.snippet, hit.highlights = self.meaning.snippet(asked, hit.text), []
+        hits = self._hits(
+            [(f.passage_id, f.score) for f in fused], plan.mark_terms, limit, by_meaning, asked
+        )
         return SearchResult(text, hits, plan.corrected)
 
     def _dense(self, text: str, filters: Filters) -> list[tuple[str, float]]:
@@ -320,7 +318,18 @@ class SearchEngine:
         ids = self.store.list_passage_ids(limit=limit, **filters.__dict__)
         return self._hits([(pid, 0.0) for pid in ids], set(), limit)
 
-    def _hits(self, scored: list[tuple[str, float]], qterms: set[str], limit: int) -> list[Hit]:
+    def _hits(
+        self,
+        scored: list[tuple[str, float]],
+        qterms: set[str],
+        limit: int,
+        by_meaning: set[str] | None = None,
+        asked: str = "",
+    ) -> list[Hit]:
+        """Make the hits of ranked passages; those in ``by_meaning`` were found by meaning.
+
+        A passage found by meaning gets its sentence closest to ``asked`` as the snippet.
+        """
         passages = self.store.passages_by_id(pid for pid, _ in scored)
         hits: list[Hit] = []
         seen: set[str] = set()
@@ -329,7 +338,11 @@ class SearchEngine:
                 continue
             seen.add(pid)
             p = passages[pid]
-            snippet, spans = make_snippet(p["text"], qterms)
+            match = MATCH_WORDS
+            if by_meaning and pid in by_meaning and self.meaning is not None:
+                match, snippet, spans = MATCH_MEANING, self.meaning.snippet(asked, p["text"]), []
+            else:
+                snippet, spans = make_snippet(p["text"], qterms)
             hits.append(
                 Hit(
                     passage_id=pid,
@@ -343,6 +356,7 @@ class SearchEngine:
                     snippet=snippet,
                     score=round(score, 4),
                     highlights=spans,
+                    match=match,
                 )
             )
             if len(hits) >= limit:

@@ -277,8 +277,8 @@ class PassageVectors:
     def closest_clause(self, text: str, query: np.ndarray) -> tuple[int, int]:
         """Return the span of the sentence or clause of ``text`` closest to the query."""
         spans = clauses(text)
-        if not spans:
-            return 0, len(text)
+        if len(spans) < 2:
+            return spans[0] if spans else (0, len(text))
         sims = [float(self.embed(text[a:b]) @ query) for a, b in spans]
         return spans[int(np.argmax(sims))]
 
