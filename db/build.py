@@ -33,7 +33,7 @@ from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
 from db.locking import data_lock
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
-from db.semantic import write_vectors
+from db.semantic import VECTORS_VERSION, write_vectors
 from db.store import DB_FILENAME, SCHEMA_VERSION, Store, migrate
 
 MANIFEST_NAME = "manifest.json"
@@ -140,6 +140,7 @@ def inputs_fingerprint(resources: Path | None = None, library: Path | None = Non
     resources = resources or paths.resources_dir()
     h = hashlib.sha256(library_fingerprint(library or paths.library_dir()).encode())
     h.update(f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode())
+    h.update(f";vectors={VECTORS_VERSION}".encode())
     for sub in ("corpus", "gazetteer", "search", "embeddings"):
         folder = resources / sub
         if not folder.is_dir():

@@ -51,7 +51,12 @@ VOCAB_SHA256 = "f637264cc4af2fcb3aad8fc7c4f47710816b8e144d170ff16e77f202346f2fc2
 #: The passage vectors' file inside the store (covered by the store's manifest).
 VECTORS_NAME = "vectors.npz"
 #: Bump when the way passage vectors are computed changes (stored in the vectors file).
-VECTORS_VERSION = 1
+VECTORS_VERSION = 2
+#: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
+EXACT_LIMIT = 20_000
+#: Rotated coordinates the coarse pass reads, and how many candidates it passes on.
+COARSE_DIMS = 64
+COARSE_CANDIDATES = 2_000
 #: IDF weights are raised to this power (tuned on the development sets only).
 IDF_POWER = 0.5
 #: Longest word WordPiece splits (longer ones are skipped, like BERT's [UNK]).
@@ -200,12 +205,20 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 @dataclass
 class PassageVectors:
-    """One unit vector per passage of a store, and the store's token IDF weights."""
+    """One unit vector per passage of a store, and the store's token IDF weights.
+
+    The vectors are kept in a rotated basis (their principal axes first; a rotation keeps every
+    cosine), so that on a large store the first :data:`COARSE_DIMS` coordinates pick the
+    candidates cheaply before the exact cosine is computed for them alone.
+    """
 
     ids: list[str]
     matrix: np.ndarray
     idf: np.ndarray
     table: TokenTable
+    #: Orthogonal ``dims × dims`` rotation applied to the passage vectors (queries get it too).
+    rotation: np.ndarray
+    _coarse: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -226,10 +239,11 @@ class PassageVectors:
         matrix = np.zeros((n, table.dims), dtype=np.float32)
         for i, rows in enumerate(token_rows):
             matrix[i] = table.mean(rows, idf)
-        return cls(ids, matrix, idf, table)
+        rotation = principal_axes(matrix)
+        return cls(ids, matrix @ rotation, idf, table, rotation)
 
     def save(self, path: Path) -> None:
-        """Write the vectors (float16), IDF and passage ids to one ``.npz`` file."""
+        """Write the vectors (float16), rotation, IDF and passage ids to one ``.npz`` file."""
         with path.open("wb") as fh:
             np.savez(
                 fh,
@@ -237,6 +251,7 @@ class PassageVectors:
                 table=np.array(TABLE_SHA256),
                 ids=np.array(self.ids, dtype=str),
                 matrix=self.matrix.astype(np.float16),
+                rotation=self.rotation.astype(np.float32),
                 idf=self.idf,
             )
 
@@ -252,27 +267,50 @@ class PassageVectors:
                 if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
                     raise StoreError(f"{path.name} was made by another version of Liaison")
                 ids = [str(x) for x in npz["ids"]]
-                matrix = npz["matrix"].astype(np.float32)
+                matrix = npz["matrix"]
+                rotation = npz["rotation"].astype(np.float32)
                 idf = npz["idf"].astype(np.float32)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise StoreError(f"cannot read {path.name}: {exc}") from exc
-        if matrix.shape != (len(ids), table.dims) or idf.shape != (len(table.index),):
+        dims = table.dims
+        if (
+            matrix.shape != (len(ids), dims)
+            or rotation.shape != (dims, dims)
+            or idf.shape != (len(table.index),)
+        ):
             raise StoreError(f"{path.name} does not match the embedding table")
-        return cls(ids, matrix, idf, table)
+        if len(ids) <= EXACT_LIMIT:
+            matrix = matrix.astype(np.float32)
+        return cls(ids, matrix, idf, table, rotation)
 
     def embed(self, text: str) -> np.ndarray:
         """Return the unit vector of a text (a query, a clause) with this store's IDF."""
         return self.table.mean(self.table.rows(text), self.idf)
 
     def nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Return the ``k`` passages closest to a query vector, with their cosine."""
+        """Return the ``k`` passages closest to a query vector, with their cosine.
+
+        Up to :data:`EXACT_LIMIT` passages every cosine is computed. Above, the first
+        :data:`COARSE_DIMS` rotated coordinates pick :data:`COARSE_CANDIDATES` passages and
+        the exact cosine ranks those (``tests/bench/bench_semantic.py`` prints how often
+        this finds the exact top ``k``).
+        """
         if not self.ids or not query.any():
             return []
-        sims = self.matrix @ query
+        q = query @ self.rotation
         k = min(k, len(self.ids))
+        if len(self.ids) <= EXACT_LIMIT:
+            rows = np.arange(len(self.ids))
+            sims = self.matrix @ q
+        else:
+            if self._coarse is None:
+                self._coarse = np.ascontiguousarray(self.matrix[:, :COARSE_DIMS], np.float32)
+            rough = self._coarse @ q[:COARSE_DIMS]
+            rows = np.argpartition(-rough, COARSE_CANDIDATES - 1)[:COARSE_CANDIDATES]
+            sims = self.matrix[rows].astype(np.float32) @ q
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top], kind="stable")]
-        return [(self.ids[i], float(sims[i])) for i in top]
+        return [(self.ids[rows[i]], float(sims[i])) for i in top]
 
     def closest_clause(self, text: str, query: np.ndarray) -> tuple[int, int]:
         """Return the span of the sentence or clause of ``text`` closest to the query."""
@@ -281,6 +319,21 @@ class PassageVectors:
             return spans[0] if spans else (0, len(text))
         sims = [float(self.embed(text[a:b]) @ query) for a, b in spans]
         return spans[int(np.argmax(sims))]
+
+
+def principal_axes(matrix: np.ndarray, sample: int = 20_000) -> np.ndarray:
+    """Return an orthogonal rotation whose first axes carry most of the rows' energy.
+
+    The eigenvectors of the (uncentred) second-moment matrix of up to ``sample`` rows, by
+    decreasing eigenvalue. A rotation keeps every dot product, so it changes no cosine.
+    """
+    dims = matrix.shape[1]
+    if len(matrix) == 0:
+        return np.eye(dims, dtype=np.float32)
+    step = max(1, len(matrix) // sample)
+    rows = matrix[::step].astype(np.float64)
+    _, vecs = np.linalg.eigh(rows.T @ rows)
+    return np.ascontiguousarray(vecs[:, ::-1], dtype=np.float32)
 
 
 def write_vectors(store_dir: Path, passages: Iterable[tuple[str, str | None, str]]) -> int:
