@@ -306,7 +306,8 @@ class PassageVectors:
             if self._coarse is None:
                 self._coarse = np.ascontiguousarray(self.matrix[:, :COARSE_DIMS], np.float32)
             rough = self._coarse @ q[:COARSE_DIMS]
-            rows = np.argpartition(-rough, COARSE_CANDIDATES - 1)[:COARSE_CANDIDATES]
+            n = max(k, min(COARSE_CANDIDATES, len(self.ids)))
+            rows = np.argpartition(-rough, n - 1)[:n]
             sims = self.matrix[rows].astype(np.float32) @ q
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top], kind="stable")]

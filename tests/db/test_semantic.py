@@ -183,3 +183,29 @@ def test_gibberish_and_stop_words_bring_nothing_by_meaning(library: Library, que
 @pytest.mark.parametrize("query", ["smugglers", "crypto", "bogus passports", "rifle"])
 def test_words_the_model_knows_open_the_meaning_stage(query: str) -> None:
     assert bundled_table().knows_a_word(query)
+
+
+def test_the_coarse_pass_of_large_stores_finds_what_the_exact_ranking_finds(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = library.engine.meaning.vectors()
+    assert exact is not None and exact.matrix.dtype == np.float32
+    large = PassageVectors(
+        exact.ids, exact.matrix.astype(np.float16), exact.idf, exact.table, exact.rotation
+    )
+    monkeypatch.setattr("db.semantic.EXACT_LIMIT", 10)
+    monkeypatch.setattr("db.semantic.COARSE_CANDIDATES", 40)
+    for query in (SMUGGLERS, "tracing where a rifle was made", "women in policing"):
+        vec = exact.embed(query)
+        want = exact.nearest(vec, 5)
+        got = large.nearest(vec, 5)
+        assert large._coarse is not None and large._coarse.shape[1] == 64
+        assert [pid for pid, _ in got] == [pid for pid, _ in want], query
+        assert [c for _, c in got] == pytest.approx([c for _, c in want], abs=2e-3)
+
+
+def test_the_rotation_keeps_every_cosine(library: Library) -> None:
+    vectors = library.engine.meaning.vectors()
+    assert vectors is not None
+    r = vectors.rotation
+    assert r.T @ r == pytest.approx(np.eye(r.shape[0]), abs=1e-4)
