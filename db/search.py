@@ -9,6 +9,7 @@ heading, its document's title and its linked entities' names, done by
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -54,11 +55,24 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    """The hits of one query, best first."""
+    """The hits of one query, best first.
+
+    Attributes:
+        query: What was typed.
+        hits: The passages found, best first.
+        corrected_query: The query actually searched, when a typo was corrected.
+        notice: One or more sentences to show above the hits, or None: a reference that
+            names nothing ("A/RES/77/20 has no operative paragraph 30 (operative
+            paragraphs 1–20).", "No document 77/999 in your library."), or how a
+            reference was resolved ("Operative paragraph 19 of 2 resolutions,
+            newest first …"). When a reference named nothing, ``hits`` holds only what
+            the query's other words found (often nothing), never look-alike numbers.
+    """
 
     query: str
     hits: list[Hit]
     corrected_query: str | None = None
+    notice: str | None = None
 
 
 @dataclass
@@ -192,6 +206,7 @@ class SearchEngine:
         *,
         limit: int = 10,
         filters: Filters | None = None,
+        context_document: str | None = None,
         meaning: bool = True,
     ) -> SearchResult:
         """Search passages.
@@ -200,42 +215,69 @@ class SearchEngine:
             text: What the officer typed (any text: it is never parsed as query syntax).
             limit: At most this many hits.
             filters: Restrictions combined with the query.
+            context_document: The document a paragraph reference without a symbol
+                ("OP 19") points into, when it is a resolution (the one open in the viewer).
             meaning: Let passages related by meaning fill in (:mod:`db.semantic`).
 
         Returns:
-            The hits, best first, each passage at most once: a cited passage
-            ("77/20 para 11") first; a bare document symbol lists that document.
-            An empty query with filters lists the filtered passages in document order.
+            The hits, best first, each passage at most once: the passages a reference
+            ("77/20 para 11", "OP 17(a)-(c)") names first; a bare document symbol lists
+            that document. An empty query with filters lists the filtered passages in
+            document order. ``notice`` says what a reference did not find.
         """
         filters = filters or Filters()
         flt = filters.whoosh_filter()
-        plan = self.planner.plan(text) if self.planner else Plan()
+        plan = (
+            self.planner.plan(text, context_document=context_document) if self.planner else Plan()
+        )
+        notice = plan.notice
         if plan.document_listing and not plan.query:
             return SearchResult(text, self._listing(filters, plan.document_listing, limit))
-        # Meaning is matched on the corrected words when a typo was corrected.
+        pinned = [pid for pid in plan.pinned if self._passes(pid, filters)]
+        if plan.pinned and not pinned:
+            outside = ", ".join(self.store.passage(pid)["citation"] for pid in plan.pinned[:3])
+            more = " and others" if len(plan.pinned) > 3 else ""
+            notice = _join(notice, f"{outside}{more} is outside the filters you set.")
+        # Meaning fills in for words only, never for a reference (resolved, failed, or a
+        # symbol not in the library); it reads the typo-corrected words when there are some.
         asked = plan.corrected or text
-        dense = self._dense(asked, filters) if meaning and self.meaning and text.strip() else []
-        if plan.query is None and not plan.pinned and not dense:
+        reference = bool(plan.pinned) or plan.reference_failed or plan.mentions is not None
+        dense = (
+            self._dense(asked, filters)
+            if meaning and self.meaning is not None and text.strip() and not reference
+            else []
+        )
+        if plan.query is None and not pinned and not dense:
             if text.strip() or flt is None:
-                return SearchResult(text, [], plan.corrected)
+                return SearchResult(text, [], plan.corrected, notice)
             return SearchResult(text, self._listing(filters, None, limit))
         scored: list[tuple[str, float]] = []
-        pinned = [pid for pid in plan.pinned if self._passes(pid, filters)]
         top = PINNED_SCORE
         scored.extend((pid, top) for pid in pinned)
         if plan.query is not None:
             # Ranked by db.rank, not Whoosh's searcher (see that module for why).
             allowed = self._allowed(filters) if flt is not None else None
-            for s in self.ranker.search(plan.query, limit=limit + len(pinned), allowed=allowed):
+            want = limit + len(pinned) if plan.mentions is None else 5 * limit + 20
+            for s in self.ranker.search(plan.query, limit=want, allowed=allowed):
                 scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))
-        if not dense:
-            return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
-        fused = fuse(scored, dense, exact='"' in text or "“" in text)[: limit + 5]
-        by_meaning = {f.passage_id for f in fused if f.by_meaning}
-        hits = self._hits(
-            [(f.passage_id, f.score) for f in fused], plan.mark_terms, limit, by_meaning, asked
-        )
-        return SearchResult(text, hits, plan.corrected)
+        if dense:
+            fused = fuse(scored, dense, exact='"' in text or "“" in text)[: limit + 5]
+            hits = self._hits(
+                [(f.passage_id, f.score) for f in fused],
+                plan.mark_terms,
+                limit,
+                by_meaning={f.passage_id for f in fused if f.by_meaning},
+                asked=asked,
+            )
+        else:
+            hits = self._hits(scored, plan.mark_terms, limit, mentions=plan.mentions)
+        if plan.mentions is not None:
+            notice = _join(
+                notice,
+                f"No document {plan.mentions} in your library; "
+                + ("the passages below mention it." if hits else "no passage mentions it."),
+            )
+        return SearchResult(text, hits, plan.corrected, notice)
 
     def _dense(self, text: str, filters: Filters) -> list[tuple[str, float]]:
         """Return the passages closest in meaning to the query that pass the filters."""
@@ -323,21 +365,33 @@ class SearchEngine:
         scored: list[tuple[str, float]],
         qterms: set[str],
         limit: int,
+        *,
+        mentions: str | None = None,
         by_meaning: set[str] | None = None,
         asked: str = "",
     ) -> list[Hit]:
-        """Make the hits of ranked passages; those in ``by_meaning`` were found by meaning.
+        """Make the hits of ranked passages.
 
-        A passage found by meaning gets its sentence closest to ``asked`` as the snippet.
+        Args:
+            scored: ``(passage_id, score)`` best first.
+            qterms: Analysed query terms to mark in snippets.
+            limit: At most this many hits.
+            mentions: A symbol's number the passages must mention (others are left out).
+            by_meaning: Passages found by meaning alone: their snippet is their sentence
+                closest to ``asked`` and nothing is marked.
+            asked: The words meaning was matched on.
         """
         passages = self.store.passages_by_id(pid for pid, _ in scored)
         hits: list[Hit] = []
         seen: set[str] = set()
+        cited = _mention_pattern(mentions) if mentions else None
         for pid, score in scored:
             if pid in seen or pid not in passages:
                 continue
             seen.add(pid)
             p = passages[pid]
+            if cited is not None and not cited.search(p["text"]):
+                continue
             match = MATCH_WORDS
             if by_meaning and pid in by_meaning and self.meaning is not None:
                 match, snippet, spans = MATCH_MEANING, self.meaning.snippet(asked, p["text"]), []
@@ -362,3 +416,12 @@ class SearchEngine:
             if len(hits) >= limit:
                 break
         return hits
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first} {second}" if first else second
+
+
+def _mention_pattern(number: str) -> re.Pattern[str]:
+    """Return a pattern finding a symbol's number as a whole ("60/288", not "160/2881")."""
+    return re.compile(rf"(?<![\w/.\-]){re.escape(number)}(?![\w/]|\.\d)")
