@@ -25,6 +25,7 @@ import sqlite_utils
 
 from db import paths
 from db.catalog import CatalogEntry, load_catalog
+from db.crossrefs import context_of, recognise
 from db.entities import Gazetteer, Linker
 from db.errors import LiaisonError, ParseError, StoreError
 from db.extract import extract
@@ -34,7 +35,7 @@ from db.locking import data_lock
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
 from db.semantic import VECTORS_VERSION, write_vectors
-from db.store import DB_FILENAME, SCHEMA_VERSION, Store, migrate
+from db.store import DB_FILENAME, SCHEMA_VERSION, Store, migrate, write_references
 
 MANIFEST_NAME = "manifest.json"
 #: errno values that mean "this folder cannot be written" rather than "the disk failed".
@@ -407,6 +408,29 @@ def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
     return len(rows)
 
 
+def reference_rows(
+    db: sqlite_utils.Database, document_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the references of every passage of a record (see :mod:`db.crossrefs`).
+
+    A bare "resolution 47/16" follows the citing document's body, and "paragraph 1 of the
+    present resolution" points at the citing document's own symbol.
+
+    Args:
+        db: The record.
+        document_id: Only this document's passages (for an incremental update).
+    """
+    symbols = {r["id"]: r["symbol"] for r in db.query("SELECT id, symbol FROM documents")}
+    rows = []
+    sql = "SELECT id, document_id, text FROM passages"
+    args = [] if document_id is None else [document_id]
+    for p in db.query(sql + (" WHERE document_id = ?" if args else ""), args):
+        own = symbols.get(p["document_id"])
+        for ref in recognise(p["text"], context=context_of(own), own_symbol=own):
+            rows.append({"passage_id": p["id"], "document_id": p["document_id"], **ref.to_dict()})
+    return rows
+
+
 def _entity_ids(db: sqlite_utils.Database) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     for r in db.query("SELECT DISTINCT passage_id, entity_id FROM mentions"):
@@ -567,6 +591,7 @@ def _write_store(
                 progress("record", 0, 1)
             write_record(db, docs, fingerprint)
             link_entities(db, gazetteer)
+            write_references(db, reference_rows(db))
             if progress:
                 progress("record", 1, 1)
                 progress("index", 0, 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from typing import Any
 from db import paths
 from db.build import Progress, StoreWriteError, build_store, store_state, verify_manifest
 from db.citations import DEFAULT_STYLE, Citation, CitedDocument, check_style, cite, quotation
+from db.compare import Pair, align, propose_predecessor, to_markdown
+from db.crossrefs import KIND_LABELS, parse_symbol
 from db.entities import TREES, Gazetteer, Node
 from db.errors import LiaisonError, NotFoundError, QueryError, StoreError, StoreMissingError
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
@@ -323,6 +326,177 @@ class Library:
         """Return ``[{entity_id, tree, start, end, surface}]`` for one passage."""
         return self.store.mentions(passage_id)
 
+    # -- references ----------------------------------------------------------
+
+    @staticmethod
+    def _reference(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **row,
+            "label": KIND_LABELS.get(row["kind"], row["kind"]),
+            "in_library": row["target_document_id"] is not None,
+        }
+
+    def references(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        """Return the references made in one document (or all), in reading order.
+
+        Each: ``passage_id, document_id, start, end, surface, citation`` (of the citing
+        passage), ``target`` (the UN symbol), ``kind``, ``label``, ``year``, ``paragraph``,
+        ``in_library``, ``target_document_id`` and ``target_passage_id`` (None when the
+        document or the paragraph is not in the library).
+
+        Raises:
+            NotFoundError: No document has that id.
+        """
+        if document_id is not None:
+            self.store.document(document_id)
+        return [self._reference(r) for r in self.store.references(document_id=document_id)]
+
+    def cited_by(self, target: str) -> list[dict[str, Any]]:
+        """Return the references (as in :meth:`references`) that cite ``target``.
+
+        Args:
+            target: A passage id (references resolving to that paragraph), a document id
+                (references to that document), or a symbol as typed (``75/10``,
+                ``A/RES/75/10``, ``S/RES/1950 (2010)``), in the library or not; a symbol with
+                a paragraph (``77/20, para. 12``) means references to that paragraph.
+
+        Raises:
+            QueryError: ``target`` is no passage id, document id or symbol.
+        """
+        target = target.strip()
+        passage = self.store.passages_by_id([target]).get(target)
+        document_ids = {d["id"]: d["symbol"] for d in self.store.documents()}
+        if passage is not None or target in document_ids:
+            # Only symbols are cited: look up the document's symbol, then keep the
+            # references that resolve to this document (or paragraph).
+            doc_id = passage["document_id"] if passage else target
+            symbol = document_ids.get(doc_id)
+            rows = self.store.references(target=symbol) if symbol else []
+            key, value = (
+                ("target_passage_id", target) if passage else ("target_document_id", doc_id)
+            )
+            rows = [r for r in rows if r[key] == value]
+        else:
+            ref = parse_symbol(target)
+            if ref is None:
+                raise QueryError(
+                    f"{target!r} is not a document symbol, document id or passage id "
+                    "(try A/RES/77/20, 75/10 or S/RES/1950 (2010))"
+                )
+            rows = self.store.references(target=ref.target)
+            if ref.paragraph is not None:
+                rows = [r for r in rows if r["paragraph"] == ref.paragraph]
+        return [self._reference(r) for r in rows]
+
+    def instrument(self, symbol: str) -> dict[str, Any]:
+        """Return what a card about one cited instrument shows.
+
+        Args:
+            symbol: The symbol as typed or as stored (``A/RES/51/1``, ``51/1``).
+
+        Returns:
+            ``target, kind, label, year`` (the latest a citing text states), ``in_library``,
+            ``target_document_id`` and ``cited_by`` (the references to it, as in
+            :meth:`references`).
+
+        Raises:
+            QueryError: ``symbol`` is not one symbol.
+        """
+        ref = parse_symbol(symbol)
+        if ref is None:
+            raise QueryError(f"{symbol!r} is not a document symbol (try A/RES/51/1 or 51/1)")
+        rows = [self._reference(r) for r in self.store.references(target=ref.target)]
+        doc_ids = [d["id"] for d in self.store.documents() if d["symbol"] == ref.target]
+        years = [r["year"] for r in rows if r["year"] is not None]
+        return {
+            "target": ref.target,
+            "kind": ref.kind,
+            "label": KIND_LABELS[ref.kind],
+            "year": max(years) if years else ref.year,
+            "in_library": bool(doc_ids),
+            "target_document_id": doc_ids[0] if doc_ids else None,
+            "cited_by": rows,
+        }
+
+    def instruments(self) -> list[dict[str, Any]]:
+        """Return every instrument cited in the library, once, for a References listing.
+
+        Each: ``target, kind, label, year, references`` (how many references),
+        ``passages`` and ``documents`` (how many cite it), ``in_library`` and
+        ``target_document_id``. Sorted by kind (in :data:`db.crossrefs.REFERENCE_KINDS`
+        order), then by symbol.
+        """
+        order = {k: i for i, k in enumerate(KIND_LABELS)}
+        rows = [self._reference(r) for r in self.store.reference_targets()]
+        return sorted(rows, key=lambda r: (order.get(r["kind"], len(order)), _natural(r["target"])))
+
+    # -- comparison ----------------------------------------------------------
+
+    def compare(self, old_id: str, new_id: str) -> list[Pair]:
+        """Align two documents' passages by content (see :func:`db.compare.align`).
+
+        Returns:
+            One :class:`~db.compare.Pair` per passage of either document, with passage ids,
+            in the new document's order.
+
+        Raises:
+            NotFoundError: Either document does not exist.
+        """
+        old = self.store.passages(old_id)
+        new = self.store.passages(new_id)
+        return align(old, new)
+
+    def predecessor(self, document_id: str) -> str | None:
+        """Propose the earlier document of the same kind on the same agenda item, or None.
+
+        Raises:
+            NotFoundError: No document has that id.
+        """
+        doc = self.store.document(document_id)
+        return propose_predecessor(doc, self.store.documents())
+
+    def new_since(self, document_id: str, old_id: str | None = None) -> dict[str, str]:
+        """Return what is new in a document since an earlier one, for a "new since …" mark.
+
+        Args:
+            document_id: The later document.
+            old_id: The earlier one (default: the proposed predecessor).
+
+        Returns:
+            Passage id of ``document_id`` → ``added``, ``changed`` or ``moved``, for its
+            passages that are not the same words as in ``old_id``; empty when there is
+            no earlier document.
+
+        Raises:
+            NotFoundError: Either document does not exist.
+        """
+        old_id = old_id or self.predecessor(document_id)
+        if old_id is None:
+            return {}
+        return {
+            p.new: p.change
+            for p in self.compare(old_id, document_id)
+            if p.new and p.change in ("added", "changed", "moved")
+        }
+
+    def compare_markdown(self, old_id: str, new_id: str, *, include_same: bool = False) -> str:
+        """Return the comparison of two documents as Markdown, headed by their citations.
+
+        Raises:
+            NotFoundError: Either document does not exist.
+        """
+        pairs = self.compare(old_id, new_id)
+        old, new = self.store.document(old_id), self.store.document(new_id)
+        ids = [x for p in pairs for x in (p.old, p.new) if x]
+        citations = {pid: p["citation"] for pid, p in self.store.passages_by_id(ids).items()}
+        return to_markdown(
+            pairs,
+            old_label=old["symbol"] or old["title"],
+            new_label=new["symbol"] or new["title"],
+            citations=citations,
+            include_same=include_same,
+        )
+
     def search(
         self,
         text: str,
@@ -369,6 +543,11 @@ class Library:
             context_document=context_document,
             meaning=meaning,
         )
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """Sort key putting ``A/RES/9/1`` before ``A/RES/51/1``."""
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t]
 
 
 def fallback_store_dir(store_dir: Path) -> Path:

@@ -7,6 +7,9 @@ Tables (schema version :data:`SCHEMA_VERSION`):
 * ``sources``: the files behind each document, with SHA-256 and full text.
 * ``passages``: citable passages in document order, with spans into the primary source.
 * ``footnotes`` and ``passage_footnotes``: footnotes and which passages cite them.
+* ``entities``, ``mentions``, ``document_entities``: the gazetteer and its links.
+* ``references``: references to UN instruments found in passages (:mod:`db.crossrefs`),
+  resolved to in-library documents and passages when read (so they follow imports).
 
 Readers open the file read-only (:meth:`Store.open`); only :mod:`db.build`
 writes, into a fresh folder that replaces the old store when complete.
@@ -24,7 +27,7 @@ import sqlite_utils
 
 from db.errors import NotFoundError, StoreError, StoreMissingError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_FILENAME = "liaison.sqlite"
 
 
@@ -139,8 +142,82 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """References to UN instruments in passages, by the symbol they cite."""
+    db["references"].create(
+        {
+            "passage_id": str,
+            "document_id": str,
+            "start": int,
+            "end": int,
+            "surface": str,
+            "target": str,
+            "kind": str,
+            "year": int,
+            "paragraph": str,
+        },
+        pk=("passage_id", "start"),
+        foreign_keys=[("passage_id", "passages", "id")],
+    )
+    db["references"].create_index(["document_id"])
+    # Symbols are compared without regard to case ("A/60/88/Corr.2" typed "a/60/88/corr.2").
+    db.execute('CREATE INDEX references_target ON "references" (target COLLATE NOCASE)')
+    db.execute("CREATE INDEX documents_symbol ON documents (symbol COLLATE NOCASE)")
+
+
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+]
+
+#: Passage kinds a paragraph reference ("para. 12") can point at.
+CITABLE_PARAGRAPH_KINDS = ("operative", "subparagraph", "paragraph")
+
+#: A reference row with its target resolved against the documents and passages present.
+_RESOLVED_REFERENCES = """
+SELECT x.*,
+       (SELECT p.id FROM passages p
+         WHERE x.paragraph IS NOT NULL AND p.document_id = x.target_document_id
+           AND p.number = x.paragraph AND p.kind IN ('operative', 'subparagraph', 'paragraph')
+         ORDER BY p.seq LIMIT 1) AS target_passage_id
+FROM (SELECT r.passage_id, r.document_id, r.start, r."end", r.surface, r.target, r.kind,
+             r.year, r.paragraph,
+             (SELECT d.id FROM documents d WHERE d.symbol = r.target COLLATE NOCASE
+               ORDER BY d.seq LIMIT 1) AS target_document_id,
+             cp.citation AS citation, cd.seq AS document_seq, cp.seq AS passage_seq
+      FROM "references" r
+      JOIN passages cp ON cp.id = r.passage_id
+      JOIN documents cd ON cd.id = r.document_id
+      {where}) x
+"""
+
+
+def write_references(
+    db: sqlite_utils.Database, rows: Iterable[dict[str, Any]], *, document_id: str | None = None
+) -> int:
+    """Replace the references of the record (or of one document) with ``rows``, atomically.
+
+    Targets are resolved when read (:meth:`Store.references`), so adding or removing a
+    document needs only its own references written or deleted.
+
+    Args:
+        db: A writable, migrated database.
+        rows: ``passage_id, document_id, start, end, surface, target, kind, year, paragraph``.
+        document_id: Replace only this document's references (``rows`` must be its own).
+
+    Returns:
+        How many were written.
+    """
+    rows = list(rows)
+    with db.conn:
+        if document_id is None:
+            db.execute('DELETE FROM "references"')
+        else:
+            db.execute('DELETE FROM "references" WHERE document_id = ?', [document_id])
+        db["references"].insert_all(rows)
+    return len(rows)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -473,6 +550,52 @@ class Store:
                 [document_id],
             )
         ]
+
+    # -- references ----------------------------------------------------------
+
+    def references(
+        self,
+        *,
+        document_id: str | None = None,
+        target: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return references in reading order, each resolved against the library.
+
+        Each row: ``passage_id, document_id, start, end, surface, target, kind, year,
+        paragraph, target_document_id`` (the in-library document with that symbol, or None)
+        and ``target_passage_id`` (the cited paragraph when it exists, or None).
+
+        Args:
+            document_id: Only references made in this document.
+            target: Only references to this symbol (exact, case-insensitive).
+        """
+        where, args = [], []
+        if document_id is not None:
+            where.append("r.document_id = ?")
+            args.append(document_id)
+        if target is not None:
+            where.append("r.target = ? COLLATE NOCASE")
+            args.append(target)
+        sql = _RESOLVED_REFERENCES.format(where=" WHERE " + " AND ".join(where) if where else "")
+        sql = f"SELECT * FROM ({sql})"
+        sql += " ORDER BY document_seq, passage_seq, start"
+        hidden = ("document_seq", "passage_seq")
+        return [{k: v for k, v in r.items() if k not in hidden} for r in self.db.query(sql, args)]
+
+    def reference_targets(self) -> list[dict[str, Any]]:
+        """Return every instrument cited, once, with how often and where.
+
+        Each row: ``target, kind, year`` (the latest stated), ``references`` (how many),
+        ``passages`` and ``documents`` (how many cite it), ``target_document_id``.
+        """
+        sql = (
+            'SELECT target, kind, max(year) AS year, count(*) AS "references", '
+            "count(DISTINCT passage_id) AS passages, count(DISTINCT document_id) AS documents, "
+            f"max(target_document_id) AS target_document_id "
+            f"FROM ({_RESOLVED_REFERENCES.format(where='')}) "
+            "GROUP BY target, kind ORDER BY target"
+        )
+        return [dict(r) for r in self.db.query(sql)]
 
     def footnotes(self, document_id: str) -> list[dict[str, Any]]:
         """Return a document's footnotes in number order."""

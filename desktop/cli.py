@@ -20,7 +20,8 @@ import click
 
 from db import paths
 from db.citations import CITATION_STYLES, DEFAULT_STYLE
-from db.errors import LiaisonError
+from db.compare import summary as change_counts
+from db.errors import LiaisonError, NotFoundError, QueryError
 from db.labels import MATCH_MEANING, MEANING_LABEL
 from db.parse.model import KINDS
 
@@ -472,6 +473,128 @@ def entity(name: str, as_json: bool) -> None:
         for h in node["hits"]:
             click.echo(f"  {h.citation}")
             click.echo(f"    {h.text[:160]}{'…' if len(h.text) > 160 else ''}")
+
+
+def _reference_json(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "passage_id": r["passage_id"],
+        "text": r["surface"],
+        "target": r["target"],
+        "in_library": r["in_library"],
+        "target_document_id": r["target_document_id"],
+        "target_passage_id": r["target_passage_id"],
+        "kind": r["kind"],
+        "year": r["year"],
+        "paragraph": r["paragraph"],
+        "citation": r["citation"],
+        "span": [r["start"], r["end"]],
+    }
+
+
+def _print_references(rows: list[dict[str, Any]]) -> None:
+    _table(
+        [
+            [
+                r["target"] + (f", para. {r['paragraph']}" if r["paragraph"] else ""),
+                r["target_passage_id"] or r["target_document_id"] or "not in library",
+                r["surface"],
+                r["citation"],
+            ]
+            for r in rows
+        ],
+        ["TARGET", "IN LIBRARY", "TEXT", "CITED IN"],
+    )
+
+
+@cli.command()
+@click.argument("document_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def refs(document_id: str | None, as_json: bool) -> None:
+    """List the references to UN instruments made in a document (or in every document).
+
+    Each reference is resolved to the document, or the paragraph, it cites when that is in
+    the library.
+    """
+    with _errors(), open_library() as lib:
+        rows = lib.references(document_id)
+        if as_json:
+            _dump([_reference_json(r) for r in rows])
+        elif not rows:
+            click.echo("No references.")
+        else:
+            _print_references(rows)
+
+
+@cli.command(name="cited-by")
+@click.argument("symbol")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def cited_by(symbol: str, as_json: bool) -> None:
+    """List the passages that cite SYMBOL (A/RES/75/10, 75/10, S/RES/1950 (2010)).
+
+    SYMBOL may also be a document id or a passage id of the library.
+    """
+    with _errors(), open_library() as lib:
+        rows = lib.cited_by(symbol)
+        if as_json:
+            _dump([_reference_json(r) for r in rows])
+        elif not rows:
+            click.echo(f"Nothing in the library cites {symbol}.")
+        else:
+            _print_references(rows)
+
+
+def _diff_text(diff: list[dict[str, str]] | None) -> str:
+    if not diff:
+        return ""
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    return "".join(marks[s["op"]].format(s["text"]) for s in diff)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--markdown", is_flag=True, help="Print the comparison as Markdown.")
+@click.option("--all", "show_all", is_flag=True, help="Also list unchanged paragraphs.")
+def compare(ids: tuple[str, ...], as_json: bool, markdown: bool, show_all: bool) -> None:
+    """Compare two documents paragraph by paragraph: OLD_ID NEW_ID.
+
+    With one id, compares that document with its predecessor on the same agenda item.
+    Each paragraph is same, renumbered, changed, moved, added or dropped.
+    """
+    with _errors(), open_library() as lib:
+        if len(ids) > 2:
+            raise QueryError(
+                "give OLD_ID NEW_ID, or one document id to compare with its predecessor"
+            )
+        if len(ids) == 1:
+            new_id = ids[0]
+            old_id = lib.predecessor(new_id)
+            if old_id is None:
+                raise NotFoundError(f"no earlier document on the same agenda item as {new_id}")
+        else:
+            old_id, new_id = ids
+        if markdown:
+            click.echo(lib.compare_markdown(old_id, new_id, include_same=show_all), nl=False)
+            return
+        pairs = lib.compare(old_id, new_id)
+        if as_json:
+            _dump([p.to_dict() for p in pairs])
+            return
+        counts = change_counts(pairs)
+        click.echo(
+            f"{new_id} compared with {old_id}: " + ", ".join(f"{n} {c}" for c, n in counts.items())
+        )
+        for p in pairs:
+            if p.change in ("same", "renumbered") and not show_all:
+                continue
+            where = f"{p.old or '—'} → {p.new or '—'}"
+            click.echo(f"\n{p.change.upper():<10} {where}")
+            if p.change == "added":
+                click.echo(f"  {{+{p.new_text}+}}")
+            elif p.change == "dropped":
+                click.echo(f"  [-{p.old_text}-]")
+            elif p.diff:
+                click.echo(f"  {_diff_text(p.diff)}")
 
 
 def _print_hits(result: Any, lib: Any, style: str) -> None:
