@@ -37,6 +37,7 @@ store: $(STAMP)
 ## bench: print search latency and build figures, and hostile-query latency
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_search
+	$(BIN)/python -m tests.bench.bench_semantic
 	$(BIN)/python -m tests.bench.bench_hostile
 
 clean:

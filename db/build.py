@@ -34,6 +34,7 @@ from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
 from db.locking import data_lock
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
+from db.semantic import VECTORS_VERSION, write_vectors
 from db.store import DB_FILENAME, SCHEMA_VERSION, Store, migrate, write_references
 
 MANIFEST_NAME = "manifest.json"
@@ -140,7 +141,8 @@ def inputs_fingerprint(resources: Path | None = None, library: Path | None = Non
     resources = resources or paths.resources_dir()
     h = hashlib.sha256(library_fingerprint(library or paths.library_dir()).encode())
     h.update(f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode())
-    for sub in ("corpus", "gazetteer", "search"):
+    h.update(f";vectors={VECTORS_VERSION}".encode())
+    for sub in ("corpus", "gazetteer", "search", "embeddings"):
         folder = resources / sub
         if not folder.is_dir():
             continue
@@ -604,9 +606,11 @@ def _write_store(
             if progress:
                 progress("record", 1, 1)
                 progress("index", 0, 1)
-            n = build_index(tmp / INDEX_DIRNAME, index_documents(db))
+            indexed = index_documents(db)
+            n = build_index(tmp / INDEX_DIRNAME, indexed)
             if progress:
                 progress("index", 1, 1)
+            write_vectors(tmp, ((p["passage_id"], p["heading"], p["text"]) for p in indexed))
             db.execute("PRAGMA journal_mode = DELETE")
         finally:
             conn.close()

@@ -63,3 +63,7 @@ class LockError(LiaisonError):
 
 class LockTimeoutError(LockError):
     """Another copy of Liaison held the lock for longer than we were willing to wait."""
+
+
+class ModelError(LiaisonError):
+    """The bundled embedding table is missing, unreadable or not the one pinned by SHA-256."""

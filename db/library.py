@@ -50,6 +50,7 @@ from db.locking import data_lock
 from db.parse.model import NUMBERED_KINDS
 from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
+from db.semantic import VECTORS_NAME, MeaningSearch
 from db.store import Store
 
 
@@ -84,7 +85,9 @@ class Library:
         self.report = report or OpenReport(store_dir, "fresh")
         self._gazetteer: Gazetteer | None = None
         self._mentioned: dict[str, set[str]] | None = None
-        self.engine = SearchEngine(self.index, self.store)
+        self.engine = SearchEngine(
+            self.index, self.store, meaning=MeaningSearch(store_dir / VECTORS_NAME)
+        )
         self.engine.planner = self._planner()
 
     def _planner(self) -> QueryPlanner:
@@ -524,6 +527,7 @@ class Library:
         limit: int = 10,
         entity: str | None = None,
         context_document: str | None = None,
+        meaning: bool = True,
         **filters: Any,
     ) -> SearchResult:
         """Search passages.
@@ -540,6 +544,8 @@ class Library:
                 or any entity below it.
             context_document: The document open in the viewer (or ``--document``): where a
                 paragraph reference without a symbol points. It does not filter the hits.
+            meaning: Let passages related by meaning fill in where the words do not match
+                (False: the words alone, as the evaluation's "without dense" figures).
             **filters: ``document``, ``kind``, ``date_from``, ``date_to``, ``passage_ids``
                 (see :class:`db.search.Filters`).
 
@@ -554,7 +560,11 @@ class Library:
             # a set of passage ids would be tens of thousands long on a large library.
             filters["entity_ids"] = frozenset(self.gazetteer.descendants(node.id))
         return self.engine.search(
-            text, limit=limit, filters=Filters(**filters), context_document=context_document
+            text,
+            limit=limit,
+            filters=Filters(**filters),
+            context_document=context_document,
+            meaning=meaning,
         )
 
 

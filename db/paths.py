@@ -65,6 +65,11 @@ def gazetteer_dir() -> Path:
     return resources_dir() / "gazetteer"
 
 
+def embeddings_dir() -> Path:
+    """Return the folder of the bundled static token embeddings (meaning-based search)."""
+    return resources_dir() / "embeddings"
+
+
 def data_dir() -> Path:
     """Return the folder every file Liaison writes goes under."""
     if _data_dir_override is not None:

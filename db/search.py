@@ -18,8 +18,10 @@ from whoosh import scoring
 
 from db.errors import LiaisonError
 from db.index import analyze, fast_terms
+from db.labels import MATCH_MEANING, MATCH_WORDS
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
+from db.semantic import DENSE_CANDIDATES, PINNED_SCORE, MeaningSearch, fuse
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
 SNIPPET_CHARS = 240
@@ -40,6 +42,9 @@ class Hit:
     snippet: str
     score: float
     highlights: list[tuple[int, int]] = field(default_factory=list)
+    #: :data:`MATCH_WORDS` or :data:`MATCH_MEANING` (found by meaning alone: the snippet
+    #: is the passage's sentence closest to the query and nothing is marked).
+    match: str = MATCH_WORDS
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used by ``liaison search --json``."""
@@ -167,6 +172,7 @@ class SearchEngine:
         planner: Any = None,
         *,
         candidates: int = DEFAULT_CANDIDATES,
+        meaning: MeaningSearch | None = None,
     ) -> None:
         """Create an engine.
 
@@ -176,6 +182,7 @@ class SearchEngine:
             planner: The :class:`~db.query.QueryPlanner` (None: no query understanding).
             candidates: How many rough-score candidates are scored exactly per round
                 (:class:`~db.rank.Ranker`).
+            meaning: The meaning-based stage (None: words only).
         """
         self.ix = ix
         self.store = store
@@ -187,6 +194,7 @@ class SearchEngine:
         self._doc_seq = {d["id"]: d["seq"] for d in docs}
         self._doc_dates = {d["id"]: d["date"] or "" for d in docs}
         self.planner = planner
+        self.meaning = meaning
 
     def close(self) -> None:
         """Release the index searcher."""
@@ -199,6 +207,7 @@ class SearchEngine:
         limit: int = 10,
         filters: Filters | None = None,
         context_document: str | None = None,
+        meaning: bool = True,
     ) -> SearchResult:
         """Search passages.
 
@@ -208,6 +217,7 @@ class SearchEngine:
             filters: Restrictions combined with the query.
             context_document: The document a paragraph reference without a symbol
                 ("OP 19") points into, when it is a resolution (the one open in the viewer).
+            meaning: Let passages related by meaning fill in (:mod:`db.semantic`).
 
         Returns:
             The hits, best first, each passage at most once: the passages a reference
@@ -228,12 +238,21 @@ class SearchEngine:
             outside = ", ".join(self.store.passage(pid)["citation"] for pid in plan.pinned[:3])
             more = " and others" if len(plan.pinned) > 3 else ""
             notice = _join(notice, f"{outside}{more} is outside the filters you set.")
-        if plan.query is None and not pinned:
+        # Meaning fills in for words only, never for a reference (resolved, failed, or a
+        # symbol not in the library); it reads the typo-corrected words when there are some.
+        asked = plan.corrected or text
+        reference = bool(plan.pinned) or plan.reference_failed or plan.mentions is not None
+        dense = (
+            self._dense(asked, filters)
+            if meaning and self.meaning is not None and text.strip() and not reference
+            else []
+        )
+        if plan.query is None and not pinned and not dense:
             if text.strip() or flt is None:
                 return SearchResult(text, [], plan.corrected, notice)
             return SearchResult(text, self._listing(filters, None, limit))
         scored: list[tuple[str, float]] = []
-        top = 1000.0
+        top = PINNED_SCORE
         scored.extend((pid, top) for pid in pinned)
         if plan.query is not None:
             # Ranked by db.rank, not Whoosh's searcher (see that module for why).
@@ -241,7 +260,17 @@ class SearchEngine:
             want = limit + len(pinned) if plan.mentions is None else 5 * limit + 20
             for s in self.ranker.search(plan.query, limit=want, allowed=allowed):
                 scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))
-        hits = self._hits(scored, plan.mark_terms, limit, mentions=plan.mentions)
+        if dense:
+            fused = fuse(scored, dense, exact='"' in text or "“" in text)[: limit + 5]
+            hits = self._hits(
+                [(f.passage_id, f.score) for f in fused],
+                plan.mark_terms,
+                limit,
+                by_meaning={f.passage_id for f in fused if f.by_meaning},
+                asked=asked,
+            )
+        else:
+            hits = self._hits(scored, plan.mark_terms, limit, mentions=plan.mentions)
         if plan.mentions is not None:
             notice = _join(
                 notice,
@@ -249,6 +278,15 @@ class SearchEngine:
                 + ("the passages below mention it." if hits else "no passage mentions it."),
             )
         return SearchResult(text, hits, plan.corrected, notice)
+
+    def _dense(self, text: str, filters: Filters) -> list[tuple[str, float]]:
+        """Return the passages closest in meaning to the query that pass the filters."""
+        if self.meaning is None:
+            return []
+        found = self.meaning.nearest(text, DENSE_CANDIDATES)
+        if filters.whoosh_filter() is None:
+            return found
+        return [(pid, c) for pid, c in found if self._passes(pid, filters)]
 
     def _allowed(self, filters: Filters) -> set[int]:
         """Return the docnums that pass ``filters`` (read from the postings, fast)."""
@@ -329,7 +367,20 @@ class SearchEngine:
         limit: int,
         *,
         mentions: str | None = None,
+        by_meaning: set[str] | None = None,
+        asked: str = "",
     ) -> list[Hit]:
+        """Make the hits of ranked passages.
+
+        Args:
+            scored: ``(passage_id, score)`` best first.
+            qterms: Analysed query terms to mark in snippets.
+            limit: At most this many hits.
+            mentions: A symbol's number the passages must mention (others are left out).
+            by_meaning: Passages found by meaning alone: their snippet is their sentence
+                closest to ``asked`` and nothing is marked.
+            asked: The words meaning was matched on.
+        """
         passages = self.store.passages_by_id(pid for pid, _ in scored)
         hits: list[Hit] = []
         seen: set[str] = set()
@@ -341,7 +392,11 @@ class SearchEngine:
             p = passages[pid]
             if cited is not None and not cited.search(p["text"]):
                 continue
-            snippet, spans = make_snippet(p["text"], qterms)
+            match = MATCH_WORDS
+            if by_meaning and pid in by_meaning and self.meaning is not None:
+                match, snippet, spans = MATCH_MEANING, self.meaning.snippet(asked, p["text"]), []
+            else:
+                snippet, spans = make_snippet(p["text"], qterms)
             hits.append(
                 Hit(
                     passage_id=pid,
@@ -355,6 +410,7 @@ class SearchEngine:
                     snippet=snippet,
                     score=round(score, 4),
                     highlights=spans,
+                    match=match,
                 )
             )
             if len(hits) >= limit:

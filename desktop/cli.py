@@ -26,6 +26,7 @@ from db.brief_export import EXPORT_FORMATS
 from db.citations import CITATION_STYLES, DEFAULT_STYLE
 from db.compare import summary as change_counts
 from db.errors import LiaisonError, NotFoundError, QueryError
+from db.labels import MATCH_MEANING, MEANING_LABEL
 from db.parse.model import KINDS
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
@@ -314,6 +315,7 @@ def _hit_json(h: Any) -> dict[str, Any]:
             "text",
             "snippet",
             "score",
+            "match",
         )
     }
 
@@ -694,7 +696,8 @@ def _print_hits(result: Any, lib: Any, style: str) -> None:
                 click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts)
             )
         citation = h.citation if style == DEFAULT_STYLE else lib.citation(h.passage_id, style=style)
-        _say(f"{i:>2}. {citation}  ({h.score:.2f})")
+        label = f"  [{MEANING_LABEL}]" if h.match == MATCH_MEANING else ""
+        _say(f"{i:>2}. {citation}  ({h.score:.2f}){label}")
         _say(f"    {snippet}")
 
 

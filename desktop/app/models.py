@@ -22,6 +22,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from db.labels import MATCH_MEANING, MEANING_LABEL
+
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role returning the :class:`TreeNode` behind an index."""
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -417,10 +419,11 @@ class ResultsModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         h = self._hits[index.row()]
+        why = f" ({MEANING_LABEL})" if getattr(h, "match", None) == MATCH_MEANING else ""
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{h.citation}\n{h.snippet.replace('**', '')}"
+            return f"{h.citation}{why}\n{h.snippet.replace('**', '')}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{h.citation}. {h.text}"
+            return f"{h.citation}{why}. {h.text}"
         if role == HIT_ROLE:
             return h
         if role == PASSAGE_ID_ROLE:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QHelpEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
+from db.labels import MATCH_MEANING, MEANING_LABEL
 from db.parse.model import DOCUMENT_KIND_LABELS
 from desktop.app.theme import LIGHT_COLORS, Colors
 
@@ -328,9 +329,11 @@ def result_html(hit: Any, colors: Colors = LIGHT_COLORS) -> str:
         for i, t in enumerate(parts)
     )
     where = " › ".join(x for x in (hit.document_title, hit.heading) if x)
+    # A hit found by meaning alone says so: its words did not match the query.
+    why = f" · <i>{esc(MEANING_LABEL)}</i>" if getattr(hit, "match", None) == MATCH_MEANING else ""
     return (
         f'<div style="font-weight:600">{esc(hit.citation)}</div>'
-        f'<div style="color:{colors.muted}; font-size:small">{esc(where)}</div>'
+        f'<div style="color:{colors.muted}; font-size:small">{esc(where)}{why}</div>'
         f'<div style="margin-top:2px">{snippet}</div>'
     )
 

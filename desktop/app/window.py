@@ -1105,6 +1105,7 @@ def about_html(library: Any) -> str:
     from importlib import metadata  # here: it costs start-up time
 
     from db import paths
+    from db.semantic import MODEL_NOTICE, TABLE_FILE, TABLE_SHA256
 
     try:
         version = metadata.version("liaison")
@@ -1147,4 +1148,9 @@ def about_html(library: Any) -> str:
                 f"<td><code>SHA-256 {esc(src['sha256'])}</code></td></tr>"
             )
         out.append("</table>")
+    out.append("<h3>Meaning-based search</h3>")
+    out.append(
+        f"<p>{esc(MODEL_NOTICE)}<br/><span style='font-size:small'>{esc(TABLE_FILE)} "
+        f"<code>SHA-256 {esc(TABLE_SHA256)}</code></span></p>"
+    )
     return "".join(out)

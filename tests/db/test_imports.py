@@ -65,7 +65,8 @@ def test_import_resolution_pdf_then_search_entities_cite_and_remove(tmp_path, da
     assert remove_document("a-res-79-999") == ["A_RES_79_999.pdf"]
     with open_library() as lib:
         assert len(lib.documents()) == 4
-        assert not lib.search("kelp forest").hits
+        assert not lib.search("kelp forest", meaning=False).hits
+        assert all(h.document_id != "a-res-79-999" for h in lib.search("kelp forest").hits)
     assert list_imports() == []
     assert set(snapshot(data_dir)) == {"library.sqlite", "manifest.json"}
 

@@ -11,6 +11,8 @@ def first(library, q, **kw):
 
 
 def ids(library, q, n=3, **kw):
+    """The word stage's hits (the meaning stage that fills in is tested in test_semantic.py)."""
+    kw.setdefault("meaning", False)
     return [h.passage_id for h in library.search(q, limit=n, **kw).hits]
 
 

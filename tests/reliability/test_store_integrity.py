@@ -74,6 +74,8 @@ FAULTS: dict[str, Callable[[Path, Path], None]] = {
     "code-running table of contents": evil_toc,
     "extra unknown file": lambda s, m: (s / "index" / "notes.txt").write_text("hello"),
     "stale Whoosh write lock": lambda s, m: (s / "index" / "passages_WRITELOCK").touch(),
+    "flipped byte in passage vectors": lambda s, m: _flip(s / "vectors.npz"),
+    "missing passage vectors": lambda s, m: (s / "vectors.npz").unlink(),
     "stale SQLite journal": lambda s, m: (s / "liaison.sqlite-journal").write_bytes(
         b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + b"\0" * 504
     ),

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from PySide6.QtCore import QUrl
 
+from db.labels import MATCH_MEANING, MEANING_LABEL
 from desktop.app.viewer import (
     DocumentViewer,
     link_url,
@@ -142,6 +143,7 @@ def test_result_html_marks_snippet_and_escapes():
     html = result_html(hit)
     assert "&lt;b&gt;piracy&lt;/b&gt;</span>" in html
     assert "&lt;T&gt; › Operative part" in html
+    assert MEANING_LABEL not in html
 
 
 def test_document_kind_is_named_in_the_header():
@@ -158,3 +160,14 @@ def test_document_kind_is_named_in_the_header():
     assert "7272nd meeting" in html
     report = {**_doc("text"), "kind": "report", "symbol": "A/77/150", "meta": {}}
     assert "Dated 21 November 2022" in render_document(report)
+
+
+def test_result_html_says_a_hit_was_found_by_meaning():
+    hit = SimpleNamespace(
+        citation="A/RES/1, para. 1",
+        document_title="T",
+        heading="Operative part",
+        snippet="…the smuggling of migrants…",
+        match=MATCH_MEANING,
+    )
+    assert f"<i>{MEANING_LABEL}</i>" in result_html(hit)

@@ -231,6 +231,7 @@ def test_keyboard_focus_shortcuts_and_dialogs(qtbot, window, search_for):
     assert any("Ctrl+Shift+P" in k for k in keys) and any("F1" in k for k in keys)
     about = dialogs[1].findChild(type(window.viewer), "about").toPlainText()
     assert "SHA-256" in about and "A/RES/77/20" in about
+    assert "all-MiniLM-L6-v2" in about and "Apache License 2.0" in about
     for d in dialogs:
         d.close()
 

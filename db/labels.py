@@ -1,0 +1,13 @@
+"""How a search hit was found, said once for the engine, the CLI and the window.
+
+A tiny module with no imports, so the window can label results without loading the search
+engine (or numpy) before it shows.
+"""
+
+#: The hit's words matched the query (or the query cited it).
+MATCH_WORDS = "words"
+#: No word matched: the hit was found by meaning alone (:mod:`db.semantic`).
+MATCH_MEANING = "meaning"
+MATCH_KINDS = (MATCH_WORDS, MATCH_MEANING)
+#: What the results say about a hit found by meaning alone.
+MEANING_LABEL = "related by meaning"

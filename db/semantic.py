@@ -1,0 +1,478 @@
+"""Meaning-based search: static token embeddings, passage vectors and their fusion.
+
+Officers do not type the texts' words ("people smugglers' boats" for "the smuggling of
+migrants"). This module finds passages by meaning with no neural network at run time: a
+table of token vectors distilled from the sentence model all-MiniLM-L6-v2
+(``build/distill_embeddings.py``; ``resources/embeddings/``) is averaged over a text's
+WordPiece tokens, each token weighted by its rarity in the store (an IDF, so "INTERPOL" and
+"cooperation", which every passage has, say little). Only numpy is needed.
+
+* :class:`TokenTable` is the bundled table, checked against its pinned SHA-256 before use and
+  loaded once, on the first search that needs it (so the window shows at once).
+* :class:`PassageVectors` holds one unit vector per passage and the IDF weights; the build
+  writes it into the store as :data:`VECTORS_NAME` (so the store's manifest covers it) and a
+  search loads it lazily.
+* :func:`fuse` merges the lexical ranking with the meaning-based one so that what the words
+  find stays on top and meaning fills in where the words do not match.
+
+Nothing here imports Qt or the search engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from db import paths
+from db.errors import LiaisonError, ModelError, StoreError
+from db.query import STOP_WORDS
+
+#: Where the table comes from and under what licence (README and Help › About).
+MODEL_NOTICE = (
+    "Meaning-based search uses static token embeddings distilled from the sentence model "
+    "all-MiniLM-L6-v2 (sentence-transformers; Apache License 2.0), whose WordPiece "
+    "vocabulary is BERT's (Google; Apache License 2.0). The table ships inside the app and "
+    "is checked against its SHA-256 before use; nothing is downloaded."
+)
+TABLE_FILE = "minilm-l6-static.npz"
+VOCAB_FILE = "minilm-l6-static.vocab.txt"
+#: Pinned SHA-256 of the bundled table and its vocabulary (see build/distill_embeddings.py).
+TABLE_SHA256 = "da2b5c74e3b5848467b1a8b0c2eeb2978f52689e66ae036686cf8881ea86c8bf"
+VOCAB_SHA256 = "f637264cc4af2fcb3aad8fc7c4f47710816b8e144d170ff16e77f202346f2fc2"
+#: The passage vectors' file inside the store (covered by the store's manifest).
+VECTORS_NAME = "vectors.npz"
+#: Bump when the way passage vectors are computed changes (stored in the vectors file).
+VECTORS_VERSION = 2
+#: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
+EXACT_LIMIT = 20_000
+#: Rotated coordinates the coarse pass reads, and how many candidates it passes on.
+COARSE_DIMS = 64
+COARSE_CANDIDATES = 2_000
+#: IDF weights are raised to this power (tuned on the development sets only).
+IDF_POWER = 0.5
+#: Longest word WordPiece splits (longer ones are skipped, like BERT's [UNK]).
+MAX_WORD_CHARS = 100
+
+_WORD = re.compile(r"[^\W_]+|[^\w\s]|_")
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
+#: A sentence longer than this is cut at commas into pieces of about this size.
+CLAUSE_CHARS = 220
+
+
+def words(text: str) -> list[str]:
+    """Split text as BERT's basic tokenizer does: lowercase, no accents, punctuation apart."""
+    text = text.lower()
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
+        )
+    return _WORD.findall(text)
+
+
+class TokenTable:
+    """The bundled static token vectors (int8, one scale per row) and their vocabulary."""
+
+    def __init__(self, vectors: np.ndarray, scales: np.ndarray, vocab: list[str]) -> None:
+        """Wrap a loaded table (use :meth:`load`)."""
+        if vectors.shape[0] != len(vocab) or scales.shape[0] != len(vocab):
+            raise ModelError("the embedding table and its vocabulary do not match")
+        self.vectors = vectors
+        self.scales = scales.astype(np.float32)
+        self.index = {tok: i for i, tok in enumerate(vocab)}
+        self._tokens = vocab
+        self.dims = int(vectors.shape[1])
+        self._word_rows: dict[str, tuple[int, ...]] = {}
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> TokenTable:
+        """Read the table after checking both files against their pinned SHA-256.
+
+        Raises:
+            ModelError: A file is missing, unreadable or not the pinned one.
+        """
+        folder = folder or paths.embeddings_dir()
+        table, vocab = folder / TABLE_FILE, folder / VOCAB_FILE
+        try:
+            for path, want in ((table, TABLE_SHA256), (vocab, VOCAB_SHA256)):
+                if hashlib.sha256(path.read_bytes()).hexdigest() != want:
+                    raise ModelError(f"{path.name} is not the embedding table Liaison ships")
+            with np.load(table, allow_pickle=False) as npz:
+                vectors, scales = npz["vectors"], npz["scales"]
+            tokens = vocab.read_text(encoding="utf-8").split("\n")[:-1]
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise ModelError(f"cannot read the embedding table: {exc}") from exc
+        return cls(vectors, scales, tokens)
+
+    def rows(self, text: str) -> list[int]:
+        """Return the table rows of a text's WordPiece tokens, in order."""
+        out: list[int] = []
+        cache = self._word_rows
+        for w in words(text):
+            r = cache.get(w)
+            if r is None:
+                r = cache[w] = self._wordpiece(w)
+            out.extend(r)
+        return out
+
+    def knows_a_word(self, text: str) -> bool:
+        """Return True when a word of ``text`` other than a stop word is one the model knows.
+
+        A known word is a token of the vocabulary, or two pieces of which the first has three
+        letters or more ("smug" + "##glers", "crypt" + "##o"). A word the model can only spell
+        out in fragments ("zzzqqxx", "xyzzy") carries no meaning it could match.
+        """
+        for w in words(text):
+            if len(w) < 2 or w in STOP_WORDS:
+                continue
+            if w in self.index:
+                return True
+            pieces = self._word_rows.get(w)
+            if pieces is None:
+                pieces = self._word_rows[w] = self._wordpiece(w)
+            if len(pieces) == 2 and len(w) - len(self._tokens[pieces[1]]) + 2 >= 3:
+                return True
+        return False
+
+    def _wordpiece(self, word: str) -> tuple[int, ...]:
+        """Greedy longest-match-first WordPiece; an unsplittable word gives no rows."""
+        if len(word) > MAX_WORD_CHARS:
+            return ()
+        pieces, start, index = [], 0, self.index
+        while start < len(word):
+            end, row = len(word), None
+            while start < end:
+                row = index.get(word[start:end] if start == 0 else "##" + word[start:end])
+                if row is not None:
+                    break
+                end -= 1
+            if row is None:
+                return ()
+            pieces.append(row)
+            start = end
+        return tuple(pieces)
+
+    def mean(self, rows: list[int], idf: np.ndarray) -> np.ndarray:
+        """Return the unit IDF-weighted mean of the rows' vectors (zeros when no row)."""
+        if not rows:
+            return np.zeros(self.dims, dtype=np.float32)
+        r = np.asarray(rows, dtype=np.int64)
+        weights = self.scales[r] * idf[r]
+        v = weights @ self.vectors[r].astype(np.float32)
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm > 0 else v
+
+
+@lru_cache(maxsize=1)
+def bundled_table() -> TokenTable:
+    """Return the bundled table, loaded and checked on first use."""
+    return TokenTable.load()
+
+
+def passage_text(heading: str | None, text: str) -> str:
+    """Return what a passage's vector is computed from: its heading, then its text."""
+    return f"{heading}. {text}" if heading else text
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Split a passage into sentences, and long sentences at commas; return their spans."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for part in [*_SENTENCE_END.split(text)]:
+        start = text.find(part, pos)
+        end = start + len(part)
+        pos = end
+        if len(part) <= CLAUSE_CHARS:
+            spans.append((start, end))
+            continue
+        s = start
+        while end - s > CLAUSE_CHARS:
+            cut = text.rfind(", ", s + CLAUSE_CHARS // 3, s + CLAUSE_CHARS)
+            cut = cut + 1 if cut > 0 else s + CLAUSE_CHARS
+            spans.append((s, cut))
+            s = cut + 1 if text[cut : cut + 1] == " " else cut
+        spans.append((s, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+@dataclass
+class PassageVectors:
+    """One unit vector per passage of a store, and the store's token IDF weights.
+
+    The vectors are kept in a rotated basis (their principal axes first; a rotation keeps every
+    cosine), so that on a large store the first :data:`COARSE_DIMS` coordinates pick the
+    candidates cheaply before the exact cosine is computed for them alone.
+    """
+
+    ids: list[str]
+    matrix: np.ndarray
+    idf: np.ndarray
+    table: TokenTable
+    #: Orthogonal ``dims × dims`` rotation applied to the passage vectors (queries get it too).
+    rotation: np.ndarray
+    _coarse: np.ndarray | None = None
+
+    @classmethod
+    def build(
+        cls, passages: Iterable[tuple[str, str | None, str]], table: TokenTable
+    ) -> PassageVectors:
+        """Compute the vectors of ``(passage_id, heading, text)`` triples."""
+        ids: list[str] = []
+        token_rows: list[list[int]] = []
+        df = np.zeros(len(table.index), dtype=np.float64)
+        for pid, heading, text in passages:
+            rows = table.rows(passage_text(heading, text))
+            ids.append(pid)
+            token_rows.append(rows)
+            if rows:
+                df[np.unique(np.asarray(rows, dtype=np.int64))] += 1
+        n = len(ids)
+        idf = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float32)
+        matrix = np.zeros((n, table.dims), dtype=np.float32)
+        for i, rows in enumerate(token_rows):
+            matrix[i] = table.mean(rows, idf)
+        rotation = principal_axes(matrix)
+        return cls(ids, matrix @ rotation, idf, table, rotation)
+
+    def save(self, path: Path) -> None:
+        """Write the vectors (float16), rotation, IDF and passage ids to one ``.npz`` file."""
+        with path.open("wb") as fh:
+            np.savez(
+                fh,
+                version=np.array(VECTORS_VERSION),
+                table=np.array(TABLE_SHA256),
+                ids=np.array(self.ids, dtype=str),
+                matrix=self.matrix.astype(np.float16),
+                rotation=self.rotation.astype(np.float32),
+                idf=self.idf,
+            )
+
+    @classmethod
+    def load(cls, path: Path, table: TokenTable) -> PassageVectors:
+        """Read a vectors file written by :meth:`save`.
+
+        Raises:
+            StoreError: The file is unreadable or was made with another table or version.
+        """
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
+                    raise StoreError(f"{path.name} was made by another version of Liaison")
+                ids = [str(x) for x in npz["ids"]]
+                matrix = npz["matrix"]
+                rotation = npz["rotation"].astype(np.float32)
+                idf = npz["idf"].astype(np.float32)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise StoreError(f"cannot read {path.name}: {exc}") from exc
+        dims = table.dims
+        if (
+            matrix.shape != (len(ids), dims)
+            or rotation.shape != (dims, dims)
+            or idf.shape != (len(table.index),)
+        ):
+            raise StoreError(f"{path.name} does not match the embedding table")
+        if len(ids) <= EXACT_LIMIT:
+            matrix = matrix.astype(np.float32)
+        return cls(ids, matrix, idf, table, rotation)
+
+    def embed(self, text: str) -> np.ndarray:
+        """Return the unit vector of a text (a query, a clause) with this store's IDF."""
+        return self.table.mean(self.table.rows(text), self.idf)
+
+    def nearest(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Return the ``k`` passages closest to a query vector, with their cosine.
+
+        Up to :data:`EXACT_LIMIT` passages every cosine is computed. Above, the first
+        :data:`COARSE_DIMS` rotated coordinates pick :data:`COARSE_CANDIDATES` passages and
+        the exact cosine ranks those (``tests/bench/bench_semantic.py`` prints how often
+        this finds the exact top ``k``).
+        """
+        if not self.ids or not query.any():
+            return []
+        q = query @ self.rotation
+        k = min(k, len(self.ids))
+        if len(self.ids) <= EXACT_LIMIT:
+            rows = np.arange(len(self.ids))
+            sims = self.matrix @ q
+        else:
+            if self._coarse is None:
+                self._coarse = np.ascontiguousarray(self.matrix[:, :COARSE_DIMS], np.float32)
+            rough = self._coarse @ q[:COARSE_DIMS]
+            n = max(k, min(COARSE_CANDIDATES, len(self.ids)))
+            rows = np.argpartition(-rough, n - 1)[:n]
+            sims = self.matrix[rows].astype(np.float32) @ q
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [(self.ids[rows[i]], float(sims[i])) for i in top]
+
+    def closest_clause(self, text: str, query: np.ndarray) -> tuple[int, int]:
+        """Return the span of the sentence or clause of ``text`` closest to the query."""
+        spans = clauses(text)
+        if len(spans) < 2:
+            return spans[0] if spans else (0, len(text))
+        sims = [float(self.embed(text[a:b]) @ query) for a, b in spans]
+        return spans[int(np.argmax(sims))]
+
+
+def principal_axes(matrix: np.ndarray, sample: int = 20_000) -> np.ndarray:
+    """Return an orthogonal rotation whose first axes carry most of the rows' energy.
+
+    The eigenvectors of the (uncentred) second-moment matrix of up to ``sample`` rows, by
+    decreasing eigenvalue. A rotation keeps every dot product, so it changes no cosine.
+    """
+    dims = matrix.shape[1]
+    if len(matrix) == 0:
+        return np.eye(dims, dtype=np.float32)
+    step = max(1, len(matrix) // sample)
+    rows = matrix[::step].astype(np.float64)
+    _, vecs = np.linalg.eigh(rows.T @ rows)
+    return np.ascontiguousarray(vecs[:, ::-1], dtype=np.float32)
+
+
+def write_vectors(store_dir: Path, passages: Iterable[tuple[str, str | None, str]]) -> int:
+    """Compute and write a store's passage vectors; return how many were written.
+
+    Args:
+        store_dir: The store folder being built (the file goes beside the index).
+        passages: ``(passage_id, heading, text)`` for every passage of the store.
+    """
+    vectors = PassageVectors.build(passages, bundled_table())
+    vectors.save(store_dir / VECTORS_NAME)
+    return len(vectors.ids)
+
+
+#: Meaning-based candidates considered per search.
+DENSE_CANDIDATES = 50
+#: Weight of the cosine against the lexical score scaled to the best one (tuned on the
+#: development sets only: tests/data/search_eval.toml and search_ownwords_dev.toml).
+DENSE_WEIGHT = 8.0
+#: A lexical score at least this share of the best one is a strong keyword match: it stays
+#: above every passage found by meaning alone.
+STRONG_SHARE = 0.5
+#: A passage no word of the query matched is shown only when its cosine reaches this. Static
+#: embeddings cannot tell a weak match from none (gibberish reaches 0.8 on the bundled
+#: corpus), so this only keeps out queries with no known token; such hits are labelled.
+MIN_MEANING_COSINE = 0.3
+#: Passages a query cites (score of the pinned hits in db.search) always stay first.
+PINNED_SCORE = 1000.0
+
+
+@dataclass(frozen=True)
+class Fused:
+    """One passage of a fused ranking."""
+
+    passage_id: str
+    score: float
+    by_meaning: bool
+
+
+def fuse(
+    lexical: list[tuple[str, float]],
+    dense: list[tuple[str, float]],
+    *,
+    exact: bool = False,
+) -> list[Fused]:
+    """Merge the lexical ranking with the meaning-based one.
+
+    Cited (pinned) passages come first, in their order. Then passages whose lexical score is
+    at least :data:`STRONG_SHARE` of the best one (all lexical matches when ``exact``: the
+    officer quoted a phrase), then the rest; within each group by the lexical score scaled to
+    the best one plus :data:`DENSE_WEIGHT` times the cosine. A passage no word matched
+    enters only with a cosine of at least :data:`MIN_MEANING_COSINE` and is marked as found
+    by meaning.
+
+    Args:
+        lexical: ``(passage_id, score)`` best first, as ranked by the words.
+        dense: ``(passage_id, cosine)`` best first, as ranked by meaning.
+        exact: Keep every lexical match above every meaning-only one.
+
+    Returns:
+        The fused ranking, best first, each passage once.
+    """
+    pinned = [pid for pid, s in lexical if s >= PINNED_SCORE]
+    free = [(pid, s) for pid, s in lexical if s < PINNED_SCORE and pid not in pinned]
+    best = max((s for _, s in free), default=0.0) or 1.0
+    cosine = dict(dense)
+    out = [Fused(pid, PINNED_SCORE + len(pinned) - i, False) for i, pid in enumerate(pinned)]
+    scored: dict[str, tuple[float, bool]] = {}
+    for pid, s in free:
+        share = s / best
+        strong = exact or share >= STRONG_SHARE
+        scored.setdefault(pid, (share + (10.0 if strong else 0.0), False))
+    for pid, c in dense:
+        if pid not in scored and pid not in pinned and c >= MIN_MEANING_COSINE:
+            scored[pid] = (0.0, True)
+    ranked = sorted(
+        (
+            (base + DENSE_WEIGHT * cosine.get(pid, 0.0), pid, meaning)
+            for pid, (base, meaning) in scored.items()
+        ),
+        key=lambda t: -t[0],
+    )
+    out.extend(Fused(pid, round(score, 4), meaning) for score, pid, meaning in ranked)
+    return out
+
+
+class MeaningSearch:
+    """The meaning-based stage over one store, loaded on its first use.
+
+    The table and the store's vectors are read on the first search (not when the library
+    opens, so the window shows at once). A store without vectors, or a table that fails its
+    SHA-256 check, leaves the search to the words alone; :attr:`error` then says why.
+    """
+
+    def __init__(self, vectors_path: Path) -> None:
+        """Prepare the stage for the vectors file ``vectors_path`` (nothing is read yet)."""
+        self.vectors_path = vectors_path
+        self.error: str | None = None
+        self._vectors: PassageVectors | None = None
+        self._loaded = False
+        self._lock = threading.Lock()
+        self._last: tuple[str, np.ndarray] | None = None
+
+    def vectors(self) -> PassageVectors | None:
+        """Return the store's vectors, reading them on the first call (None if unusable)."""
+        with self._lock:
+            if not self._loaded:
+                self._loaded = True
+                try:
+                    self._vectors = PassageVectors.load(self.vectors_path, bundled_table())
+                except LiaisonError as exc:
+                    self.error = str(exc)
+        return self._vectors
+
+    def query_vector(self, text: str) -> np.ndarray | None:
+        """Return the query's vector, embedded once per query text."""
+        vectors = self.vectors()
+        if vectors is None:
+            return None
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        vec = vectors.embed(text)
+        self._last = (text, vec)
+        return vec
+
+    def nearest(self, text: str, k: int) -> list[tuple[str, float]]:
+        """Return the ``k`` passages closest in meaning to a query, with their cosine."""
+        vec = self.query_vector(text)
+        vectors = self._vectors
+        if vec is None or vectors is None or not vectors.table.knows_a_word(text):
+            return []
+        return vectors.nearest(vec, k)
+
+    def snippet(self, query: str, text: str) -> str:
+        """Return the passage's sentence or clause closest to the query, ellipsised."""
+        vec = self.query_vector(query)
+        if vec is None or self._vectors is None:
+            return text
+        a, b = self._vectors.closest_clause(text, vec)
+        return ("…" if a > 0 else "") + text[a:b].strip() + ("…" if b < len(text) else "")

@@ -1,0 +1,212 @@
+"""Meaning-based search (db/semantic.py) on the real bundled table and real stores."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from db import paths
+from db.build import verify_manifest
+from db.errors import ModelError
+from db.labels import MATCH_MEANING, MATCH_WORDS, MEANING_LABEL
+from db.library import Library
+from db.semantic import (
+    PINNED_SCORE,
+    TABLE_FILE,
+    VECTORS_NAME,
+    VOCAB_FILE,
+    MeaningSearch,
+    PassageVectors,
+    TokenTable,
+    bundled_table,
+    clauses,
+    fuse,
+    words,
+)
+from desktop.cli import cli
+
+#: No word of this look-up is in the corpus's index; the passage on migrant smuggling
+#: answers it (A/RES/77/20 and the thematic page speak of "the smuggling of migrants").
+SMUGGLERS = "people smugglers' boats"
+SMUGGLING = {
+    "interpol-un-thematic-cooperation:s3.p2",
+    "interpol-and-un-entities:s1.p1",
+    "interpol-and-un-entities:s1.p4",
+    "a-res-77-20:op1",
+    "a-res-77-20:op7",
+}
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_words_split_like_berts_basic_tokenizer() -> None:
+    assert words("People smugglers’ boats — Café, A/RES/77/20") == [
+        "people", "smugglers", "’", "boats", "—", "cafe", ",", "a", "/", "res", "/", "77", "/",
+        "20",
+    ]  # fmt: skip
+
+
+def test_rows_use_wordpieces_and_skip_what_cannot_be_split() -> None:
+    table = bundled_table()
+    smugglers = table.rows("smugglers")
+    assert len(smugglers) == 2  # "smug", "##glers"
+    assert table.rows("rifle") == [table.index["rifle"]]
+    assert table.rows("x" * 200) == []
+    assert table.rows("") == []
+
+
+def test_a_table_that_is_not_the_pinned_one_is_refused(tmp_path: Path) -> None:
+    for name in (TABLE_FILE, VOCAB_FILE):
+        folder = tmp_path / name
+        shutil.copytree(paths.embeddings_dir(), folder)
+        _flip(folder / name)
+        with pytest.raises(ModelError, match="not the embedding table Liaison ships"):
+            TokenTable.load(folder)
+    missing = tmp_path / "missing"
+    missing.mkdir()
+    with pytest.raises(ModelError, match="cannot read the embedding table"):
+        TokenTable.load(missing)
+
+
+def test_similar_meanings_are_closer_than_unrelated_ones(library: Library) -> None:
+    vectors = library.engine.meaning.vectors()
+    assert vectors is not None
+    guns = vectors.embed("rifles and pistols")
+    assert guns @ vectors.embed("firearms") > guns @ vectors.embed("pandemic")
+    assert float(np.linalg.norm(guns)) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_clauses_cover_long_sentences_in_pieces() -> None:
+    text = "Short one. " + ", ".join(["a clause of several words"] * 30) + "; tail."
+    spans = clauses(text)
+    assert text[slice(*spans[0])] == "Short one."
+    assert all(b - a <= 230 for a, b in spans)
+    assert "".join(text[a:b] for a, b in spans).replace(" ", "") == text.replace(" ", "")
+
+
+def test_fuse_keeps_citations_and_strong_keyword_matches_on_top() -> None:
+    lexical = [("cited", PINNED_SCORE), ("strong", 10.0), ("weak", 2.0)]
+    dense = [("meaning", 0.95), ("weak", 0.9), ("strong", 0.1), ("cited", 0.0)]
+    fused = fuse(lexical, dense)
+    assert [f.passage_id for f in fused] == ["cited", "strong", "meaning", "weak"]
+    assert [f.by_meaning for f in fused] == [False, False, True, False]
+    # A quoted phrase: every lexical match stays above what meaning alone found.
+    exact = [f.passage_id for f in fuse(lexical, dense, exact=True)]
+    assert exact[0] == "cited" and exact[-1] == "meaning" and len(exact) == 4
+    # A query with no known token (a zero vector: cosine 0) brings no meaning-only hit.
+    assert [f.passage_id for f in fuse([], [("x", 0.0)])] == []
+
+
+def test_a_passage_found_by_meaning_is_labelled_with_its_closest_sentence(
+    library: Library,
+) -> None:
+    assert library.search(SMUGGLERS, meaning=False).hits == []
+    hits = library.search(SMUGGLERS, limit=3).hits
+    assert hits and hits[0].passage_id in SMUGGLING
+    first = hits[0]
+    assert first.match == MATCH_MEANING and first.highlights == []
+    sentence = first.snippet.strip("…")
+    assert sentence in first.text and "smuggling of migrants" in sentence
+    assert len(sentence) < len(first.text) or len(first.text) < 240
+
+
+def test_words_still_rank_first_and_are_not_labelled(library: Library) -> None:
+    hits = library.search("maritime piracy", limit=10).hits
+    assert [h.match for h in hits[:3]] == [MATCH_WORDS] * 3
+    assert {h.passage_id for h in hits[:3]} <= {
+        "united-nations:s7.p1",
+        "united-nations:s7.p2",
+        "united-nations:s7.p3",
+        "a-res-77-20:op14",
+    }
+    cited = library.search("77/20 para 11", limit=5).hits
+    assert cited[0].passage_id == "a-res-77-20:op11" and cited[0].match == MATCH_WORDS
+
+
+def test_meaning_hits_respect_filters(library: Library) -> None:
+    hits = library.search(SMUGGLERS, limit=10, document="a-res-77-20").hits
+    assert hits and {h.document_id for h in hits} == {"a-res-77-20"}
+    assert not library.search(SMUGGLERS, date_from="2099-01-01").hits
+
+
+def test_the_vectors_file_is_part_of_the_store_and_its_manifest(store_copy: Path) -> None:
+    vectors = store_copy / VECTORS_NAME
+    loaded = PassageVectors.load(vectors, bundled_table())
+    with Library(store_copy) as lib:
+        assert sorted(loaded.ids) == sorted(p["id"] for p in lib.store.passages())
+    _flip(vectors)
+    assert verify_manifest(store_copy) == [f"{VECTORS_NAME} has changed"]
+
+
+def test_a_store_without_usable_vectors_searches_by_words_alone(tmp_path: Path) -> None:
+    stage = MeaningSearch(tmp_path / VECTORS_NAME)
+    assert stage.nearest(SMUGGLERS, 5) == []
+    assert stage.error is not None and VECTORS_NAME in stage.error
+
+
+def test_the_query_is_embedded_once_per_search(library: Library) -> None:
+    stage = library.engine.meaning
+    library.search(SMUGGLERS, limit=5)
+    vec = stage.query_vector(SMUGGLERS)
+    assert stage.query_vector(SMUGGLERS) is vec
+
+
+def test_cli_says_related_by_meaning(built_store: Path) -> None:
+    shutil.copytree(built_store, paths.store_dir())
+    result = CliRunner().invoke(cli, ["search", SMUGGLERS, "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert f"[{MEANING_LABEL}]" in result.output
+    result = CliRunner().invoke(cli, ["search", SMUGGLERS, "--limit", "3", "--json"])
+    assert '"match": "meaning"' in result.output
+
+
+def test_an_acronym_keeps_its_passage_first_and_meaning_only_follows(library: Library) -> None:
+    hits = library.search("WHO", limit=5).hits
+    assert hits[0].passage_id == "a-res-77-20:op13" and hits[0].match == MATCH_WORDS
+    assert all(h.match == MATCH_MEANING for h in hits[1:])
+
+
+@pytest.mark.parametrize("query", ["zzzqqxx", "xyzzy", "qwertyuiop", "the", "what is it"])
+def test_gibberish_and_stop_words_bring_nothing_by_meaning(library: Library, query: str) -> None:
+    assert not bundled_table().knows_a_word(query)
+    assert [h for h in library.search(query).hits if h.match == MATCH_MEANING] == []
+
+
+@pytest.mark.parametrize("query", ["smugglers", "crypto", "bogus passports", "rifle"])
+def test_words_the_model_knows_open_the_meaning_stage(query: str) -> None:
+    assert bundled_table().knows_a_word(query)
+
+
+def test_the_coarse_pass_of_large_stores_finds_what_the_exact_ranking_finds(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = library.engine.meaning.vectors()
+    assert exact is not None and exact.matrix.dtype == np.float32
+    large = PassageVectors(
+        exact.ids, exact.matrix.astype(np.float16), exact.idf, exact.table, exact.rotation
+    )
+    monkeypatch.setattr("db.semantic.EXACT_LIMIT", 10)
+    monkeypatch.setattr("db.semantic.COARSE_CANDIDATES", 40)
+    for query in (SMUGGLERS, "tracing where a rifle was made", "women in policing"):
+        vec = exact.embed(query)
+        sims = exact.matrix @ (vec @ exact.rotation)  # every cosine, computed here
+        want = [exact.ids[i] for i in np.argsort(-sims)[:5]]
+        got = large.nearest(vec, 5)
+        assert large._coarse is not None and large._coarse.shape[1] == 64
+        assert [pid for pid, _ in got] == want, query
+        assert [c for _, c in got] == pytest.approx(sorted(sims)[::-1][:5], abs=2e-3)
+
+
+def test_the_rotation_keeps_every_cosine(library: Library) -> None:
+    vectors = library.engine.meaning.vectors()
+    assert vectors is not None
+    r = vectors.rotation
+    assert r.T @ r == pytest.approx(np.eye(r.shape[0]), abs=1e-4)
