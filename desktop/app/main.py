@@ -23,8 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from desktop.app import dialogs
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager
 
@@ -229,7 +230,7 @@ def run_gui(smoke: bool = False) -> int:
             return
         print(f"liaison: error: {session.error}", file=sys.stderr)
         if not smoke:
-            QMessageBox.critical(
+            dialogs.show_error(
                 window, "Liaison", f"The library could not be opened: {session.error}"
             )
         app.exit(1)

@@ -22,6 +22,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from desktop.app.viewer import plain_tooltip
+
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role returning the :class:`TreeNode` behind an index."""
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -166,7 +168,7 @@ class TreeModel(QAbstractItemModel):
                 return f"{node.label}  ({node.badge})" if node.badge else node.label
             return "" if node.count is None else str(node.count)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return node.tooltip or node.label
+            return plain_tooltip(node.tooltip or node.label)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and (node.muted or node.kind == "document"):

@@ -35,6 +35,17 @@ def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def plain_tooltip(text: str) -> str:
+    """Return ``text`` as a tooltip Qt shows verbatim: escaped rich text, line breaks kept.
+
+    A tooltip is shown as rich text when Qt guesses that it is markup, so document
+    text (a title that reads ``<img src=…>``) must never reach one unescaped.
+    """
+    if not text:
+        return ""
+    return "<p>" + esc(text).replace("\n", "<br/>") + "</p>"
+
+
 def passage_anchor(passage_id: str) -> str:
     """Return the HTML anchor name of a passage."""
     return "p-" + _ANCHOR_UNSAFE.sub("_", passage_id)
@@ -416,7 +427,9 @@ class DocumentViewer(QTextBrowser):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             link = parse_link(QUrl(self.anchorAt(event.pos())))
             if link and link[0] == "fn" and link[1] in self.footnotes:
-                QToolTip.showText(event.globalPos(), self.footnotes[link[1]], self.viewport())
+                QToolTip.showText(
+                    event.globalPos(), plain_tooltip(self.footnotes[link[1]]), self.viewport()
+                )
                 return True
             QToolTip.hideText()
             event.ignore()

@@ -110,7 +110,7 @@ class ChipBar(QWidget):
         self.chips = {}
         for i, f in enumerate(filters):
             chip = QToolButton(self)
-            chip.setText(f"{f.label}  ✕")
+            chip.setText(f"{f.label}  ✕".replace("&", "&&"))
             chip.setToolTip(f"Remove this filter ({f.kind}); Ctrl+Backspace removes the last one")
             chip.setAutoRaise(False)
             chip.setObjectName(f"chip-{f.kind}")
@@ -134,6 +134,7 @@ class FindBar(QWidget):
         self.field.setPlaceholderText("Find in document")
         self.field.setClearButtonEnabled(True)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         prev_btn = QToolButton(self)
         prev_btn.setText("▲")
         prev_btn.setToolTip("Previous match (Shift+F3)")
@@ -326,6 +327,7 @@ class TreePane(QWidget):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             view.customContextMenuRequested.connect(lambda pos, k=key: self._on_context(k, pos))
             empty = QLabel(stack)
+            empty.setTextFormat(Qt.TextFormat.PlainText)
             empty.setWordWrap(True)
             empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
             empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -480,6 +482,7 @@ class FileDropFilter(QObject):
 def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     """Return a word-wrapped label in the placeholder colour."""
     label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label

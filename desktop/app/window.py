@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.app import shortcuts
+from desktop.app import dialogs, shortcuts
 from desktop.app.models import (
     HIT_ROLE,
     ResultsModel,
@@ -54,7 +54,7 @@ from desktop.app.search import KIND_LABELS, SearchController, SearchState
 from desktop.app.session import IMPORT_FILTER, LibrarySession, summarize_imports
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager, html_colors
-from desktop.app.viewer import DocumentViewer, esc
+from desktop.app.viewer import DocumentViewer, esc, plain_tooltip
 from desktop.app.widgets import (
     ChipBar,
     FileDropFilter,
@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         viewer_pane = QWidget(self)
         self.citation_label = QLabel(viewer_pane)
         self.citation_label.setObjectName("citation")
+        self.citation_label.setTextFormat(Qt.TextFormat.PlainText)
         self.citation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.citation_label.font()
         font.setBold(True)
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
         self.progress_bar.setVisible(False)
         self.statusBar().addPermanentWidget(self.progress_bar)
         self.summary_label = QLabel(self)
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self.summary_label)
         self.drop_filter = FileDropFilter(self)
         self.drop_filter.watch(
@@ -382,7 +384,7 @@ class MainWindow(QMainWindow):
     def _on_open_failed(self, message: str) -> None:
         self._show_waiting(f"The library could not be opened: {message}")
         self.summary_label.setText("The library is not open")
-        self.summary_label.setToolTip(message)
+        self.summary_label.setToolTip(plain_tooltip(message))
 
     def _on_closed(self) -> None:
         self.search.set_library(None)
@@ -420,7 +422,7 @@ class MainWindow(QMainWindow):
         self.summary_label.setText(
             f"{s['documents']} documents{mine} · {s['passages']} passages · built {built}"
         )
-        self.summary_label.setToolTip(f"Store: {s.get('store_dir', '')}")
+        self.summary_label.setToolTip(plain_tooltip(f"Store: {s.get('store_dir', '')}"))
 
     # -- search --------------------------------------------------------------------
 
@@ -561,7 +563,7 @@ class MainWindow(QMainWindow):
             self.viewer.show_html(self.reader.html, self.reader.anchor, self.reader.footnotes())
         citation = self.reader.citation() or ""
         self.citation_label.setText(citation)
-        self.citation_label.setToolTip(citation)
+        self.citation_label.setToolTip(plain_tooltip(citation))
 
     def _open_passage_link(self, passage_id: str) -> None:
         if self.library is not None:
@@ -584,7 +586,7 @@ class MainWindow(QMainWindow):
         text = self.reader.footnotes().get(number)
         if text is None:
             return
-        QToolTip.showText(QCursor.pos(), text, self.viewer)
+        QToolTip.showText(QCursor.pos(), plain_tooltip(text), self.viewer)
         self.statusBar().showMessage(f"Footnote {text}", 8000)
 
     def find_in_document(self, text: str, backward: bool = False) -> bool:
@@ -860,16 +862,13 @@ class MainWindow(QMainWindow):
         label = (doc.get("symbol") or doc["title"]) if doc else document_id
         files = ", ".join(s["file"] for s in doc.get("sources") or []) if doc else ""
         if confirm:
-            answer = QMessageBox.question(
+            if not dialogs.confirm(
                 self,
                 "Remove document",
                 f"Remove “{label}” from your library?\n\n"
                 "Its passages will no longer be found or cited. "
                 + (f"The file you imported ({files}) stays where it is." if files else ""),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            ):
                 return False
         return self.session.start_remove(document_id)
 
@@ -893,7 +892,7 @@ class MainWindow(QMainWindow):
         remove = self.actions_by_name["remove_document"]
         remove.setEnabled(can_change and imported)
         label = (doc.get("symbol") or doc["title"]) if imported and doc else ""
-        remove.setText(f"&Remove “{label}”…" if label else "&Remove document…")
+        remove.setText(f"&Remove “{label.replace('&', '&&')}”…" if label else "&Remove document…")
         self.actions_by_name["about"].setEnabled(self.library is not None)
 
     def _on_busy(self, text: str) -> None:
@@ -1009,7 +1008,7 @@ class MainWindow(QMainWindow):
         open_action.triggered.connect(lambda: self._on_node(node))
         menu.addSeparator()
         if doc.badge == "imported":
-            remove = menu.addAction(f"&Remove “{doc.label}” from your library…")
+            remove = menu.addAction(f"&Remove “{doc.label.replace('&', '&&')}” from your library…")
             remove.setObjectName("remove-document")
             remove.setEnabled(self.session.can_change)
             remove.triggered.connect(lambda: self.remove_document(doc.ref))

@@ -18,6 +18,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop.app import dialogs
 from desktop.app.reader import History, Location
 from desktop.app.session import summarize_imports
 from tests.helpers.documents import resolution_pdf, web_page_html
@@ -95,11 +96,11 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
     # Removed from its context menu, after a confirmation.
     asked: list[str] = []
 
-    def answer(_parent, _title, text, *_args):
+    def answer(_parent, _title, text):
         asked.append(text)
-        return QMessageBox.StandardButton.Yes
+        return True
 
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(dialogs, "confirm", answer)
     model = window.tree_pane.models["documents"]
     node = model.node(model.find("doc:a-res-79-999"))
     menu = window.document_menu(node)

@@ -51,7 +51,7 @@ def test_unopenable_store_shows_one_line_not_a_traceback(qapp, monkeypatch, caps
 
     monkeypatch.setattr("db.library.open_library", fail)
     monkeypatch.setattr(
-        main.QMessageBox, "critical", lambda _parent, _title, text: shown.append(text)
+        main.dialogs, "show_error", lambda _parent, _title, text: shown.append(text)
     )
     assert main.run_gui(smoke=False) == 1
     assert len(shown) == 1
@@ -81,7 +81,7 @@ def test_window_is_shown_and_painted_before_the_library_opens(qapp, monkeypatch)
         raise StoreError("stop here")
 
     monkeypatch.setattr("db.library.open_library", open_library)
-    monkeypatch.setattr(main.QMessageBox, "critical", lambda *_args: None)
+    monkeypatch.setattr(main.dialogs, "show_error", lambda *_args: None)
     painted: list[bool] = []
     real = main.AfterFirstPaint._fire
     monkeypatch.setattr(
