@@ -290,7 +290,7 @@ def run_cli_search(bundle: Bundle, runs: int) -> SmokeStats:
                 cwd=tmp,
             )
             wall_ms = (time.perf_counter() - started) * 1000
-            if proc.returncode != 0 or not json.loads(proc.stdout or "[]"):
+            if proc.returncode != 0 or not json.loads(proc.stdout or "{}").get("hits"):
                 return SmokeStats(ok=False, error=f"exit {proc.returncode}: {proc.stderr[-200:]}")
             if i:
                 stats.runs += 1

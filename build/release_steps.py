@@ -118,9 +118,10 @@ def _check_installed(executable: Path, work: Path) -> None:
         encoding="utf-8",
         timeout=120,
     )
-    if search.returncode != 0 or not json.loads(search.stdout or "[]"):
+    hits = json.loads(search.stdout or "{}").get("hits") if search.returncode == 0 else None
+    if not hits:
         raise SystemExit(f"smoke: search exited {search.returncode}: {search.stderr[-2000:]}")
-    print(f"smoke: search --json {QUERY!r}: {len(json.loads(search.stdout))} hits")
+    print(f"smoke: search --json {QUERY!r}: {len(hits)} hits")
 
 
 def _smoke_windows(setup: Path, work: Path) -> None:

@@ -210,7 +210,7 @@ def load_sources(
         path = corpus / entry.file
         text = read_source(path)
         try:
-            parsed = parse_text(text, title=entry.title)
+            parsed = parse_text(text, title=entry.title, author=entry.issuing_body)
         except ParseError as exc:
             raise ParseError(f"{entry.file}: {exc}") from exc
         if entry.kind and entry.kind != parsed.kind:
@@ -258,6 +258,10 @@ def document_row(doc: BuiltDocument) -> dict[str, Any]:
         values = [getattr(s.entry, key) for s in doc.sources if getattr(s.entry, key)]
         if values:
             meta[key] = values[0]
+    # Every capture's catalog note, primary first, for the viewer's header.
+    notes = [s.entry.note for s in doc.sources if s.entry.note]
+    if notes:
+        meta["notes"] = list(dict.fromkeys(notes))
     date = meta.get("date") or src.entry.captured
     return {
         "id": doc.id,

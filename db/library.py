@@ -18,11 +18,12 @@ from typing import Any
 
 from db import paths
 from db.build import Progress, StoreWriteError, build_store, store_state, verify_manifest
+from db.citations import DEFAULT_STYLE, Citation, CitedDocument, check_style, cite, quotation
 from db.entities import TREES, Gazetteer, Node
 from db.errors import LiaisonError, NotFoundError, QueryError, StoreError, StoreMissingError
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
 from db.locking import data_lock
-from db.query import QueryPlanner, load_synonyms
+from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.store import Store
 
@@ -63,19 +64,22 @@ class Library:
 
     def _planner(self) -> QueryPlanner:
         symbols: dict[str, str] = {}
+        resolutions: list[tuple[str, str, str]] = []
         for d in self.store.documents():
             sym = d.get("symbol")
             if sym:
                 symbols[sym.lower()] = d["id"]
                 number = d["meta"].get("resolution_number")
                 if number:
-                    symbols.setdefault(number, d["id"])
-        ids = {r[0] for r in self.store.db.execute("SELECT id FROM passages")}
+                    symbols.setdefault(number.lower(), d["id"])
+            if d["kind"] == "resolution":
+                resolutions.append((d["id"], sym or d["title"], d["date"] or ""))
+        ids = [r[0] for r in resolutions]
         return QueryPlanner(
             gazetteer=self.gazetteer,
             synonyms=load_synonyms(paths.resources_dir() / "search" / "synonyms.toml"),
             symbols=symbols,
-            passage_ids=ids,
+            references=ReferenceIndex(resolutions, lambda: self.store.numbered_passages(ids)),
             vocabulary=Vocabulary(self.engine.searcher.reader()),
         )
 
@@ -98,7 +102,15 @@ class Library:
         return self.store.documents()
 
     def document(self, document_id: str) -> dict[str, Any]:
-        """Return one document with its passages and footnotes."""
+        """Return one document with its passages and footnotes.
+
+        Besides the record's fields (see :meth:`db.store.Store.document`, including
+        ``notes``: the catalog's notes on its captures, for the viewer's header), it has
+        ``passages_list`` (each passage as :meth:`passage` returns it) and ``footnotes``.
+
+        Raises:
+            NotFoundError: No document has that id.
+        """
         doc = self.store.document(document_id)
         doc["passages_list"] = self.store.passages(document_id)
         doc["footnotes"] = self.store.footnotes(document_id)
@@ -109,8 +121,113 @@ class Library:
         return self.store.source_text(document_id)
 
     def passage(self, passage_id: str) -> dict[str, Any]:
-        """Return one passage."""
+        """Return one passage.
+
+        Its ``number`` is the number as printed in a resolution (``"17(a)"``, ``"9"`` for
+        preambular paragraph 9, ``"2"`` for footnote 2) and, in a web page or plain
+        document, the passage's position within its section (paragraphs and list items
+        counted separately), the number its citation gives ("para. 3", "item 2"), for a
+        viewer to print in the margin. None for unnumbered text.
+
+        Raises:
+            NotFoundError: No passage has that id.
+        """
         return self.store.passage(passage_id)
+
+    # -- citations -----------------------------------------------------------
+
+    def citation(self, passage_id: str, *, style: str = DEFAULT_STYLE) -> str:
+        """Return how a passage is cited, in plain text.
+
+        Args:
+            passage_id: The passage (``a-res-77-20:op17a``).
+            style: ``"short"`` (``A/RES/77/20, para. 17(a)``) or ``"full"`` (``General
+                Assembly resolution 77/20 of 21 November 2022, para. 17(a)``); see
+                :data:`db.citations.CITATION_STYLES`.
+
+        Raises:
+            NotFoundError: No passage has that id.
+            QueryError: ``style`` is not a citation style.
+        """
+        return self.cite(passage_id, style=style).plain
+
+    def citation_html(self, passage_id: str, *, style: str = DEFAULT_STYLE) -> str:
+        """Return the citation as HTML: the same words, a web page's title in italics.
+
+        Raises:
+            NotFoundError: No passage has that id.
+            QueryError: ``style`` is not a citation style.
+        """
+        return self.cite(passage_id, style=style).html
+
+    def cite(self, passage_id: str, *, style: str = DEFAULT_STYLE) -> Citation:
+        """Return the citation of a passage as a :class:`~db.citations.Citation` (plain, html).
+
+        Raises:
+            NotFoundError: No passage has that id.
+            QueryError: ``style`` is not a citation style.
+        """
+        try:
+            check_style(style)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from exc
+        p = self.store.passage(passage_id)
+        doc = self.store.document(p["document_id"])
+        after = None
+        if p["number"] is None and p["kind"] == "paragraph" and doc["kind"] == "resolution":
+            after = self.store.operative_number_before(p["document_id"], p["seq"])
+        heading_path = p["heading_path"]
+        section = heading_path[-1] if heading_path and doc["kind"] != "resolution" else None
+        return cite(
+            CitedDocument.from_record(doc),
+            kind=p["kind"],
+            number=p["number"],
+            section=section,
+            after=after,
+            style=style,
+        )
+
+    def quotation(
+        self,
+        passage_id: str,
+        *,
+        style: str = DEFAULT_STYLE,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> Citation:
+        """Return a passage, or the part of it an officer selected, quoted with its citation.
+
+        For "Copy passage with citation" and "Copy selection with citation": the plain
+        form is ``“quoted words”`` then ``— citation`` on a new line; the HTML form keeps
+        the passage's italics (an operative paragraph's opening verb) and the citation's.
+
+        Args:
+            passage_id: The passage.
+            style: A citation style (:data:`db.citations.CITATION_STYLES`).
+            start: Where the selection starts in the passage's ``text`` (None: its start).
+            end: Where it ends (None: the passage's end).
+
+        Raises:
+            NotFoundError: No passage has that id.
+            QueryError: ``style`` is not a citation style, or the selection is empty or
+                outside the passage.
+        """
+        p = self.store.passage(passage_id)
+        text = p["text"]
+        lo = 0 if start is None else start
+        hi = len(text) if end is None else end
+        if not 0 <= lo < hi <= len(text):
+            raise QueryError(f"the selection {lo}–{hi} is not inside passage {passage_id!r}")
+        italic = [
+            (m["start"] - lo, m["end"] - lo)
+            for m in p["markup"]
+            if m["kind"] == "em" and m["end"] > lo and m["start"] < hi
+        ]
+        words = text[lo:hi]
+        stripped = words.strip()
+        shift = len(words) - len(words.lstrip())
+        italic = [(s - shift, e - shift) for s, e in italic]
+        return quotation(stripped, self.cite(passage_id, style=style), italic=italic)
 
     def summary(self) -> dict[str, Any]:
         """Return counts and build facts for a status line."""
@@ -204,15 +321,28 @@ class Library:
         return self.store.mentions(passage_id)
 
     def search(
-        self, text: str, *, limit: int = 10, entity: str | None = None, **filters: Any
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        entity: str | None = None,
+        context_document: str | None = None,
+        **filters: Any,
     ) -> SearchResult:
         """Search passages.
+
+        A paragraph reference ("OP 19", "77/20 para 17(a)", "fn 2") is resolved against the
+        symbol in the query; else ``context_document`` when it is a resolution; else the
+        library's only resolution; else that paragraph of every resolution, newest first.
+        The passages it names come first; ``SearchResult.notice`` says what it did not find.
 
         Args:
             text: What the officer typed (empty with a filter lists the filtered passages).
             limit: At most this many hits.
             entity: Restrict to passages linked to this entity (id, name or acronym)
                 or any entity below it.
+            context_document: The document open in the viewer (or ``--document``): where a
+                paragraph reference without a symbol points. It does not filter the hits.
             **filters: ``document``, ``kind``, ``date_from``, ``date_to``, ``passage_ids``
                 (see :class:`db.search.Filters`).
 
@@ -226,7 +356,9 @@ class Library:
             # Through the index's entity_ids field (the same links as the mentions table):
             # a set of passage ids would be tens of thousands long on a large library.
             filters["entity_ids"] = frozenset(self.gazetteer.descendants(node.id))
-        return self.engine.search(text, limit=limit, filters=Filters(**filters))
+        return self.engine.search(
+            text, limit=limit, filters=Filters(**filters), context_document=context_document
+        )
 
 
 def fallback_store_dir(store_dir: Path) -> Path:

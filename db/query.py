@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from whoosh import query as wq
 
 from db.entities import Gazetteer, Node
 from db.index import terms as analyse
+from db.references import PART_LABELS, ParagraphRef, QueryReference, SymbolMatch, parse_query
 
 #: Words that carry no meaning of their own in a look-up (question words, stop words).
 STOP_WORDS = frozenset(
@@ -34,14 +36,6 @@ MAX_QUERY_CHARS = 512
 MAX_WORDS = 32
 
 _RAW_WORD = re.compile(r"[^\W_]+(?:[-/.'’][^\W_]+)*")
-_SYMBOL = re.compile(r"(?i)\b(?:(?:A|S|E)/RES/)?(\d{1,4}/\d{1,4})\b")
-_PARA_REF = re.compile(
-    r"(?ix)"
-    r"(?P<kind>preambular\s+para(?:graph)?s?\.?|preamble|pp\.?|"
-    r"operative\s+para(?:graph)?s?\.?|op\.?|para(?:graph)?s?\.?|§|"
-    r"footnotes?|fn\.?|notes?)"
-    r"\s*(?P<num>\d{1,3})\s*(?:\(\s*(?P<letter>[a-z])\s*\)|(?P<letter2>[a-z])\b)?"
-)
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{2,})[\"“”]")
 
 
@@ -53,13 +47,187 @@ def fold(text: str) -> str:
 
 @dataclass
 class Plan:
-    """What to run for one query."""
+    """What to run for one query.
+
+    Attributes:
+        pinned: Passages a reference resolved to, in the order they are shown (first).
+        query: The Whoosh query for the words (None: no words to search).
+        mark_terms: Analysed terms to mark in snippets.
+        corrected: The query with typos corrected, when a word was corrected.
+        document_listing: A document to list in order (a bare symbol in the library).
+        notice: Sentences to show above the hits: what a reference did not find, or which
+            documents it was resolved against.
+        reference_failed: The query was a reference and nothing it names exists: show no
+            hits unless other words were searched.
+        mentions: A symbol not in the library: keep only hits that mention it.
+    """
 
     pinned: list[str] = field(default_factory=list)
     query: wq.Query | None = None
     mark_terms: set[str] = field(default_factory=set)
     corrected: str | None = None
     document_listing: str | None = None
+    notice: str | None = None
+    reference_failed: bool = False
+    mentions: str | None = None
+
+
+@dataclass
+class ResolutionParagraphs:
+    """The numbered passages of one resolution, for resolving and checking references.
+
+    Attributes:
+        document_id: The document.
+        label: How notices name it (its symbol).
+        date: Its adoption date (ISO, "" when unknown), to order resolutions newest first.
+        passages: ``(part, "17")`` or ``(part, "17a")`` → passage id.
+    """
+
+    document_id: str
+    label: str
+    date: str
+    passages: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def numbers(self, part: str) -> list[int]:
+        """Return the paragraph (or footnote) numbers of one part, in order."""
+        return sorted({int(n) for p, n in self.passages if p == part and n.isdigit()})
+
+    def letters(self, number: int) -> list[str]:
+        """Return the sub-paragraph letters of operative paragraph ``number``."""
+        prefix = str(number)
+        return sorted(
+            n[len(prefix) :]
+            for p, n in self.passages
+            if p == "operative" and n.startswith(prefix) and n[len(prefix) :].isalpha()
+        )
+
+    def find(self, ref: ParagraphRef) -> list[str]:
+        """Return the passages a reference names here ([] when none).
+
+        A whole operative paragraph brings its lettered sub-paragraphs after it.
+        """
+        pid = self.passages.get((ref.part, f"{ref.number}{ref.letter or ''}"))
+        if pid is None:
+            return []
+        if ref.letter or ref.part != "operative":
+            return [pid]
+        subs = [self.passages[("operative", f"{ref.number}{x}")] for x in self.letters(ref.number)]
+        return [pid, *subs]
+
+    def why_not(self, refs: Iterable[ParagraphRef]) -> list[str]:
+        """Return the sentences saying why ``refs`` (none of them here) are not in this resolution.
+
+        Missing numbers of one part make one sentence ("A/RES/77/20 has no operative
+        paragraphs 30–32 (operative paragraphs 1–20)."), missing letters of one paragraph
+        another ("Paragraph 1 of A/RES/77/20 has no lettered sub-paragraphs.").
+        """
+        numbers: dict[str, list[int]] = {}
+        letters: dict[tuple[str, int], list[str]] = {}
+        for r in refs:
+            if r.number not in self.numbers(r.part):
+                numbers.setdefault(r.part, []).append(r.number)
+            else:
+                letters.setdefault((r.part, r.number), []).append(r.letter or "")
+        out: list[str] = []
+        for part, missing in numbers.items():
+            have = self.numbers(part)
+            wanted = sorted(set(missing))
+            what = _named(part, wanted)
+            if have:
+                out.append(f"{self.label} has no {what} ({_named(part, have, plural=True)}).")
+            else:
+                out.append(f"{self.label} has no {PART_LABELS[part]}s.")
+        for (part, number), wanted_letters in letters.items():
+            have_letters = self.letters(number) if part == "operative" else []
+            name = "Paragraph" if part == "operative" else PART_LABELS[part].capitalize()
+            if not have_letters:
+                out.append(f"{name} {number} of {self.label} has no lettered sub-paragraphs.")
+                continue
+            wanted = ", ".join(f"({x})" for x in dict.fromkeys(wanted_letters))
+            shown = f"({have_letters[0]})"
+            if len(have_letters) > 1:
+                shown += f"–({have_letters[-1]})"
+            noun = "sub-paragraph" if "," not in wanted else "sub-paragraphs"
+            out.append(
+                f"Paragraph {number} of {self.label} has no {noun} {wanted}"
+                f" (sub-paragraphs {shown})."
+            )
+        return out
+
+
+def _named(part: str, numbers: list[int], *, plural: bool = False) -> str:
+    """Return ``operative paragraph 30`` or ``operative paragraphs 1–20``."""
+    if len(numbers) == 1 and not plural:
+        return f"{PART_LABELS[part]} {numbers[0]}"
+    return f"{PART_LABELS[part]}s {_ranges(numbers)}"
+
+
+def _labels(refs: list[ParagraphRef]) -> str:
+    """Return ``operative paragraph 6 and operative paragraph 7`` (the first few)."""
+    names = list(dict.fromkeys(r.label() for r in refs))
+    if len(names) > 4:
+        return ", ".join(names[:3]) + f" and {len(names) - 3} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _ranges(numbers: list[int]) -> str:
+    """Return ``1–20`` for consecutive numbers, ``1–5, 7`` otherwise."""
+    out: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(f"{start}–{prev}" if prev > start else str(start))
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
+
+
+#: part of a reference for each numbered passage kind of a resolution.
+_KIND_PART = {
+    "operative": "operative",
+    "subparagraph": "operative",
+    "preambular": "preambular",
+    "footnote": "footnote",
+}
+
+
+class ReferenceIndex:
+    """The resolutions of a library and their numbered passages, loaded on first use.
+
+    Args:
+        resolutions: ``(document_id, symbol or title, adoption date)`` of every resolution.
+        load: Returns ``(passage_id, document_id, kind, number)`` rows of those resolutions
+            (called once, the first time a query holds a reference).
+    """
+
+    def __init__(
+        self,
+        resolutions: Iterable[tuple[str, str, str]],
+        load: Callable[[], Iterable[tuple[str, str, str, str | None]]],
+    ) -> None:
+        self._docs = [ResolutionParagraphs(d, label, date or "") for d, label, date in resolutions]
+        self._load = load
+        self._loaded = False
+
+    def resolutions(self) -> list[ResolutionParagraphs]:
+        """Return every resolution, newest first."""
+        if not self._loaded:
+            by_id = {d.document_id: d for d in self._docs}
+            for pid, doc_id, kind, number in self._load():
+                part = _KIND_PART.get(kind)
+                doc = by_id.get(doc_id)
+                if part is None or doc is None or not number:
+                    continue
+                doc.passages.setdefault((part, number.replace("(", "").replace(")", "")), pid)
+            self._docs.sort(key=lambda d: (d.date, d.label), reverse=True)
+            self._loaded = True
+        return self._docs
+
+    def get(self, document_id: str | None) -> ResolutionParagraphs | None:
+        """Return the resolution with that id, or None (not one, or not a resolution)."""
+        return next((d for d in self.resolutions() if d.document_id == document_id), None)
 
 
 @dataclass
@@ -103,7 +271,7 @@ class QueryPlanner:
         gazetteer: Gazetteer,
         synonyms: list[SynonymGroup],
         symbols: dict[str, str],
-        passage_ids: set[str],
+        references: ReferenceIndex,
         vocabulary: Any,
     ) -> None:
         """Create a planner.
@@ -112,14 +280,14 @@ class QueryPlanner:
             gazetteer: Nodes whose acronyms, aliases and former names expand.
             synonyms: Curated synonym groups.
             symbols: Resolution number ("77/20") or symbol ("a/res/77/20") → document id.
-            passage_ids: Every passage id (to check citation look-ups).
+            references: The library's resolutions and their numbered passages.
             vocabulary: An object with ``known(word) -> bool`` and
                 ``suggest(word) -> str | None`` over the indexed words.
         """
         self.gazetteer = gazetteer
         self.synonyms = synonyms
         self.symbols = symbols
-        self.passage_ids = passage_ids
+        self.references = references
         self.vocabulary = vocabulary
         self._acronyms: dict[str, list[Node]] = {}
         self._names: dict[tuple[str, ...], list[Node]] = {}
@@ -132,47 +300,128 @@ class QueryPlanner:
                     self._names.setdefault(key, []).append(node)
         self._max_name = max((len(k) for k in self._names), default=1)
 
-    # -- citations -----------------------------------------------------------
+    # -- references ----------------------------------------------------------
 
-    def _citation(self, text: str) -> tuple[list[str], str | None, str]:
-        """Return (pinned passage ids, listed document, rest of the text)."""
-        m = _SYMBOL.search(text)
-        if not m:
-            return [], None, text
-        doc_id = self.symbols.get(m.group(0).lower()) or self.symbols.get(m.group(1))
-        if doc_id is None:
-            return [], None, text
-        rest = (text[: m.start()] + " " + text[m.end() :]).strip()
-        rest = re.sub(r"(?i)^\s*(?:resolution|res\.?)\s*|\s*(?:resolution|res\.?)\s*$", "", rest)
-        ref = _PARA_REF.search(rest)
-        if ref is None:
-            rest = re.sub(r"(?i)\bresolution\b", "", rest).strip(" ,.")
-            return [], (doc_id if not rest else None), rest
-        kind = ref.group("kind").lower()
-        letter = (ref.group("letter") or ref.group("letter2") or "").lower()
-        num = ref.group("num")
-        if kind.startswith(("pre", "pp")):
-            local = f"pp{num}"
-        elif kind.startswith(("foot", "fn", "note")):
-            local = f"fn{num}"
+    def _document_for(self, symbol: SymbolMatch) -> str | None:
+        return self.symbols.get(symbol.symbol.lower()) or self.symbols.get(symbol.number.lower())
+
+    def _reference(self, ref: QueryReference, plan: Plan, context_document: str | None) -> None:
+        """Resolve a reference into ``plan`` (pinned passages, notice, listing)."""
+        notices: list[str] = []
+        if ref.symbol is not None:
+            doc_id = self._document_for(ref.symbol)
+            if doc_id is None:
+                if ref.refs:
+                    plan.notice = f"No document {ref.symbol.symbol} in your library."
+                    plan.reference_failed = True
+                elif not ref.rest:
+                    # A symbol alone: the passages that cite it are worth showing, only those.
+                    plan.mentions = ref.symbol.number
+                return
+            if not ref.refs:
+                if not ref.rest:
+                    plan.document_listing = doc_id
+                return
+            target = self.references.get(doc_id)
+            targets = [target] if target is not None else []
+            if target is None:
+                plan.notice = f"{ref.symbol.symbol} has no numbered paragraphs."
+                plan.reference_failed = True
+                return
         else:
-            local = f"op{num}{letter}"
-        pid = f"{doc_id}:{local}"
-        rest = (rest[: ref.start()] + " " + rest[ref.end() :]).strip(" ,.")
-        return ([pid] if pid in self.passage_ids else []), None, rest
+            every = self.references.resolutions()
+            context = self.references.get(context_document)
+            if context is not None:
+                targets = [context]
+            elif len(every) == 1:
+                targets = every
+                if context_document:
+                    notices.append(
+                        f"The document you are in is not a resolution: looked up in"
+                        f" {every[0].label}."
+                    )
+            elif every:
+                targets = every
+            else:
+                labels = ", ".join(r.label() for r in ref.refs[:3])
+                plan.notice = f"Your library holds no resolution to look up {labels} in."
+                plan.reference_failed = True
+                return
+        if len(targets) == 1:
+            pinned = list(dict.fromkeys(pid for r in ref.refs for pid in targets[0].find(r)))
+            missing = [r for r in ref.refs if not targets[0].find(r)]
+            notices.extend(targets[0].why_not(missing))
+        else:
+            # That paragraph of every resolution, newest first: grouped by resolution.
+            pinned = list(
+                dict.fromkeys(pid for t in targets for r in ref.refs for pid in t.find(r))
+            )
+            found = [r for r in ref.refs if any(t.find(r) for t in targets)]
+            nowhere = [r for r in ref.refs if r not in found]
+            having = [t.label for t in targets if any(t.find(r) for r in found)]
+            if len(having) > 1:
+                notices.append(
+                    f"{_labels(found).capitalize()} of {len(having)} resolutions, newest first"
+                    f" ({', '.join(having)}): add a symbol to choose one."
+                )
+            elif having:
+                notices.append(
+                    f"Of the {len(targets)} resolutions in your library, only {having[0]}"
+                    f" has {_labels(found)}."
+                )
+            if nowhere:
+                parts = dict.fromkeys(r.part for r in nowhere)
+                ranges = "; ".join(
+                    f"{t.label}: {_named(part, t.numbers(part), plural=True)}"
+                    for t in targets
+                    for part in parts
+                    if t.numbers(part)
+                )
+                numbers = {
+                    part: sorted({r.number for r in nowhere if r.part == part}) for part in parts
+                }
+                what = " or ".join(_named(part, n) for part, n in numbers.items())
+                notices.append(
+                    f"No resolution in your library has {what}"
+                    + (f" ({ranges})." if ranges else ".")
+                )
+        plan.pinned = pinned
+        plan.notice = " ".join(notices) or None
+        plan.reference_failed = not pinned
 
     # -- the plan ------------------------------------------------------------
 
-    def plan(self, text: str) -> Plan:
-        """Return the plan for what the officer typed (never raises)."""
-        text = "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY_CHARS]).strip()
-        plan = Plan()
-        if not text:
-            return plan
-        pinned, listing, rest = self._citation(text)
-        plan.pinned = pinned
-        plan.document_listing = listing
+    def plan(self, text: str, *, context_document: str | None = None) -> Plan:
+        """Return the plan for what the officer typed (never raises).
 
+        Args:
+            text: The query.
+            context_document: The document a paragraph reference without a symbol
+                ("OP 19") points into when it is a resolution (the one open in the viewer).
+        """
+        text = "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY_CHARS]).strip()
+        if not text:
+            return Plan()
+        ref = parse_query(text)
+        if ref is None:
+            return self._words(text)
+        plan = Plan()
+        self._reference(ref, plan, context_document)
+        # A symbol not in the library is searched as words ("9/11 attacks").
+        missing = ref.symbol is not None and not ref.refs and self._document_for(ref.symbol) is None
+        rest = text if missing else ref.rest
+        if rest:
+            words = self._words(rest)
+            plan.query, plan.mark_terms, plan.corrected = (
+                words.query,
+                words.mark_terms,
+                words.corrected,
+            )
+        return plan
+
+    def _words(self, rest: str) -> Plan:
+        """Return the plan for the words of a query (no reference left in them)."""
+        plan = Plan()
         should: list[wq.Query] = []
         musts: list[wq.Query] = []
         for quoted in _QUOTED.findall(rest):
@@ -256,9 +505,8 @@ class QueryPlanner:
         if changed:
             plan.corrected = " ".join(corrected_words)
             # A corrected word may now be a gazetteer name or synonym: plan again once.
-            again = self.plan(plan.corrected)
+            again = self._words(plan.corrected)
             again.corrected = plan.corrected
-            again.pinned = plan.pinned or again.pinned
             return again
         # 4. The words themselves: stop words dropped unless nothing else is left.
         content = [

@@ -9,6 +9,7 @@ heading, its document's title and its linked entities' names, done by
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,11 +50,24 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    """The hits of one query, best first."""
+    """The hits of one query, best first.
+
+    Attributes:
+        query: What was typed.
+        hits: The passages found, best first.
+        corrected_query: The query actually searched, when a typo was corrected.
+        notice: One or more sentences to show above the hits, or None: a reference that
+            names nothing ("A/RES/77/20 has no operative paragraph 30 (operative
+            paragraphs 1–20).", "No document 77/999 in your library."), or how a
+            reference was resolved ("Operative paragraph 19 of 2 resolutions,
+            newest first …"). When a reference named nothing, ``hits`` holds only what
+            the query's other words found (often nothing), never look-alike numbers.
+    """
 
     query: str
     hits: list[Hit]
     corrected_query: str | None = None
+    notice: str | None = None
 
 
 @dataclass
@@ -178,38 +192,63 @@ class SearchEngine:
         """Release the index searcher."""
         self.searcher.close()
 
-    def search(self, text: str, *, limit: int = 10, filters: Filters | None = None) -> SearchResult:
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        filters: Filters | None = None,
+        context_document: str | None = None,
+    ) -> SearchResult:
         """Search passages.
 
         Args:
             text: What the officer typed (any text: it is never parsed as query syntax).
             limit: At most this many hits.
             filters: Restrictions combined with the query.
+            context_document: The document a paragraph reference without a symbol
+                ("OP 19") points into, when it is a resolution (the one open in the viewer).
 
         Returns:
-            The hits, best first, each passage at most once: a cited passage
-            ("77/20 para 11") first; a bare document symbol lists that document.
-            An empty query with filters lists the filtered passages in document order.
+            The hits, best first, each passage at most once: the passages a reference
+            ("77/20 para 11", "OP 17(a)-(c)") names first; a bare document symbol lists
+            that document. An empty query with filters lists the filtered passages in
+            document order. ``notice`` says what a reference did not find.
         """
         filters = filters or Filters()
         flt = filters.whoosh_filter()
-        plan = self.planner.plan(text) if self.planner else Plan()
+        plan = (
+            self.planner.plan(text, context_document=context_document) if self.planner else Plan()
+        )
+        notice = plan.notice
         if plan.document_listing and not plan.query:
             return SearchResult(text, self._listing(filters, plan.document_listing, limit))
-        if plan.query is None and not plan.pinned:
+        pinned = [pid for pid in plan.pinned if self._passes(pid, filters)]
+        if plan.pinned and not pinned:
+            outside = ", ".join(self.store.passage(pid)["citation"] for pid in plan.pinned[:3])
+            more = " and others" if len(plan.pinned) > 3 else ""
+            notice = _join(notice, f"{outside}{more} is outside the filters you set.")
+        if plan.query is None and not pinned:
             if text.strip() or flt is None:
-                return SearchResult(text, [], plan.corrected)
+                return SearchResult(text, [], plan.corrected, notice)
             return SearchResult(text, self._listing(filters, None, limit))
         scored: list[tuple[str, float]] = []
-        pinned = [pid for pid in plan.pinned if self._passes(pid, filters)]
         top = 1000.0
         scored.extend((pid, top) for pid in pinned)
         if plan.query is not None:
             # Ranked by db.rank, not Whoosh's searcher (see that module for why).
             allowed = self._allowed(filters) if flt is not None else None
-            for s in self.ranker.search(plan.query, limit=limit + len(pinned), allowed=allowed):
+            want = limit + len(pinned) if plan.mentions is None else 5 * limit + 20
+            for s in self.ranker.search(plan.query, limit=want, allowed=allowed):
                 scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))
-        return SearchResult(text, self._hits(scored, plan.mark_terms, limit), plan.corrected)
+        hits = self._hits(scored, plan.mark_terms, limit, mentions=plan.mentions)
+        if plan.mentions is not None:
+            notice = _join(
+                notice,
+                f"No document {plan.mentions} in your library; "
+                + ("the passages below mention it." if hits else "no passage mentions it."),
+            )
+        return SearchResult(text, hits, plan.corrected, notice)
 
     def _allowed(self, filters: Filters) -> set[int]:
         """Return the docnums that pass ``filters`` (read from the postings, fast)."""
@@ -283,15 +322,25 @@ class SearchEngine:
         ids = self.store.list_passage_ids(limit=limit, **filters.__dict__)
         return self._hits([(pid, 0.0) for pid in ids], set(), limit)
 
-    def _hits(self, scored: list[tuple[str, float]], qterms: set[str], limit: int) -> list[Hit]:
+    def _hits(
+        self,
+        scored: list[tuple[str, float]],
+        qterms: set[str],
+        limit: int,
+        *,
+        mentions: str | None = None,
+    ) -> list[Hit]:
         passages = self.store.passages_by_id(pid for pid, _ in scored)
         hits: list[Hit] = []
         seen: set[str] = set()
+        cited = _mention_pattern(mentions) if mentions else None
         for pid, score in scored:
             if pid in seen or pid not in passages:
                 continue
             seen.add(pid)
             p = passages[pid]
+            if cited is not None and not cited.search(p["text"]):
+                continue
             snippet, spans = make_snippet(p["text"], qterms)
             hits.append(
                 Hit(
@@ -311,3 +360,12 @@ class SearchEngine:
             if len(hits) >= limit:
                 break
         return hits
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first} {second}" if first else second
+
+
+def _mention_pattern(number: str) -> re.Pattern[str]:
+    """Return a pattern finding a symbol's number as a whole ("60/288", not "160/2881")."""
+    return re.compile(rf"(?<![\w/.\-]){re.escape(number)}(?![\w/]|\.\d)")

@@ -254,10 +254,16 @@ class Store:
             )
         ]
         doc["passages"] = n_passages
+        doc["notes"] = list(doc["meta"].get("notes") or [])
         return doc
 
     def document(self, document_id: str) -> dict[str, Any]:
         """Return one document (as in :meth:`documents`).
+
+        Fields: ``id, seq, title, kind, symbol, date, issuing_body, language, origin``,
+        ``meta`` (what the parser read and the catalog recorded), ``sources``
+        (``file, sha256, role``), ``passages`` (how many) and ``notes`` (the catalog's notes
+        on its captures, primary capture first: an old capture, a renamed entity).
 
         Raises:
             NotFoundError: No document has that id.
@@ -314,6 +320,28 @@ class Store:
         marks = ",".join("?" * len(ids))
         rows = self.db.query(f"SELECT * FROM passages WHERE id IN ({marks})", ids)
         return {r["id"]: _row_passage(r) for r in rows}
+
+    def numbered_passages(
+        self, document_ids: Iterable[str]
+    ) -> list[tuple[str, str, str, str | None]]:
+        """Return ``(passage_id, document_id, kind, number)`` of the given documents' passages."""
+        ids = list(document_ids)
+        if not ids:
+            return []
+        sql = (
+            "SELECT id, document_id, kind, number FROM passages "
+            "WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, seq"
+        )
+        return [tuple(r) for r in self.db.execute(sql, [json.dumps(ids)])]
+
+    def operative_number_before(self, document_id: str, seq: int) -> str | None:
+        """Return the number of the last operative paragraph before position ``seq``."""
+        row = self.db.execute(
+            "SELECT number FROM passages WHERE document_id = ? AND kind = 'operative' "
+            "AND seq < ? ORDER BY seq DESC LIMIT 1",
+            [document_id, seq],
+        ).fetchone()
+        return row[0] if row else None
 
     # -- entities ------------------------------------------------------------
 

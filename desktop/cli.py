@@ -19,7 +19,9 @@ from typing import Any
 import click
 
 from db import paths
+from db.citations import CITATION_STYLES, DEFAULT_STYLE
 from db.errors import LiaisonError
+from db.parse.model import KINDS
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
 #: timings fall back to it where the process start time is unknown.
@@ -71,6 +73,16 @@ def open_library():
     from db.library import open_library as _open
 
     return _open(progress=_progress_printer(), notice=_notice)
+
+
+_STYLE_OPTION = click.option(
+    "--style",
+    type=click.Choice(CITATION_STYLES),
+    default=DEFAULT_STYLE,
+    show_default=True,
+    help="Citation style: short (A/RES/77/20, para. 17(a)) or full (General Assembly "
+    "resolution 77/20 of 21 November 2022, para. 17(a)).",
+)
 
 
 def _table(rows: list[list[str]], headers: list[str]) -> None:
@@ -202,7 +214,8 @@ def documents(as_json: bool) -> None:
 @cli.command()
 @click.argument("document_id")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def show(document_id: str, as_json: bool) -> None:
+@_STYLE_OPTION
+def show(document_id: str, as_json: bool, style: str) -> None:
     """Show a document's passages, in order, with their citations."""
     with _errors(), open_library() as lib:
         doc = lib.document(document_id)
@@ -213,7 +226,9 @@ def show(document_id: str, as_json: bool) -> None:
                 "number": p["number"],
                 "kind": p["kind"],
                 "text": p["text"],
-                "citation": p["citation"],
+                "citation": p["citation"]
+                if style == "short"
+                else lib.citation(p["id"], style=style),
                 "footnotes": p["footnotes"],
                 "opening": p["opening"],
                 "span": [p["span_start"], p["span_end"]],
@@ -227,6 +242,7 @@ def show(document_id: str, as_json: bool) -> None:
         if as_json:
             out = _doc_json(doc)
             out["meta"] = doc["meta"]
+            out["notes"] = doc["notes"]
             out["passages"] = passages
             out["footnotes"] = footnotes
             _dump(out)
@@ -234,6 +250,8 @@ def show(document_id: str, as_json: bool) -> None:
         click.echo(click.style(doc["title"], bold=True))
         facts = [doc["symbol"], doc["date"], doc["issuing_body"]]
         click.echo(" · ".join(f for f in facts if f))
+        for note in doc["notes"]:
+            click.echo(f"Note: {note}")
         heading = None
         for p in passages:
             if p["heading"] != heading:
@@ -242,9 +260,18 @@ def show(document_id: str, as_json: bool) -> None:
             click.echo(f"\n[{p['citation']}]\n{p['text']}")
 
 
-def _hits_json(result: Any) -> list[dict[str, Any]]:
-    """Return the hits of a result as JSON objects, each carrying the corrected query (or null)."""
-    return [{**_hit_json(h), "corrected_query": result.corrected_query} for h in result.hits]
+def _result_json(result: Any, lib: Any, style: str) -> dict[str, Any]:
+    """Return one search's JSON object: the query, its corrected form, the notice and the hits."""
+    hits = [_hit_json(h) for h in result.hits]
+    if style != DEFAULT_STYLE:
+        for h in hits:
+            h["citation"] = lib.citation(h["passage_id"], style=style)
+    return {
+        "query": result.query,
+        "corrected_query": result.corrected_query,
+        "notice": result.notice,
+        "hits": hits,
+    }
 
 
 def _hit_json(h: Any) -> dict[str, Any]:
@@ -272,7 +299,8 @@ def _hit_json(h: Any) -> dict[str, Any]:
     "--json",
     "as_json",
     is_flag=True,
-    help="Print JSON; with QUERY '-', one JSON list per input line.",
+    help="Print one JSON object {query, corrected_query, notice, hits}; with QUERY '-', "
+    "one such object per input line.",
 )
 @click.option(
     "--limit",
@@ -281,19 +309,19 @@ def _hit_json(h: Any) -> dict[str, Any]:
     type=click.IntRange(1, 1000),
     help="At most this many hits.",
 )
-@click.option("--document", "document_id", help="Only passages of this document id.")
 @click.option(
-    "--kind",
-    type=click.Choice(
-        ["preambular", "operative", "subparagraph", "paragraph", "list_item", "footnote"]
-    ),
-    help="Only passages of this kind.",
+    "--document",
+    "document_id",
+    help="Only passages of this document id; a paragraph reference without a symbol "
+    "(OP 19) points into it.",
 )
+@click.option("--kind", type=click.Choice(KINDS), help="Only passages of this kind.")
 @click.option(
     "--entity", help="Only passages linked to this entity (id, name, acronym) or below it."
 )
 @click.option("--from", "date_from", help="Only documents dated on or after this ISO date.")
 @click.option("--to", "date_to", help="Only documents dated on or before this ISO date.")
+@_STYLE_OPTION
 def search(
     query: str,
     as_json: bool,
@@ -303,10 +331,13 @@ def search(
     entity: str | None,
     date_from: str | None,
     date_to: str | None,
+    style: str,
 ) -> None:
     """Search passages. QUERY '-' reads one query per line from standard input.
 
-    With --entity and an empty QUERY (''), lists that entity's passages in document order.
+    Shorthand references (OP 19, 77/20 para 17(a), PP 9, fn 2) put the paragraph first, or
+    print a notice saying it does not exist. With --entity and an empty QUERY (''), lists
+    that entity's passages in document order.
     """
     filters = {
         "document": document_id,
@@ -314,24 +345,19 @@ def search(
         "entity": entity,
         "date_from": date_from,
         "date_to": date_to,
+        "context_document": document_id,
     }
     with _errors(), open_library() as lib:
         if document_id:
-            lib.store.document(document_id)
-        if query == "-":
-            for line in sys.stdin:
-                result = lib.search(line.rstrip("\n"), limit=limit, **filters)
-                if as_json:
-                    _dump(_hits_json(result))
-                else:
-                    _print_hits(result)
-                sys.stdout.flush()
-            return
-        result = lib.search(query, limit=limit, **filters)
-        if as_json:
-            _dump(_hits_json(result))
-        else:
-            _print_hits(result)
+            lib.document(document_id)
+        queries = (line.rstrip("\n") for line in sys.stdin) if query == "-" else [query]
+        for text in queries:
+            result = lib.search(text, limit=limit, **filters)
+            if as_json:
+                _dump(_result_json(result, lib, style))
+            else:
+                _print_hits(result, lib, style)
+            sys.stdout.flush()
 
 
 @cli.command(name="import")
@@ -446,11 +472,14 @@ def entity(name: str, as_json: bool) -> None:
             click.echo(f"    {h.text[:160]}{'…' if len(h.text) > 160 else ''}")
 
 
-def _print_hits(result: Any) -> None:
+def _print_hits(result: Any, lib: Any, style: str) -> None:
     if result.corrected_query:
         click.echo(f"Showing results for: {result.corrected_query}")
+    if result.notice:
+        click.echo(result.notice)
     if not result.hits:
-        click.echo(f"No passage matches {result.query!r}.")
+        if not result.notice:
+            click.echo(f"No passage matches {result.query!r}.")
         return
     bold = sys.stdout.isatty()
     for i, h in enumerate(result.hits, start=1):
@@ -460,7 +489,8 @@ def _print_hits(result: Any) -> None:
             snippet = "".join(
                 click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts)
             )
-        click.echo(f"{i:>2}. {h.citation}  ({h.score:.2f})")
+        citation = h.citation if style == DEFAULT_STYLE else lib.citation(h.passage_id, style=style)
+        click.echo(f"{i:>2}. {citation}  ({h.score:.2f})")
         click.echo(f"    {snippet}")
 
 

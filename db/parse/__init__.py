@@ -13,4 +13,4 @@ __all__ = ["Footnote", "Markup", "ParsedDocument", "Passage", "detect_kind", "pa
 
 # Bump whenever a change to the parsers changes their output: stores built by an
 # older parser are then stale and get rebuilt.
-PARSER_VERSION = 2
+PARSER_VERSION = 3

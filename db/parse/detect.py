@@ -18,7 +18,9 @@ def detect_kind(text: str) -> str:
     return "resolution" if looks_like_resolution(text) else "webpage"
 
 
-def parse_text(text: str, *, title: str | None = None, kind: str | None = None) -> ParsedDocument:
+def parse_text(
+    text: str, *, title: str | None = None, kind: str | None = None, author: str | None = None
+) -> ParsedDocument:
     """Parse a source text into passages.
 
     Args:
@@ -26,6 +28,7 @@ def parse_text(text: str, *, title: str | None = None, kind: str | None = None) 
         title: A title known from elsewhere (catalog, import), used in citations
             when the text does not state one.
         kind: Force a parser instead of detecting one.
+        author: Who published a web page (the catalog's issuing body), for its citations.
 
     Returns:
         The parsed document.
@@ -37,7 +40,7 @@ def parse_text(text: str, *, title: str | None = None, kind: str | None = None) 
     if kind == "resolution":
         doc = parse_resolution(text)
     elif kind in ("webpage", "document"):
-        doc = parse_webpage(text, title=title)
+        doc = parse_webpage(text, title=title, author=author)
         doc.kind = kind
     else:
         raise ParseError(f"unknown document kind {kind!r}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from db.citations import CitedDocument, cite
 from db.parse.model import Footnote, Heading, ParsedDocument, Passage
 from db.parse.text import (
     SUPERSCRIPT_DIGITS,
@@ -93,10 +94,10 @@ def parse_resolution(text: str) -> ParsedDocument:
     if "resolution_number" in meta:
         symbol = f"{prefix}/RES/{meta['resolution_number']}"
         meta["symbol"] = symbol
-    cite_base = symbol or (title or "Resolution")
+    cited = CitedDocument(kind="resolution", title=title, symbol=symbol)
 
     doc = ParsedDocument(kind="resolution", title=title, meta=meta)
-    _parse_body(text, blocks[body_start:], doc, cite_base)
+    _parse_body(text, blocks[body_start:], doc, cited)
     return doc
 
 
@@ -144,10 +145,10 @@ def _read_header(lines: list[str], meta: dict[str, object]) -> None:
 class _Builder:
     """Accumulates passages while walking the body blocks."""
 
-    def __init__(self, source: str, doc: ParsedDocument, cite_base: str) -> None:
+    def __init__(self, source: str, doc: ParsedDocument, cited: CitedDocument) -> None:
         self.source = source
         self.doc = doc
-        self.cite = cite_base
+        self.cited = cited
         self.raw: dict[int, list[Block]] = {}
         self.order: list[Passage] = []
         self.preamble_n = 0
@@ -168,8 +169,10 @@ class _Builder:
         return True
 
 
-def _parse_body(source: str, blocks: list[Block], doc: ParsedDocument, cite_base: str) -> None:
-    b = _Builder(source, doc, cite_base)
+def _parse_body(
+    source: str, blocks: list[Block], doc: ParsedDocument, cited: CitedDocument
+) -> None:
+    b = _Builder(source, doc, cited)
     footnote_blocks: list[Block] = []
     for block in blocks:
         t = block.text
@@ -202,7 +205,7 @@ def _parse_body(source: str, blocks: list[Block], doc: ParsedDocument, cite_base
             b.current_op = n
             body = t[m_op.end() - 1 :]
             p = Passage(f"op{n}", "operative", n, [_OPERATIVE_HEADING], "")
-            p.citation = f"{cite_base}, para. {n}"
+            p.citation = cite(cited, kind="operative", number=n).plain
             b.add(p, block, body)
             continue
         m_sub = _SUBPARA.match(t)
@@ -217,20 +220,20 @@ def _parse_body(source: str, blocks: list[Block], doc: ParsedDocument, cite_base
                 [_OPERATIVE_HEADING, f"para. {b.current_op}"],
                 "",
             )
-            p.citation = f"{cite_base}, para. {num}"
+            p.citation = cite(cited, kind="subparagraph", number=num).plain
             b.add(p, block, body)
             continue
         if not b.in_operative:
             b.preamble_n += 1
             n = str(b.preamble_n)
             p = Passage(f"pp{n}", "preambular", n, [_PREAMBLE_HEADING], "")
-            p.citation = f"{cite_base}, preambular para. {n}"
+            p.citation = cite(cited, kind="preambular", number=n).plain
             b.add(p, block, t)
             continue
         # Unnumbered text inside the operative part: keep it as a plain paragraph.
         n_par = sum(1 for x in b.order if x.kind == "paragraph") + 1
         p = Passage(f"x{n_par}", "paragraph", None, [_OPERATIVE_HEADING], "")
-        p.citation = f"{cite_base}, unnumbered para. after para. {b.current_op}"
+        p.citation = cite(cited, kind="paragraph", number=None, after=b.current_op).plain
         b.add(p, block, t)
 
     for p in b.order:
@@ -239,7 +242,7 @@ def _parse_body(source: str, blocks: list[Block], doc: ParsedDocument, cite_base
         p.footnotes = sorted({int(m.attrs["number"]) for m in p.markup if m.kind == "fnref"})
         p.opening = _opening(p)
     doc.passages.extend(b.order)
-    _collect_footnotes(footnote_blocks, doc, cite_base)
+    _collect_footnotes(footnote_blocks, doc, cited)
     doc.headings = _outline(doc)
 
 
@@ -262,7 +265,7 @@ def _opening(p: Passage) -> str | None:
     return None
 
 
-def _collect_footnotes(blocks: list[Block], doc: ParsedDocument, cite_base: str) -> None:
+def _collect_footnotes(blocks: list[Block], doc: ParsedDocument, document: CitedDocument) -> None:
     pieces: list[Block] = []
     for block in blocks:
         # A block may hold several footnotes, one per line.
@@ -295,7 +298,7 @@ def _collect_footnotes(blocks: list[Block], doc: ParsedDocument, cite_base: str)
         doc.footnotes.append(fn)
         passage = Passage(f"fn{number}", "footnote", str(number), ["Footnotes"], clean, markup)
         passage.segments = [(piece.start, piece.end)]
-        passage.citation = f"{cite_base}, footnote {number}"
+        passage.citation = cite(document, kind="footnote", number=str(number)).plain
         doc.passages.append(passage)
     doc.footnotes.sort(key=lambda f: f.number)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from db.citations import CitedDocument, cite
 from db.parse.model import Heading, ParsedDocument, Passage
 from db.parse.text import Block, ends_clause, parse_inline, split_lines
 
@@ -162,13 +163,20 @@ def classify(lines: list[Block]) -> list[str]:
     return labels
 
 
-def parse_webpage(text: str, *, title: str | None = None) -> ParsedDocument:
+def parse_webpage(
+    text: str, *, title: str | None = None, author: str | None = None
+) -> ParsedDocument:
     """Parse a captured web page into sections, paragraphs and list items.
+
+    Paragraphs and list items are numbered by their position in their section, counted
+    separately (``number`` "2" of a paragraph is cited "para. 2", of a list item "item 2").
 
     Args:
         text: The whole source text.
         title: The page title if known from elsewhere (the catalog); a title line
-            repeated at the top of the text is used otherwise.
+            repeated at the top of the text wins over it (as for the document's title).
+        author: Who published the page (the catalog's issuing body), named first in
+            its citations.
 
     Returns:
         The parsed document.
@@ -186,7 +194,7 @@ def parse_webpage(text: str, *, title: str | None = None) -> ParsedDocument:
     doc = ParsedDocument(kind="webpage", title=found_title, meta={})
     if found_title:
         doc.meta["title_in_text"] = found_title
-    cite_title = title or found_title or "Web page"
+    cited = CitedDocument(kind="webpage", title=found_title or title, issuing_body=author)
     labels = classify(lines)
     section = 0
     heading: str | None = None
@@ -207,15 +215,15 @@ def parse_webpage(text: str, *, title: str | None = None) -> ParsedDocument:
                 start += m.end()
                 raw = raw[m.end() :]
             n_item += 1
-            local, kind, where = f"s{section}.i{n_item}", "list_item", f"item {n_item}"
+            local, kind, number = f"s{section}.i{n_item}", "list_item", n_item
         else:
             n_par += 1
-            local, kind, where = f"s{section}.p{n_par}", "paragraph", f"para. {n_par}"
+            local, kind, number = f"s{section}.p{n_par}", "paragraph", n_par
         clean, markup = parse_inline(raw)
         if not clean:
             continue
-        p = Passage(local, kind, None, [heading] if heading else [], clean, markup)
+        p = Passage(local, kind, str(number), [heading] if heading else [], clean, markup)
         p.segments = [(start, line.end)]
-        p.citation = f"{cite_title}, “{heading}”, {where}" if heading else f"{cite_title}, {where}"
+        p.citation = cite(cited, kind=kind, number=p.number, section=heading).plain
         doc.passages.append(p)
     return doc

@@ -140,7 +140,7 @@ def test_search_json_answers_from_the_bundled_store(runs: dict[str, object]) -> 
     proc = runs["search"]
     assert isinstance(proc, subprocess.CompletedProcess)
     assert proc.returncode == 0, proc.stderr
-    hits = json.loads(proc.stdout)
+    hits = json.loads(proc.stdout)["hits"]
     assert hits, f"no hit for {QUERY!r}"
     assert all(h["passage_id"] and h["citation"] for h in hits)
     assert any("piracy" in h["text"].lower() for h in hits)

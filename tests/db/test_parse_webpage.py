@@ -39,7 +39,13 @@ def test_bullets_become_list_items_under_their_section():
         "Special Tribunal for Lebanon (STL);",
         "Special Court for Sierra Leone (SCSL).",
     ]
-    assert items[0].citation == "United Nations, “UN tribunals”, item 1"
+    # The title the page states; the author is not in the text (the catalog gives it).
+    assert items[0].citation == "“United Nations”, “UN tribunals”, item 1"
+    assert [p.number for p in items] == ["1", "2", "3", "4"]
+    text = corpus_file("003").read_text(encoding="utf-8")
+    by_author = parse_text(text, author="INTERPOL")
+    first_item = next(p for p in by_author.passages if p.local_id == items[0].local_id)
+    assert first_item.citation == "INTERPOL, “United Nations”, “UN tribunals”, item 1"
 
 
 def test_dash_bullets_and_headings_without_blank_lines():

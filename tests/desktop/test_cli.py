@@ -71,7 +71,10 @@ def test_show_json_contract_in_order(run):
 def test_search_json_contract(run):
     code, out, _ = run("search", "maritime piracy", "--json", "--limit", "5")
     assert code == 0
-    hits = json.loads(out)
+    result = json.loads(out)
+    assert set(result) == {"query", "corrected_query", "notice", "hits"}
+    assert result["notice"] is None
+    hits = result["hits"]
     assert 1 <= len(hits) <= 5
     keys = {
         "passage_id",
@@ -92,15 +95,22 @@ def test_search_json_contract(run):
     assert len({h["passage_id"] for h in hits}) == len(hits)
 
 
-def test_search_batch_mode_one_json_list_per_line(run):
-    code, out, _ = run("search", "--json", "-", stdin="maritime piracy\nI-24/7\n\nsanctions\n")
+def test_search_batch_mode_one_json_object_per_line(run):
+    stdin = "maritime piracy\nI-24/7\n\nsanctions\n77/20 para 30\n"
+    code, out, _ = run("search", "--json", "-", stdin=stdin)
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     results = [json.loads(line) for line in lines]
-    assert results[0][0]["heading"] == "Maritime piracy"
-    assert results[2] == []
-    assert any("I-24/7" in h["text"] for h in results[1])
+    assert [r["query"] for r in results] == stdin.splitlines()
+    assert results[0]["hits"][0]["heading"] == "Maritime piracy"
+    assert results[2] == {"query": "", "corrected_query": None, "notice": None, "hits": []}
+    assert any("I-24/7" in h["text"] for h in results[1]["hits"])
+    # A notice is never lost when there is no hit.
+    assert results[4]["hits"] == []
+    assert results[4]["notice"] == (
+        "A/RES/77/20 has no operative paragraph 30 (operative paragraphs 1–20)."
+    )
 
 
 def test_readable_tables(run):
@@ -174,7 +184,7 @@ def test_console_script_runs_as_a_real_process(tmp_path):
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    hits = json.loads(proc.stdout)
+    hits = json.loads(proc.stdout)["hits"]
     assert hits
     assert "No store yet" in proc.stderr
 
@@ -182,9 +192,9 @@ def test_console_script_runs_as_a_real_process(tmp_path):
 def test_search_json_carries_the_corrected_query(run):
     code, out, _ = run("search", "sanctoins comittees", "--json")
     assert code == 0
-    hits = json.loads(out)
-    assert hits[0]["passage_id"] == "united-nations:s3.p1"
-    assert {h["corrected_query"] for h in hits} == {"sanctions committees"}
+    result = json.loads(out)
+    assert result["hits"][0]["passage_id"] == "united-nations:s3.p1"
+    assert result["corrected_query"] == "sanctions committees"
     code, out, _ = run("search", "sanctoins comittees")
     assert out.splitlines()[0] == "Showing results for: sanctions committees"
 
@@ -193,3 +203,81 @@ def test_window_start_does_not_load_the_command_line_machinery():
     code = "import sys, desktop.launch; print('click' in sys.modules, 'desktop.cli' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.split() == ["False", "False"]
+
+
+#: The look-ups of issue 12, as a new user types them: the right paragraph first, or a
+#: sentence saying it does not exist (and then nothing else).
+ISSUE_EXAMPLES = [
+    ("OP 19", "A/RES/77/20, para. 19", None),
+    ("OP 17", "A/RES/77/20, para. 17", None),
+    ("PP 9", "A/RES/77/20, preambular para. 9", None),
+    ("preambular paragraph 9", "A/RES/77/20, preambular para. 9", None),
+    ("para 17", "A/RES/77/20, para. 17", None),
+    ("footnote 2", "A/RES/77/20, footnote 2", None),
+    ("OP17", "A/RES/77/20, para. 17", None),
+    ("op19", "A/RES/77/20, para. 19", None),
+    (
+        "77/20 para 30",
+        None,
+        "A/RES/77/20 has no operative paragraph 30 (operative paragraphs 1–20).",
+    ),
+    ("77/20 para 1(b)", None, "Paragraph 1 of A/RES/77/20 has no lettered sub-paragraphs."),
+    ("77/999 para 2", None, "No document 77/999 in your library."),
+]
+
+
+def test_issue_examples_give_the_paragraph_or_say_it_does_not_exist(run):
+    stdin = "".join(f"{q}\n" for q, _, _ in ISSUE_EXAMPLES)
+    code, out, _ = run("search", "--json", "-", stdin=stdin)
+    assert code == 0
+    for (query, first, notice), line in zip(ISSUE_EXAMPLES, out.splitlines(), strict=True):
+        result = json.loads(line)
+        assert result["query"] == query
+        assert result["notice"] == notice, query
+        if first is None:
+            assert result["hits"] == [], query
+        else:
+            assert result["hits"][0]["citation"] == first, query
+
+
+def test_readable_search_prints_the_notice_on_its_own_line(run):
+    code, out, _ = run("search", "77/20 para 30")
+    assert code == 0
+    assert out.splitlines() == [
+        "A/RES/77/20 has no operative paragraph 30 (operative paragraphs 1–20)."
+    ]
+    code, out, _ = run("search", "60/288")
+    lines = out.splitlines()
+    assert lines[0] == "No document 60/288 in your library; the passages below mention it."
+    assert lines[1].startswith(" 1. A/RES/77/20, footnote 3")
+
+
+def test_style_option_on_search_and_show(run):
+    code, out, _ = run("search", "OP 17(a)", "--style", "full", "--limit", "1")
+    assert code == 0
+    assert out.splitlines()[0].startswith(
+        " 1. General Assembly resolution 77/20 of 21 November 2022, para. 17(a)"
+    )
+    code, out, _ = run("search", "OP 17(a)", "--style", "full", "--json")
+    hit = json.loads(out)["hits"][0]
+    assert hit["citation"] == "General Assembly resolution 77/20 of 21 November 2022, para. 17(a)"
+    code, out, _ = run("show", "united-nations", "--style", "full", "--json")
+    doc = json.loads(out)
+    assert doc["notes"] == [
+        "An older capture of INTERPOL's United Nations page (it still names DPKO, renamed in 2019)."
+    ]
+    first = doc["passages"][1]
+    assert first["number"] == "1"
+    assert first["citation"] == (
+        "INTERPOL, “United Nations”, section “Cooperation agreement”, para. 1 (web page)"
+    )
+    code, out, _ = run("show", "a-res-77-20")
+    assert "[A/RES/77/20, para. 17(a)]" in out
+    code, _, err = run("search", "x", "--style", "apa")
+    assert code == 2 and "--style" in err
+
+
+def test_document_option_is_the_context_of_a_reference(run, tmp_path):
+    code, out, _ = run("search", "OP 2", "--document", "a-res-77-20", "--json")
+    assert code == 0
+    assert json.loads(out)["hits"][0]["passage_id"] == "a-res-77-20:op2"

@@ -83,4 +83,4 @@ def test_cli_batch_search_answers_every_line_with_json(built_store, batch):
     out = proc.stdout.splitlines()
     assert len(out) == len(lines)
     for line in out:
-        assert isinstance(json.loads(line), list)
+        assert isinstance(json.loads(line)["hits"], list)

@@ -98,7 +98,8 @@ def cli_search(query: str = QUERY) -> tuple[list[str], list[str]]:
     """Run ``liaison search --json``; return the hit ids and the standard-error lines."""
     result = CliRunner().invoke(cli, ["search", "--json", query])
     assert result.exit_code == 0, result.output
-    return [h["passage_id"] for h in json.loads(result.stdout)], result.stderr.splitlines()
+    hits = json.loads(result.stdout)["hits"]
+    return [h["passage_id"] for h in hits], result.stderr.splitlines()
 
 
 def one_sentence(line: str) -> None:

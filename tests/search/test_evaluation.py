@@ -150,9 +150,10 @@ def test_batch_mode_answers_every_query_in_one_process(library: Library, tmp_pat
     lines = proc.stdout.splitlines()
     assert len(lines) == len(QUERIES), proc.stdout[-2000:]
     for q, line in zip(QUERIES, lines, strict=True):
-        hits = json.loads(line)
-        assert isinstance(hits, list), (q.q, line[:200])
-        assert _ids(hits) == _expected_ids(library, q), q.q
+        result = json.loads(line)
+        assert isinstance(result, dict), (q.q, line[:200])
+        assert result["query"] == q.q
+        assert _ids(result["hits"]) == _expected_ids(library, q), q.q
 
 
 def _ids(hits: list[dict[str, object]]) -> list[object]:
