@@ -20,9 +20,9 @@ from db.errors import LiaisonError
 from db.index import analyze, fast_terms
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
+from db.snippets import SNIPPET_CHARS, snippet_parts
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
-SNIPPET_CHARS = 240
 
 
 @dataclass
@@ -122,39 +122,11 @@ def make_snippet(
         The snippet (matches wrapped in ``**``) and the match spans in ``text``.
     """
     spans = [(s, e) for term, s, e in analyze(text) if term in query_terms]
-    if len(text) <= width:
-        lo, hi = 0, len(text)
-    elif spans:
-        # The window start with the most matches inside it (two pointers: linear time,
-        # even for a hostile one-megabyte line full of matches).
-        best, best_n, j = spans[0][0], 0, 0
-        for i, (s, _) in enumerate(spans):
-            j = max(j, i)
-            while j < len(spans) and spans[j][0] < s + width:
-                j += 1
-            if j - i > best_n:
-                best, best_n = s, j - i
-        lo = max(0, best - width // 4)
-        hi = min(len(text), lo + width)
-        lo = max(0, hi - width)
-    else:
-        lo, hi = 0, width
-    if lo > 0:
-        sp = text.find(" ", lo)
-        lo = sp + 1 if 0 <= sp < lo + 30 else lo
-    if hi < len(text):
-        sp = text.rfind(" ", hi - 30, hi)
-        hi = sp if sp > lo else hi
-    out, pos = [], lo
-    for s, e in spans:
-        if s < lo or e > hi:
-            continue
-        out.append(text[pos:s])
-        out.append(f"{MARK_OPEN}{text[s:e]}{MARK_CLOSE}")
-        pos = e
-    out.append(text[pos:hi])
-    snippet = "".join(out)
-    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else ""), spans
+    snippet = "".join(
+        f"{MARK_OPEN}{part}{MARK_CLOSE}" if marked else part
+        for part, marked in snippet_parts(text, spans, width)
+    )
+    return snippet, spans
 
 
 class SearchEngine:

@@ -5,8 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Passage kinds, in the vocabulary of the CLI and the store.
-KINDS = ("preambular", "operative", "subparagraph", "paragraph", "list_item", "footnote")
+#: Passage kinds (the vocabulary of the CLI and the store) and their names in prose:
+#: (singular, plural), for counts such as "3 operative paragraphs".
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "preambular": ("preambular paragraph", "preambular paragraphs"),
+    "operative": ("operative paragraph", "operative paragraphs"),
+    "subparagraph": ("sub-paragraph", "sub-paragraphs"),
+    "paragraph": ("paragraph", "paragraphs"),
+    "list_item": ("list item", "list items"),
+    "footnote": ("footnote", "footnotes"),
+}
+KINDS = tuple(KIND_NAMES)
+#: How a menu or filter chip names each kind (a paragraph is a web page's or a plain document's).
+KIND_LABELS: dict[str, str] = {
+    **{kind: plural.capitalize() for kind, (_one, plural) in KIND_NAMES.items()},
+    "paragraph": "Paragraphs of web pages and documents",
+}
 
 
 @dataclass

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from db.snippets import snippet_parts
 from desktop.app.viewer import plain_tooltip
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -420,7 +421,8 @@ class ResultsModel(QAbstractListModel):
             return None
         h = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{h.citation}\n{h.snippet.replace('**', '')}"
+            snippet = "".join(text for text, _marked in snippet_parts(h.text, h.highlights))
+            return f"{h.citation}\n{snippet}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{h.citation}. {h.text}"
         if role == HIT_ROLE:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.app.theme import LIGHT_COLORS, Colors
 from desktop.app.viewer import passage_anchor, render_document
+
+if TYPE_CHECKING:
+    from db.library import Library
 
 MAX_DOCUMENT_HITS = 1000
 
@@ -100,7 +103,7 @@ class Reader(QObject):
     history_changed = Signal(bool, bool)
     """Emitted with (can go back, can go forward)."""
 
-    def __init__(self, library: Any, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.history = History()
@@ -113,7 +116,7 @@ class Reader(QObject):
         self._documents: dict[str, dict[str, Any]] = {}
         self._mentions: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
-    def set_library(self, library: Any | None) -> None:
+    def set_library(self, library: Library | None) -> None:
         """Read another library (reopened after an import or removal), or none for a while.
 
         Locations in documents the new library no longer holds are dropped from
@@ -190,25 +193,24 @@ class Reader(QObject):
 
     def load_document(self, document_id: str) -> dict[str, Any]:
         """Return a document with its passages (cached)."""
+        assert self.library is not None
         if document_id not in self._documents:
             self._documents[document_id] = self.library.document(document_id)
         return self._documents[document_id]
 
     def mentions(self, document_id: str) -> dict[str, list[dict[str, Any]]]:
-        """Return entity mentions per passage of a document (empty without the entity API)."""
-        fn = getattr(self.library, "mentions", None)
-        if not callable(fn):
-            return {}
+        """Return entity mentions per passage of a document (cached)."""
+        assert self.library is not None
         if document_id not in self._mentions:
             doc = self.load_document(document_id)
             self._mentions[document_id] = {
-                p["id"]: list(fn(p["id"]) or []) for p in doc["passages_list"]
+                p["id"]: self.library.mentions(p["id"]) for p in doc["passages_list"]
             }
         return self._mentions[document_id]
 
     def highlights(self, document_id: str, query: str) -> dict[str, list[tuple[int, int]]]:
         """Return the query's match spans for every passage of the document that matches it."""
-        if not query.strip():
+        if not query.strip() or self.library is None:
             return {}
         result = self.library.search(query, limit=MAX_DOCUMENT_HITS, document=document_id)
         return {h.passage_id: list(h.highlights) for h in result.hits}
@@ -258,7 +260,7 @@ class Reader(QObject):
 
     def source(self) -> tuple[str, list[tuple[int, int]], tuple[int, int] | None] | None:
         """Return the raw source text, the chosen passage's segments and its span."""
-        if not self.document:
+        if not self.document or self.library is None:
             return None
         text = self.library.source_text(self.document["id"])
         if not self.passage:

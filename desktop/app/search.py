@@ -10,24 +10,19 @@ so a stale result can never replace a newer one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from db.errors import LiaisonError
 
+if TYPE_CHECKING:
+    from db.library import Library
+    from db.search import Hit
+
 DEBOUNCE_MS = 150
 RESULT_LIMIT = 60
 FILTER_KINDS = ("entity", "document", "kind")
-
-KIND_LABELS = {
-    "preambular": "Preambular paragraphs",
-    "operative": "Operative paragraphs",
-    "subparagraph": "Sub-paragraphs",
-    "paragraph": "Web-page paragraphs",
-    "list_item": "List items",
-    "footnote": "Footnotes",
-}
 
 
 @dataclass(frozen=True)
@@ -55,14 +50,17 @@ class SearchState:
         filters: The filters in force.
         hits: The hits, best first (empty when nothing matched or nothing was asked).
         corrected_query: The query actually searched, when a typo was corrected.
+        notice: One sentence on a reference the library cannot answer ("A/RES/77/20 has
+            no operative paragraph 30 …"), shown above the results.
         error: A one-line message when the search failed.
     """
 
     generation: int
     query: str
     filters: tuple[Filter, ...]
-    hits: tuple[Any, ...] = ()
+    hits: tuple[Hit, ...] = ()
     corrected_query: str | None = None
+    notice: str | None = None
     error: str | None = None
 
     @property
@@ -76,8 +74,11 @@ class SearchController(QObject):
 
     Args:
         library: The open library, or None until it is open (requests wait for it).
-        entity_search: Whether ``library.search`` accepts ``entity=`` (the entity API exists).
         parent: The QObject parent.
+
+    Attributes:
+        context_document: The document open in the viewer: a shorthand reference
+            ("OP 17") without a symbol resolves against it.
     """
 
     results_ready = Signal(object)
@@ -85,12 +86,10 @@ class SearchController(QObject):
     filters_changed = Signal(object)
     """Emitted with the tuple of active :class:`Filter` objects."""
 
-    def __init__(
-        self, library: Any, *, entity_search: bool = False, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, library: Library | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
-        self.entity_search = entity_search
+        self.context_document: str | None = None
         self._query = ""
         self._filters: dict[str, Filter] = {}
         self._generation = 0
@@ -100,13 +99,12 @@ class SearchController(QObject):
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.run_now)
 
-    def set_library(self, library: Any | None, *, entity_search: bool = False) -> None:
+    def set_library(self, library: Library | None) -> None:
         """Search another library from now on (None: none is open; requests wait).
 
         The current query and filters are searched again at once in the new library.
         """
         self.library = library
-        self.entity_search = entity_search
         if library is not None and (self._query.strip() or self._filters):
             self._generation += 1
             self.run_now()
@@ -193,16 +191,12 @@ class SearchController(QObject):
         """Run one search and return its state (no signal)."""
         if not query.strip() and not filters:
             return SearchState(generation, query, filters)
-        kwargs: dict[str, Any] = {}
-        for f in filters:
-            if f.kind == "entity":
-                if not self.entity_search:
-                    continue
-                kwargs["entity"] = f.value
-            else:
-                kwargs[f.kind] = f.value
+        kwargs: dict[str, Any] = {f.kind: f.value for f in filters}
+        assert self.library is not None
         try:
-            result = self.library.search(query, limit=RESULT_LIMIT, **kwargs)
+            result = self.library.search(
+                query, limit=RESULT_LIMIT, context_document=self.context_document, **kwargs
+            )
         except LiaisonError as exc:
             return SearchState(generation, query, filters, error=str(exc))
         return SearchState(
@@ -211,6 +205,7 @@ class SearchController(QObject):
             filters,
             hits=tuple(result.hits),
             corrected_query=result.corrected_query,
+            notice=result.notice,
         )
 
     def deliver(self, state: SearchState) -> bool:

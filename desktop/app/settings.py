@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from db import paths
+from db.citations import CITATION_STYLES, DEFAULT_STYLE
 
 SETTINGS_FILENAME = "liaison-desktop.ini"
 THEME_MODES = ("system", "light", "dark")
@@ -96,6 +97,18 @@ class Settings:
         if value not in THEME_MODES:
             raise ValueError(f"unknown theme mode {value!r}")
         self.qsettings.setValue("view/theme", value)
+
+    @property
+    def citation_style(self) -> str:
+        """How every copy action cites: "short" or "full" (:data:`db.citations.CITATION_STYLES`)."""
+        value = str(self.qsettings.value("copy/citation_style", DEFAULT_STYLE))
+        return value if value in CITATION_STYLES else DEFAULT_STYLE
+
+    @citation_style.setter
+    def citation_style(self, value: str) -> None:
+        if value not in CITATION_STYLES:
+            raise ValueError(f"unknown citation style {value!r}")
+        self.qsettings.setValue("copy/citation_style", value)
 
     # -- importing -----------------------------------------------------------
 

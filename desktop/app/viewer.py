@@ -13,13 +13,17 @@ import datetime as dt
 import html
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QHelpEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
+from db.snippets import snippet_parts
 from desktop.app.theme import LIGHT_COLORS, Colors
+
+if TYPE_CHECKING:
+    from db.search import Hit
 
 SCHEME = "liaison"
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -321,19 +325,16 @@ def render_document(
     return "".join(out)
 
 
-def result_html(hit: Any, colors: Colors = LIGHT_COLORS) -> str:
+def result_html(hit: Hit, colors: Colors = LIGHT_COLORS) -> str:
     """Render one search result: citation, heading path, snippet with matches marked.
 
     Args:
-        hit: A search hit (citation, heading, document_title, snippet with ``**`` marks).
+        hit: A search hit; its snippet is cut from ``text`` around ``highlights``.
         colors: The theme's HTML colours.
     """
-    parts = str(hit.snippet).split("**")
     snippet = "".join(
-        f'<span style="background-color:{colors.term_bg}; color:{colors.term_fg}">{esc(t)}</span>'
-        if i % 2
-        else esc(t)
-        for i, t in enumerate(parts)
+        f'<span style="{_term_style(colors)}">{esc(t)}</span>' if marked else esc(t)
+        for t, marked in snippet_parts(hit.text, hit.highlights)
     )
     where = " › ".join(x for x in (hit.document_title, hit.heading) if x)
     return (

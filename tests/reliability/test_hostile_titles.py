@@ -23,7 +23,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QHelpEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 
-from desktop.app.session import LibrarySession
+from desktop.app.jobs import LibraryJobs
 from desktop.app.settings import Settings
 from desktop.app.window import MainWindow
 from tests.helpers.documents import RESOLUTION
@@ -114,15 +114,15 @@ def paint_tooltip() -> None:
 def exercise(window: MainWindow, qtbot, document_ids: list[str]) -> None:
     """Show each document's text in every widget that shows it, painting each."""
     for doc_id in document_ids:
-        window.reader.open_document(doc_id, "")
+        window.reader_pane.reader.open_document(doc_id, "")
         window.grab()
-        doc = window.reader.document
+        doc = window.reader_pane.reader.document
         assert doc is not None
         for p in doc["passages_list"][:3]:
-            window.reader.open_passage(p["id"], "")
+            window.reader_pane.reader.open_passage(p["id"], "")
             window.grab()
         for f in doc.get("footnotes") or []:
-            window.viewer.footnote_link.emit(str(f["number"]))
+            window.reader_pane.viewer.footnote_link.emit(str(f["number"]))
             paint_tooltip()
         # The Documents tree: select the document (a filter chip), hover every row.
         assert window.tree_pane.select("documents", f"doc:{doc_id}")
@@ -142,7 +142,7 @@ def exercise(window: MainWindow, qtbot, document_ids: list[str]) -> None:
             event = QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos))
             QApplication.sendEvent(view.viewport(), event)
             paint_tooltip()
-        window.do_clear_filters()
+        window.actions_by_name["clear_filters"].trigger()
         # The remove question: painted, then cancelled.
         shown: list[str] = []
 
@@ -154,12 +154,12 @@ def exercise(window: MainWindow, qtbot, document_ids: list[str]) -> None:
                 box.button(QMessageBox.StandardButton.Cancel).click()
 
         QTimer.singleShot(50, answer)
-        assert window.remove_document(doc_id) is False
+        assert window.flows.remove_document(doc_id) is False
         assert shown, "the remove question was not shown"
     # The title and a heading typed as queries: results, the "no match" line, chips.
-    for text in (window.reader.document["title"], "maritime piracy border"):
-        window.search_field.setText(text)
-        window.search.run_now()
+    for text in (window.reader_pane.reader.document["title"], "maritime piracy border"):
+        window.search_pane.field.setText(text)
+        window.search_pane.controller.run_now()
         window.grab()
     QToolTip.hideText()
 
@@ -171,17 +171,17 @@ def test_markup_in_titles_and_headings_never_opens_files(tmp_path_factory, qtbot
     for name in CANARIES:
         assert image.save(str(outside / name))
     docs = tmp_path_factory.mktemp("documents")
-    session = LibrarySession()
-    window = MainWindow(None, Settings(), theme, session=session)
+    jobs = LibraryJobs()
+    window = MainWindow(None, Settings(), theme, jobs=jobs)
     qtbot.addWidget(window)
     window.resize(1200, 800)
     window.show()
     qtbot.waitExposed(window)
     with qtbot.waitSignal(window.library_opened, timeout=120_000):
-        assert session.open(), session.error
+        assert jobs.open()
     counter = iter(range(1, 10_000))
     reports: list = []
-    session.imported.connect(reports.extend)
+    jobs.imported.connect(reports.extend)
 
     with OpenWatch(outside) as watch:
         # The watch sees opens (a check of the check).
@@ -202,10 +202,10 @@ def test_markup_in_titles_and_headings_never_opens_files(tmp_path_factory, qtbot
         def check(pairs: list[tuple[str, str]]) -> None:
             files = [f for t, h in pairs for f in write_documents(docs, next(counter), t, h)]
             with AuditRecorder() as rec:
-                with qtbot.waitSignal(window.job_finished, timeout=120_000):
-                    assert window.import_paths(files)
-                if window.notice_box is not None:
-                    window.notice_box.grab()
+                with qtbot.waitSignal(window.flows.job_finished, timeout=120_000):
+                    assert window.flows.import_paths(files)
+                if window.flows.notice_box is not None:
+                    window.flows.notice_box.grab()
                 window.grab()
                 assert [r.status for r in reports] == ["imported"] * len(files), [
                     r.message for r in reports

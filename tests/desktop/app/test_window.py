@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu
 
-from desktop.app.search import SearchController, SearchState
+from desktop.app import shortcuts
 from desktop.app.settings import Settings
 from desktop.app.viewer import passage_anchor
 
@@ -16,78 +17,58 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (propagateS
 
 
 def test_starts_focused_on_search_with_a_hint(window):
-    assert window.search_field.hasFocus()
-    assert window.results_stack.currentWidget() is window.empty_label
-    assert "Type a few words" in window.empty_label.text()
+    assert window.search_pane.field.hasFocus()
+    assert window.search_pane.results_stack.currentWidget() is window.search_pane.empty_label
+    assert "Type a few words" in window.search_pane.empty_label.text()
     assert "documents" in window.summary_label.text() and "passages" in window.summary_label.text()
 
 
 def test_typing_shows_results_then_enter_opens_the_passage(qtbot, window, search_for):
     search_for(window, "maritime piracy")
-    assert window.results_model.rowCount() > 0
-    first = window.results_model.hit(0)
+    assert window.search_pane.results_model.rowCount() > 0
+    first = window.search_pane.results_model.hit(0)
     assert "piracy" in first.snippet.lower() and "**" in first.snippet
-    QTest.keyClick(window.search_field, Qt.Key.Key_Down)
-    assert window.results_view.currentIndex().row() == 1
-    QTest.keyClick(window.search_field, Qt.Key.Key_Up)
-    QTest.keyClick(window.search_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.reader.passage is not None)
-    assert window.reader.passage["id"] == first.passage_id
-    assert window.citation_label.text() == first.citation
-    assert window.reader.anchor == passage_anchor(first.passage_id)
-    html = window.reader.html
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Down)
+    assert window.search_pane.results_view.currentIndex().row() == 1
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Up)
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.reader_pane.reader.passage is not None)
+    assert window.reader_pane.reader.passage["id"] == first.passage_id
+    assert window.reader_pane.citation_label.text() == first.citation
+    assert window.reader_pane.reader.anchor == passage_anchor(first.passage_id)
+    html = window.reader_pane.reader.html
     assert "background-color:#ffe27a" in html  # query terms marked
     assert "background-color:#fdf3d0" in html  # the passage marked
 
 
 def test_typo_and_empty_states(window, search_for):
     search_for(window, "zzzqqxx")
-    assert window.results_stack.currentWidget() is window.empty_label
-    assert "No passage matches “zzzqqxx”" in window.empty_label.text()
+    assert window.search_pane.results_stack.currentWidget() is window.search_pane.empty_label
+    assert "No passage matches “zzzqqxx”" in window.search_pane.empty_label.text()
     search_for(window, "peacekeping")
-    state = window.search.last_state
-    if state.corrected_query:
-        assert "Showing results for" in window.info_label.text()
-    QTest.keyClick(window.search_field, Qt.Key.Key_Escape)
-    assert window.search_field.text() == ""
-
-
-def test_stale_generation_never_overwrites(qtbot, library):
-    controller = SearchController(library, entity_search=True)
-    seen: list[SearchState] = []
-    controller.results_ready.connect(seen.append)
-    controller.set_query("piracy")
-    old = controller.execute(controller.generation, "piracy", ())
-    controller.set_query("counter-terrorism")
-    assert controller.deliver(old) is False
-    controller.run_now()
-    assert [s.query for s in seen] == ["counter-terrorism"]
-
-
-def test_debounce_waits_for_a_pause(qtbot, library):
-    controller = SearchController(library)
-    seen: list[SearchState] = []
-    controller.results_ready.connect(seen.append)
-    for text in ("p", "pi", "pir", "piracy"):
-        controller.set_query(text)
-    assert seen == []
-    qtbot.waitUntil(lambda: len(seen) == 1, timeout=2000)
-    assert seen[0].query == "piracy"
+    state = window.search_pane.controller.last_state
+    assert state.corrected_query == "peacekeeping"
+    assert window.search_pane.info_label.text().startswith("Showing results for “peacekeeping”")
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Escape)
+    assert window.search_pane.field.text() == ""
 
 
 def test_entity_in_tree_filters_results_and_chip_removes_it(qtbot, window, search_for):
     search_for(window, "cooperation")
-    unfiltered = window.results_model.rowCount()
+    unfiltered = window.search_pane.results_model.rowCount()
     assert window.tree_pane.select("un", "entity:unodc")
-    assert window.search.filter("entity").value == "unodc"
-    assert "entity" in window.chips.chips
-    hits = [window.results_model.hit(r) for r in range(window.results_model.rowCount())]
+    assert window.search_pane.controller.filter("entity").value == "unodc"
+    assert "entity" in window.search_pane.chips.chips
+    hits = [
+        window.search_pane.results_model.hit(r)
+        for r in range(window.search_pane.results_model.rowCount())
+    ]
     allowed = {h.passage_id for h in window.library.search("", limit=1000, entity="unodc").hits}
     assert hits and {h.passage_id for h in hits} <= allowed
     assert len(hits) <= unfiltered
-    window.chips.chips["entity"].click()
-    assert window.search.filter("entity") is None
-    assert not window.chips.isVisible()
+    window.search_pane.chips.chips["entity"].click()
+    assert window.search_pane.controller.filter("entity") is None
+    assert not window.search_pane.chips.isVisible()
 
 
 def test_tree_filter_narrows_the_tree(window):
@@ -101,54 +82,55 @@ def test_tree_filter_narrows_the_tree(window):
 
 def test_document_outline_node_opens_passage_and_document_node_filters(window):
     assert window.tree_pane.select("documents", "passage:a-res-77-20:op17b")
-    assert window.reader.passage["id"] == "a-res-77-20:op17b"
+    assert window.reader_pane.reader.passage["id"] == "a-res-77-20:op17b"
     assert window.tree_pane.select("documents", "doc:a-res-77-20")
-    assert window.search.filter("document").value == "a-res-77-20"
-    assert window.results_model.rowCount() > 0
+    assert window.search_pane.controller.filter("document").value == "a-res-77-20"
+    assert window.search_pane.results_model.rowCount() > 0
     assert all(
-        window.results_model.hit(r).document_id == "a-res-77-20"
-        for r in range(window.results_model.rowCount())
+        window.search_pane.results_model.hit(r).document_id == "a-res-77-20"
+        for r in range(window.search_pane.results_model.rowCount())
     )
 
 
 def test_mention_click_selects_entity(window):
-    window.reader.open_passage("a-res-77-20:op1")
-    assert "liaison://entity/" in window.reader.html
-    window.viewer.entity_link.emit("unodc")
+    window.reader_pane.reader.open_passage("a-res-77-20:op1")
+    assert "liaison://entity/" in window.reader_pane.reader.html
+    window.reader_pane.viewer.entity_link.emit("unodc")
     node = window.tree_pane.views["un"].currentIndex().data(Qt.ItemDataRole.UserRole + 1)
     assert node is not None and node.ref == "unodc"
-    assert window.search.filter("entity").value == "unodc"
+    assert window.search_pane.controller.filter("entity").value == "unodc"
 
 
 def test_copy_citation_and_passage(window):
-    window.reader.open_passage("a-res-77-20:op17a")
+    window.reader_pane.reader.open_passage("a-res-77-20:op17a")
     window.actions_by_name["copy_citation"].trigger()
     assert QGuiApplication.clipboard().text() == "A/RES/77/20, para. 17(a)"
     window.actions_by_name["copy_passage"].trigger()
     text = QGuiApplication.clipboard().text()
-    assert text.endswith("\n— A/RES/77/20, para. 17(a)")
-    assert text.startswith(window.library.passage("a-res-77-20:op17a")["text"])
+    assert text.endswith("”\n— A/RES/77/20, para. 17(a)")
+    assert text.startswith("“" + window.library.passage("a-res-77-20:op17a")["text"])
+    assert "A/RES/77/20, para. 17(a)" in QGuiApplication.clipboard().mimeData().html()
 
 
 def test_back_and_forward(window):
-    window.reader.open_passage("a-res-77-20:op1")
-    window.reader.open_passage("united-nations:s7.p1")
+    window.reader_pane.reader.open_passage("a-res-77-20:op1")
+    window.reader_pane.reader.open_passage("united-nations:s7.p1")
     assert window.actions_by_name["back"].isEnabled()
     window.actions_by_name["back"].trigger()
-    assert window.reader.passage["id"] == "a-res-77-20:op1"
+    assert window.reader_pane.reader.passage["id"] == "a-res-77-20:op1"
     assert window.actions_by_name["forward"].isEnabled()
     window.actions_by_name["forward"].trigger()
-    assert window.reader.passage["id"] == "united-nations:s7.p1"
+    assert window.reader_pane.reader.passage["id"] == "united-nations:s7.p1"
 
 
 def test_zoom_changes_fonts(window):
-    before = window.viewer.document().defaultFont().pointSizeF()
-    results_before = window.results_view.font().pointSizeF()
+    before = window.reader_pane.viewer.document().defaultFont().pointSizeF()
+    results_before = window.search_pane.results_view.font().pointSizeF()
     window.actions_by_name["zoom_in"].trigger()
-    assert window.viewer.document().defaultFont().pointSizeF() > before
-    assert window.results_view.font().pointSizeF() > results_before
+    assert window.reader_pane.viewer.document().defaultFont().pointSizeF() > before
+    assert window.search_pane.results_view.font().pointSizeF() > results_before
     window.actions_by_name["zoom_reset"].trigger()
-    assert abs(window.viewer.document().defaultFont().pointSizeF() - before) < 0.01
+    assert abs(window.reader_pane.viewer.document().defaultFont().pointSizeF() - before) < 0.01
 
 
 def test_theme_toggle_switches_palette(qapp, window):
@@ -181,47 +163,47 @@ def test_settings_persist_across_windows(make_window):
 
 
 def test_source_toggle_selects_the_span(window):
-    window.reader.open_passage("a-res-77-20:op1")
+    window.reader_pane.reader.open_passage("a-res-77-20:op1")
     window.actions_by_name["toggle_source"].trigger()
     p = window.library.passage("a-res-77-20:op1")
     source = window.library.source_text("a-res-77-20")
-    assert window.viewer.toPlainText() == source
-    cursor = window.viewer.textCursor()
+    assert window.reader_pane.viewer.toPlainText() == source
+    cursor = window.reader_pane.viewer.textCursor()
     assert (cursor.selectionStart(), cursor.selectionEnd()) == (p["span_start"], p["span_end"])
     window.actions_by_name["toggle_source"].trigger()
-    assert "<h1>" not in window.viewer.toPlainText()
-    assert not window.viewer.source_mode
+    assert "<h1>" not in window.reader_pane.viewer.toPlainText()
+    assert not window.reader_pane.viewer.source_mode
 
 
 def test_find_in_document(window):
-    window.reader.open_passage("a-res-77-20:op1")
+    window.reader_pane.reader.open_passage("a-res-77-20:op1")
     window.actions_by_name["find"].trigger()
-    assert window.find_bar.isVisible()
-    window.find_bar.field.setText("INTERPOL")
+    assert window.reader_pane.find_bar.isVisible()
+    window.reader_pane.find_bar.field.setText("INTERPOL")
     window.actions_by_name["find_next"].trigger()
-    first = window.viewer.textCursor().selectionStart()
+    first = window.reader_pane.viewer.textCursor().selectionStart()
     window.actions_by_name["find_next"].trigger()
-    assert window.viewer.textCursor().selectionStart() > first
+    assert window.reader_pane.viewer.textCursor().selectionStart() > first
     window.actions_by_name["find_previous"].trigger()
-    assert window.viewer.textCursor().selectionStart() == first
-    assert window.find_in_document("no such words anywhere") is False
+    assert window.reader_pane.viewer.textCursor().selectionStart() == first
+    assert window.reader_pane.find("no such words anywhere") is False
 
 
 def test_footnote_text_for_markers(window):
-    window.reader.open_passage("a-res-77-20:pp2")
-    assert 'href="liaison://fn/1"' in window.reader.html
-    assert window.viewer.footnotes["1"].startswith("1. United Nations, Treaty Series")
+    window.reader_pane.reader.open_passage("a-res-77-20:pp2")
+    assert 'href="liaison://fn/1"' in window.reader_pane.reader.html
+    assert window.reader_pane.viewer.footnotes["1"].startswith("1. United Nations, Treaty Series")
 
 
 def test_keyboard_focus_shortcuts_and_dialogs(qtbot, window, search_for):
     search_for(window, "piracy")
     window.actions_by_name["focus_results"].trigger()
-    assert window.results_view.hasFocus()
-    QTest.keyClick(window.results_view, Qt.Key.Key_Slash)
-    assert window.search_field.hasFocus()
+    assert window.search_pane.results_view.hasFocus()
+    QTest.keyClick(window.search_pane.results_view, Qt.Key.Key_Slash)
+    assert window.search_pane.field.hasFocus()
     window.actions_by_name["focus_viewer"].trigger()
     QTest.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
-    assert window.search_field.hasFocus()
+    assert window.search_pane.field.hasFocus()
     window.actions_by_name["shortcuts"].trigger()
     window.actions_by_name["about"].trigger()
     dialogs = [window._dialogs["shortcuts"], window._dialogs["about"]]
@@ -229,13 +211,27 @@ def test_keyboard_focus_shortcuts_and_dialogs(qtbot, window, search_for):
     table = dialogs[0].table
     keys = [table.item(r, 0).text() for r in range(table.rowCount())]
     assert any("Ctrl+Shift+P" in k for k in keys) and any("F1" in k for k in keys)
-    about = dialogs[1].findChild(type(window.viewer), "about").toPlainText()
+    about = dialogs[1].findChild(type(window.reader_pane.viewer), "about").toPlainText()
     assert "SHA-256" in about and "A/RES/77/20" in about
     for d in dialogs:
         d.close()
 
 
-def test_every_action_has_a_key_or_a_menu(window):
-    for name, action in window.actions_by_name.items():
-        assert action.shortcuts() or action.menu() is None, name
-        assert action.associatedObjects(), name
+def test_every_action_is_in_its_menu_and_answers_its_keys(qtbot, window):
+    menus = {m.title(): m for m in window.menuBar().findChildren(QMenu) if m.title()}
+    fired: list[str] = []
+    for spec in shortcuts.ACTIONS:
+        action = window.actions_by_name[spec.name]
+        assert action in menus[spec.menu].actions(), spec.name
+        # Replace the handler by a recorder: the key must reach this very action.
+        action.triggered.disconnect()
+        action.triggered.connect(lambda _=False, name=spec.name: fired.append(name))
+        action.setEnabled(True)
+    window.search_pane.results_view.setFocus()
+    for spec in shortcuts.ACTIONS:
+        for key in spec.keys:
+            fired.clear()
+            QTest.keySequence(window.search_pane.results_view, QKeySequence(key))
+            assert fired == [spec.name], (spec.name, key, fired)
+    keyless = {s.name for s in shortcuts.ACTIONS if not s.keys}
+    assert keyless == {"remove_document", "cite_short", "cite_full", "follow_system", "about"}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from PySide6.QtCore import QUrl
 
+from db.search import Hit
 from desktop.app.viewer import (
     DocumentViewer,
     link_url,
@@ -133,12 +132,21 @@ def test_links_round_trip():
 
 
 def test_result_html_marks_snippet_and_escapes():
-    hit = SimpleNamespace(
-        citation="A/RES/1, para. 1",
+    text = "a <b>piracy</b> b, **not** marked"
+    hit = Hit(
+        passage_id="x:op1",
+        document_id="x",
         document_title="<T>",
+        citation="A/RES/1, para. 1",
         heading="Operative part",
-        snippet="a **<b>piracy</b>** b",
+        number="1",
+        kind="operative",
+        text=text,
+        snippet="(unused)",
+        score=1.0,
+        highlights=[(2, 15)],
     )
     html = result_html(hit)
-    assert "&lt;b&gt;piracy&lt;/b&gt;</span>" in html
+    assert '">&lt;b&gt;piracy&lt;/b&gt;</span> b, **not** marked' in html
     assert "&lt;T&gt; › Operative part" in html
+    assert html.count("<span") == 1  # the one highlight span; "**" in the text stays text
