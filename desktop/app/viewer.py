@@ -226,6 +226,13 @@ def _paragraph(p: Mapping[str, Any], body: str, colors: Colors, current: bool) -
         style.append("margin-left:34px")
         style.append("text-indent:-16px")
         prefix = "•&nbsp;&nbsp;"
+    elif kind == "paragraph" and number:
+        # A web page's or plain document's paragraph: its number within its section,
+        # as its citation gives it ("para. 3"), in the margin so it can be checked.
+        style.append("margin-left:34px")
+        style.append("text-indent:-34px")
+        label = f"{esc(number)}&nbsp;&nbsp;&nbsp;"
+        prefix = f'<span style="color:{colors.muted}; font-size:small">{label}</span>'
     if current:
         style.append(f"background-color:{colors.current_bg}")
     anchor = f'<a name="{passage_anchor(str(p["id"]))}"></a>'
@@ -270,6 +277,11 @@ def render_document(
     for line in _facts(doc):
         out.append(
             f'<p style="color:{colors.muted}; margin-top:0px; margin-bottom:2px">{esc(line)}</p>'
+        )
+    for note in doc.get("notes") or ():
+        out.append(
+            f'<p style="color:{colors.muted}; margin-top:2px; margin-bottom:2px">'
+            f"<b>Note:</b> <i>{esc(note)}</i></p>"
         )
     out.append(f'<hr style="color:{colors.rule}; background-color:{colors.rule}"/>')
     is_resolution = doc.get("kind") == "resolution"

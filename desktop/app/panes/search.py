@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QLabel,
     QListView,
     QMenu,
     QStackedWidget,
@@ -71,6 +72,14 @@ class SearchPane(QWidget):
             self.kind_actions.append(act)
         self.kind_button.setMenu(self.kind_menu)
         self.chips = ChipBar(self)
+        self.notice_label = QLabel(self)
+        self.notice_label.setObjectName("results-notice")
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(
+            "QLabel#results-notice { border-left: 3px solid #c98a00; padding: 4px 6px; }"
+        )
+        self.notice_label.setVisible(False)
         self.info_label = muted_label("", self)
         self.info_label.setObjectName("results-info")
         self.results_model = ResultsModel(self)
@@ -100,6 +109,7 @@ class SearchPane(QWidget):
         layout.setSpacing(6)
         layout.addLayout(row)
         layout.addWidget(self.chips)
+        layout.addWidget(self.notice_label)
         layout.addWidget(self.info_label)
         layout.addWidget(self.results_stack, 1)
 
@@ -142,6 +152,8 @@ class SearchPane(QWidget):
     def show_state(self, state: SearchState) -> None:
         """Show one search's outcome: the results, or why there are none."""
         self.results_model.set_hits(state.hits)
+        self.notice_label.setText(state.notice or "")
+        self.notice_label.setVisible(bool(state.notice))
         shown_query = state.corrected_query or state.query
         if state.error:
             self.info_label.setText("")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
@@ -235,3 +235,113 @@ def test_every_action_is_in_its_menu_and_answers_its_keys(qtbot, window):
             assert fired == [spec.name], (spec.name, key, fired)
     keyless = {s.name for s in shortcuts.ACTIONS if not s.keys}
     assert keyless == {"remove_document", "cite_short", "cite_full", "follow_system", "about"}
+
+
+# -- copying what is selected (issue 12) ---------------------------------------------
+
+
+def _clipboard() -> tuple[str, str]:
+    mime = QGuiApplication.clipboard().mimeData()
+    return mime.text(), mime.html()
+
+
+def test_copy_takes_the_highlighted_result_not_the_open_passage(qtbot, window, search_for):
+    search_for(window, "maritime piracy")
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
+    opened = window.reader_pane.reader.passage["id"]
+    search_for(window, "counter-terrorism")
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Down)
+    highlighted = window.search_pane.current_hit().passage_id
+    assert highlighted != opened
+    QTest.keyClick(
+        window.search_pane.field,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    text, html = _clipboard()
+    assert text == window.library.citation(highlighted)
+    assert html == window.library.citation_html(highlighted)
+    assert window.reader_pane.citation_label.text() == text
+    # The right-click menu of a result acts on that result.
+    menu = window.results_menu(0)
+    first = window.search_pane.current_hit().passage_id
+    names = [a.objectName() for a in menu.actions()]
+    assert names == ["copy_citation", "copy_passage"]
+    menu.actions()[1].trigger()
+    text, html = _clipboard()
+    assert text.startswith("“" + window.library.passage(first)["text"][:40])
+    assert text.endswith("\n— " + window.library.citation(first))
+    assert "<i>" in html or "<p" in html
+    menu.close()
+
+
+def _paragraph_point(window, passage_id: str):
+    viewer = window.reader_pane.viewer
+    block = viewer.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            if passage_anchor(passage_id) in it.fragment().charFormat().anchorNames():
+                cursor = QTextCursor(block)
+                cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+                viewer.setTextCursor(cursor)
+                viewer.ensureCursorVisible()
+                return viewer.cursorRect(cursor).center() - QPoint(20, 0)
+            it += 1
+        block = block.next()
+    raise AssertionError(f"{passage_id} is not shown")
+
+
+def test_clicking_a_viewer_paragraph_selects_it_for_copying(qtbot, window):
+    window.reader_pane.reader.open_passage("a-res-77-20:op1")
+    window.reader_pane.viewer.setTextCursor(QTextCursor(window.reader_pane.viewer.document()))
+    point = _paragraph_point(window, "a-res-77-20:op17a")
+    QTest.mouseClick(window.reader_pane.viewer.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.reader_pane.selected_id == "a-res-77-20:op17a"
+    assert window.reader_pane.citation_label.text() == "A/RES/77/20, para. 17(a)"
+    window.actions_by_name["copy_citation"].trigger()
+    assert _clipboard()[0] == "A/RES/77/20, para. 17(a)"
+    # Full style, for every copy action.
+    window.actions_by_name["cite_full"].trigger()
+    assert window.settings.citation_style == "full"
+    window.actions_by_name["copy_citation"].trigger()
+    full = "General Assembly resolution 77/20 of 21 November 2022, para. 17(a)"
+    assert _clipboard()[0] == full
+    assert window.reader_pane.citation_label.text() == full
+    # A selection inside the paragraph: quoted with that paragraph's citation.
+    viewer = window.reader_pane.viewer
+    viewer.moveCursor(QTextCursor.MoveOperation.Start)
+    assert viewer.find("communications system, which enables")
+    menu = window.viewer_menu()
+    assert [a.objectName() for a in menu.actions()] == [
+        "copy_citation",
+        "copy_passage",
+        "copy_selection",
+    ]
+    menu.actions()[2].trigger()
+    menu.close()
+    assert _clipboard()[0] == f"“communications system, which enables”\n— {full}"
+    window.actions_by_name["cite_short"].trigger()
+
+
+def test_the_open_document_resolves_shorthand_and_notices_show(qtbot, window, search_for):
+    window.reader_pane.reader.open_document("a-res-77-20")
+    search_for(window, "OP 17")
+    assert window.search_pane.results_model.hit(0).passage_id == "a-res-77-20:op17"
+    search_for(window, "OP 30")
+    notice = window.search_pane.notice_label
+    assert notice.isVisible()
+    assert notice.text() == "A/RES/77/20 has no operative paragraph 30 (operative paragraphs 1–20)."
+    search_for(window, "piracy")
+    assert not notice.isVisible()
+
+
+def test_web_pages_show_paragraph_numbers_and_catalog_notes(window):
+    window.reader_pane.reader.open_passage("united-nations:s7.p1")
+    html = window.reader_pane.reader.html
+    assert "it still names DPKO" in window.reader_pane.viewer.toPlainText()
+    number = window.library.passage("united-nations:s7.p1")["number"]
+    anchor = passage_anchor("united-nations:s7.p1")
+    assert f'<a name="{anchor}"></a><span style="color:' in html
+    after = html.split(f'<a name="{anchor}"></a>', 1)[1]
+    assert after.split("</span>", 1)[0].endswith(f">{number}&nbsp;&nbsp;&nbsp;")
