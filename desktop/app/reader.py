@@ -52,6 +52,11 @@ class History:
         self._items.append(loc)
         self._index = len(self._items) - 1
 
+    def replace(self, loc: Location) -> None:
+        """Replace the current location (the same place, marked for another query)."""
+        if self._index >= 0:
+            self._items[self._index] = loc
+
     def can_back(self) -> bool:
         """Whether there is somewhere to go back to."""
         return self._index > 0
@@ -179,6 +184,14 @@ class Reader(QObject):
         if loc is not None:
             self._show(loc)
 
+    def set_query(self, query: str) -> None:
+        """Mark ``query``'s terms in the location shown ("" removes the marks)."""
+        current = self.history.current
+        if current is None or current.query == query:
+            return
+        self.history.replace(Location(current.document_id, current.passage_id, query))
+        self._show(self.history.current)
+
     def set_colors(self, colors: Colors) -> None:
         """Re-render with another theme's colours."""
         self.colors = colors
@@ -229,9 +242,32 @@ class Reader(QObject):
             mentions=self.mentions(loc.document_id),
             colors=self.colors,
         )
-        self.anchor = passage_anchor(loc.passage_id) if loc.passage_id else None
+        self.anchor = (
+            passage_anchor(self._scroll_target(doc, loc.passage_id)) if loc.passage_id else None
+        )
         self.changed.emit()
         self.history_changed.emit(self.history.can_back(), self.history.can_forward())
+
+    @staticmethod
+    def _scroll_target(doc: dict[str, Any], passage_id: str) -> str:
+        """Return where to scroll for a passage: a sub-paragraph shows its lead-in first.
+
+        "17. Encourages … the following:" introduces 17(a)–(e); opening 17(b) at its
+        own line would cut that lead-in off above it.
+        """
+        passage = next((p for p in doc["passages_list"] if p["id"] == passage_id), None)
+        if passage is None or passage["kind"] != "subparagraph" or not passage["number"]:
+            return passage_id
+        parent = str(passage["number"]).split("(")[0]
+        lead = next(
+            (
+                p["id"]
+                for p in doc["passages_list"]
+                if p["kind"] == "operative" and str(p["number"]) == parent
+            ),
+            None,
+        )
+        return lead or passage_id
 
     # -- what the officer copies ----------------------------------------------
 

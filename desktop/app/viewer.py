@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QHelpEvent, QTextCursor, QTextDocument
+from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
 from db.snippets import snippet_parts
@@ -411,6 +411,8 @@ class DocumentViewer(QTextBrowser):
         Offsets are Python string offsets; they are converted to Qt's UTF-16 positions.
         """
         self.source_mode = True
+        self.document().clear()
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)
 
         def pos(i: int) -> int:

@@ -29,8 +29,10 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPalette,
+    QResizeEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
@@ -64,6 +66,7 @@ class SearchField(QLineEdit):
         super().__init__(parent)
         self.setClearButtonEnabled(True)
         self.setPlaceholderText("Search the texts, e.g. maritime piracy   (Ctrl+K)")
+        self.setAccessibleName("Search")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         """Handle the keys that drive the results list."""
@@ -76,6 +79,9 @@ class SearchField(QLineEdit):
             return
         if key == Qt.Key.Key_Escape and self.text():
             self.clear()
+            return
+        if event.matches(QKeySequence.StandardKey.DeleteCompleteLine):
+            # Ctrl+U on Linux: never wipe the officer's query by a slip of the key.
             return
         super().keyPressEvent(event)
 
@@ -103,7 +109,9 @@ class ChipBar(QWidget):
         self.chips = {}
         for i, f in enumerate(filters):
             chip = QToolButton(self)
-            chip.setText(f"{f.label}  ✕".replace("&", "&&"))
+            label = chip.fontMetrics().elidedText(f.label, Qt.TextElideMode.ElideMiddle, 260)
+            chip.setText(f"{label}  ✕".replace("&", "&&"))
+            chip.setAccessibleName(f"Remove filter {f.label}")
             chip.setToolTip(f"Remove this filter ({f.kind}); Ctrl+Backspace removes the last one")
             chip.setAutoRaise(False)
             chip.setObjectName(f"chip-{f.kind}")
@@ -312,6 +320,52 @@ class FileDropFilter(QObject):
                 self.files_dropped.emit(files)
                 return True
         return super().eventFilter(watched, event)
+
+
+class ElidedLabel(QLabel):
+    """A one-line plain-text label that shortens its text with "…" to the width it is given.
+
+    It never asks for more width than a few characters, so a long title cannot
+    widen the window; :meth:`full_text` keeps the whole text (and the tooltip shows it).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._full = ""
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        """Show ``text``, elided to the current width."""
+        self._full = text
+        self._elide()
+
+    def full_text(self) -> str:
+        """Return the whole text, as set."""
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Ask for a few characters' width only."""
+        hint = super().minimumSizeHint()
+        return QSize(
+            min(hint.width(), self.fontMetrics().horizontalAdvance("M") * 6), hint.height()
+        )
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Prefer the whole text, but never insist (see :meth:`minimumSizeHint`)."""
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self._full) + 8, super().sizeHint().height()
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Elide again at the new width."""
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, max(self.width(), 10)
+        )
+        super().setText(shown)
 
 
 def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:

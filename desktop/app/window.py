@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
         search.open_requested.connect(reader.reader.open_passage)
         search.highlighted.connect(lambda _hit: self._select_from("results"))
         search.filter_removed.connect(self._on_filter_removed)
+        search.field.textChanged.connect(self._on_query_text)
         search.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         search.results_view.customContextMenuRequested.connect(self._results_menu)
         tree.node_chosen.connect(self._on_node)
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
         reader.reader.changed.connect(self._on_reader)
         reader.reader.history_changed.connect(self._on_history)
         reader.selection_changed.connect(lambda: self._select_from("viewer"))
-        reader.entity_clicked.connect(self.select_entity)
+        reader.entity_clicked.connect(self._on_entity_clicked)
         reader.copy_requested.connect(self.copy_citation)
         reader.message.connect(self.statusBar().showMessage)
         reader.context_menu_requested.connect(self._viewer_menu)
@@ -362,6 +363,13 @@ class MainWindow(QMainWindow):
         if node.kind == "entity":
             self.search_pane.set_filter("entity", node.ref, self.tree_pane.chip_label(node))
         elif node.kind == "document":
+            entity = self.search_pane.controller.filter("entity")
+            if entity is not None:
+                mentioned = self.library.entity_passage_ids(entity.value)
+                passages = self.library.document(node.ref)["passages_list"]
+                if not any(p["id"] in mentioned for p in passages):
+                    # This document never names the entity: both filters would show nothing.
+                    self.search_pane.remove_filter("entity")
             self.search_pane.set_filter("document", node.ref, f"Document: {node.label}")
             reader.open_document(node.ref, query)
         elif node.kind == "section" and node.first_passage:
@@ -369,9 +377,18 @@ class MainWindow(QMainWindow):
         elif node.kind == "passage":
             reader.open_passage(node.ref, query)
 
+    def _on_query_text(self, text: str) -> None:
+        if not text.strip():
+            self.reader_pane.reader.set_query("")  # the old query's marks go with it
+
     def _on_filter_removed(self, kind: str) -> None:
         if kind in ("entity", "document"):
             self.tree_pane.clear_selection([kind])
+
+    def _on_entity_clicked(self, entity_id: str) -> None:
+        """An entity followed in the text: its passages, not the old query's, are wanted."""
+        self.search_pane.field.clear()
+        self.select_entity(entity_id)
 
     def select_entity(self, entity_id: str) -> None:
         """Select an entity in its tree (which filters the results by it)."""
@@ -547,10 +564,20 @@ class MainWindow(QMainWindow):
                 )
             else:
                 self.resize(1280, 800)
+        self._fit_screen()
         tabs = self.tree_pane.tab_widget
         tabs.setCurrentIndex(min(max(self.settings.tree_tab, 0), len(TREE_TABS) - 1))
         if self.settings.qsettings.value("window/tree_tab") is None:
             self.tree_pane.show_tab("un")
+
+    def _fit_screen(self) -> None:
+        """Keep the window inside the screen's available area (a saved size may not fit)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        if self.width() > avail.width() or self.height() > avail.height():
+            self.resize(min(self.width(), avail.width()), min(self.height(), avail.height()))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         """On first show (the layout has its final width), restore the panes' widths."""
@@ -568,8 +595,12 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         """Write geometry, pane sizes, tree tab, zoom and theme to the settings file."""
-        self.settings.geometry = self.saveGeometry()
-        self.settings.splitter_sizes = self.splitter.sizes()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        fits = screen is None or self.width() <= screen.availableGeometry().width()
+        if fits and min(self.splitter.sizes(), default=0) >= 120:
+            # Never remember a squeezed layout.
+            self.settings.geometry = self.saveGeometry()
+            self.settings.splitter_sizes = self.splitter.sizes()
         self.settings.tree_tab = self.tree_pane.tab_widget.currentIndex()
         self.settings.zoom = self.zoom
         self.settings.theme = self.theme.mode

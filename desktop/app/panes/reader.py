@@ -16,7 +16,6 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QCursor, QFont, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMenu,
     QStackedWidget,
     QToolButton,
@@ -29,7 +28,7 @@ from db.citations import DEFAULT_STYLE
 from desktop.app.reader import Reader
 from desktop.app.theme import Colors
 from desktop.app.viewer import DocumentViewer, passage_anchor, plain_tooltip
-from desktop.app.widgets import FindBar, muted_label
+from desktop.app.widgets import ElidedLabel, FindBar, muted_label
 
 if TYPE_CHECKING:
     from db.library import Library
@@ -58,9 +57,9 @@ class ReaderPane(QWidget):
         self.selected_id: str | None = None
         self.raw = False
         self._anchors: dict[str, str] = {}
-        self.citation_label = QLabel(self)
+        self.citation_label = ElidedLabel(self)
         self.citation_label.setObjectName("citation")
-        self.citation_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.citation_label.setAccessibleName("Citation of the selected passage")
         self.citation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.citation_label.font()
         font.setBold(True)
@@ -75,6 +74,7 @@ class ReaderPane(QWidget):
         self.forward_button.setAccessibleName("Forward")
         self.copy_button = QToolButton(self)
         self.copy_button.setText("Copy citation")
+        self.copy_button.setAccessibleName("Copy citation")
         self.copy_button.setToolTip(
             "Copy the citation of what is selected (Ctrl+Shift+C); with the passage: Ctrl+Shift+P"
         )
@@ -86,6 +86,7 @@ class ReaderPane(QWidget):
         header.addWidget(self.copy_button)
         self.viewer = DocumentViewer(self)
         self.viewer.setObjectName("viewer")
+        self.viewer.setAccessibleName("Document viewer")
         self.viewer.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.viewer_empty = muted_label(EMPTY_TEXT, self)
         self.viewer_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -162,7 +163,9 @@ class ReaderPane(QWidget):
         self.selection_changed.emit()
 
     def show_citation(self, text: str | None) -> None:
-        """Show ``text`` (a citation, as plain text) above the viewer."""
+        """Show ``text`` (a citation, as plain text) above the viewer (said raw in raw mode)."""
+        if self.raw and text:
+            text = f"Raw source text · {text}"
         self.citation_label.setText(text or "")
         self.citation_label.setToolTip(plain_tooltip(text or ""))
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -72,6 +72,7 @@ class TreePane(QWidget):
         self.filter_field = QLineEdit(self)
         self.filter_field.setPlaceholderText("Filter the tree   (Ctrl+Shift+F)")
         self.filter_field.setClearButtonEnabled(True)
+        self.filter_field.setAccessibleName("Filter the tree")
         self.tab_widget = QTabWidget(self)
         self.tab_widget.setDocumentMode(True)
         self.tab_widget.setUsesScrollButtons(False)
@@ -85,6 +86,7 @@ class TreePane(QWidget):
             stack = QStackedWidget(self)
             view = QTreeView(stack)
             view.setObjectName(f"tree-{key}")
+            view.setAccessibleName(f"{title} tree")
             view.setUniformRowHeights(True)
             view.setAllColumnsShowFocus(True)
             view.setHeaderHidden(True)
@@ -98,7 +100,9 @@ class TreePane(QWidget):
             header.setStretchLastSection(False)
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-            view.selectionModel().currentChanged.connect(self._on_current)
+            view.selectionModel().selectionChanged.connect(
+                lambda _selected, _deselected, v=view: self._on_selected(v)
+            )
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             view.customContextMenuRequested.connect(lambda pos, k=key: self._on_context(k, pos))
             empty = QLabel(stack)
@@ -119,6 +123,7 @@ class TreePane(QWidget):
         layout.addWidget(self.filter_field)
         layout.addWidget(self.tab_widget, 1)
         self.filter_field.textChanged.connect(self.set_filter_text)
+        self.filter_field.installEventFilter(self)
 
     def set_nodes(self, key: str, roots: Sequence[TreeNode], empty_text: str = "") -> None:
         """Fill one tab, or show ``empty_text`` when there are no nodes."""
@@ -200,10 +205,39 @@ class TreePane(QWidget):
         if node is not None:
             self.context_requested.emit(key, node, view.viewport().mapToGlobal(pos))
 
-    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        node = current.data(NODE_ROLE) if current.isValid() else None
+    def _on_selected(self, view: QTreeView) -> None:
+        # Selection, not the current index: focusing a tree (Alt+3) makes its first row
+        # current without selecting it, and must not filter by it.
+        rows = view.selectionModel().selectedRows(0)
+        node = rows[0].data(NODE_ROLE) if rows else None
         if node is not None:
             self.node_chosen.emit(node)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Down in the filter field moves into the tree; Enter chooses its first match."""
+        if watched is self.filter_field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                view = self.current_view()
+                index = self._first_leaf_match(view)
+                if index.isValid():
+                    view.setFocus(Qt.FocusReason.OtherFocusReason)
+                    view.setCurrentIndex(index)
+                    view.scrollTo(index)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _first_leaf_match(self, view: QTreeView) -> QModelIndex:
+        """Return the first row the filter matches itself (not an ancestor kept for it)."""
+        model = view.model()
+        text = self.filter_field.text().strip().lower()
+        stack = [model.index(r, 0) for r in range(model.rowCount() - 1, -1, -1)]
+        while stack:
+            index = stack.pop()
+            if not text or text in str(index.data(FILTER_ROLE) or "").lower():
+                return index
+            stack.extend(model.index(r, 0, index) for r in range(model.rowCount(index) - 1, -1, -1))
+        return QModelIndex()
 
     # -- filling from the library ---------------------------------------------
 

@@ -83,7 +83,7 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
     hit = window.search_pane.results_model.hit(0)
     assert hit.passage_id == "a-res-79-999:op2"
     window.search_pane.open_row(0)
-    assert window.reader_pane.citation_label.text() == "A/RES/79/999, para. 2"
+    assert window.reader_pane.citation_label.full_text() == "A/RES/79/999, para. 2"
     window.actions_by_name["copy_citation"].trigger()
     assert QGuiApplication.clipboard().text() == "A/RES/79/999, para. 2"
 

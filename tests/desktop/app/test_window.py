@@ -34,7 +34,7 @@ def test_typing_shows_results_then_enter_opens_the_passage(qtbot, window, search
     QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.reader_pane.reader.passage is not None)
     assert window.reader_pane.reader.passage["id"] == first.passage_id
-    assert window.reader_pane.citation_label.text() == first.citation
+    assert window.reader_pane.citation_label.full_text() == first.citation
     assert window.reader_pane.reader.anchor == passage_anchor(first.passage_id)
     html = window.reader_pane.reader.html
     assert "background-color:#ffe27a" in html  # query terms marked
@@ -261,7 +261,7 @@ def test_copy_takes_the_highlighted_result_not_the_open_passage(qtbot, window, s
     text, html = _clipboard()
     assert text == window.library.citation(highlighted)
     assert html == window.library.citation_html(highlighted)
-    assert window.reader_pane.citation_label.text() == text
+    assert window.reader_pane.citation_label.full_text() == text
     # The right-click menu of a result acts on that result.
     menu = window.results_menu(0)
     first = window.search_pane.current_hit().passage_id
@@ -298,7 +298,7 @@ def test_clicking_a_viewer_paragraph_selects_it_for_copying(qtbot, window):
     point = _paragraph_point(window, "a-res-77-20:op17a")
     QTest.mouseClick(window.reader_pane.viewer.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert window.reader_pane.selected_id == "a-res-77-20:op17a"
-    assert window.reader_pane.citation_label.text() == "A/RES/77/20, para. 17(a)"
+    assert window.reader_pane.citation_label.full_text() == "A/RES/77/20, para. 17(a)"
     window.actions_by_name["copy_citation"].trigger()
     assert _clipboard()[0] == "A/RES/77/20, para. 17(a)"
     # Full style, for every copy action.
@@ -307,7 +307,7 @@ def test_clicking_a_viewer_paragraph_selects_it_for_copying(qtbot, window):
     window.actions_by_name["copy_citation"].trigger()
     full = "General Assembly resolution 77/20 of 21 November 2022, para. 17(a)"
     assert _clipboard()[0] == full
-    assert window.reader_pane.citation_label.text() == full
+    assert window.reader_pane.citation_label.full_text() == full
     # A selection inside the paragraph: quoted with that paragraph's citation.
     viewer = window.reader_pane.viewer
     viewer.moveCursor(QTextCursor.MoveOperation.Start)
@@ -345,3 +345,135 @@ def test_web_pages_show_paragraph_numbers_and_catalog_notes(window):
     assert f'<a name="{anchor}"></a><span style="color:' in html
     after = html.split(f'<a name="{anchor}"></a>', 1)[1]
     assert after.split("</span>", 1)[0].endswith(f">{number}&nbsp;&nbsp;&nbsp;")
+
+
+# -- issue 16: the window never fights the officer ------------------------------------
+
+TERM_MARK = "background-color:#ffe27a"
+
+
+def test_long_titles_never_widen_the_window(qtbot, own_window, tmp_path):
+    window = own_window
+    title = "Cooperation " + "between the organizations on maritime security " * 8
+    page = tmp_path / "long.md"
+    page.write_text(
+        f"# {title}\n\n## {title[:150]}\n\nThe liaison desk met on kelp piracy twice.\n",
+        encoding="utf-8",
+    )
+    with qtbot.waitSignal(window.flows.job_finished, timeout=60_000):
+        assert window.flows.import_paths([page])
+    doc_id = window.flows.last_import.document_id
+    window.reader_pane.reader.open_passage(
+        window.library.document(doc_id)["passages_list"][0]["id"]
+    )
+    window.search_pane.set_filter("document", doc_id, f"Document: {title}")
+    qtbot.wait(50)
+    label = window.reader_pane.citation_label
+    assert len(label.full_text()) > 300 and label.text().endswith("…")
+    # Everything fits the smallest screen the issue names (1024 px wide).
+    assert window.minimumSizeHint().width() <= 1024
+    window.resize(1024, 600)
+    assert window.width() <= 1024
+    chip = window.search_pane.chips.chips["document"]
+    assert chip.sizeHint().width() < 400
+
+
+def test_ctrl_u_keeps_the_query_and_raw_source_is_marked_raw(qtbot, window, search_for):
+    search_for(window, "piracy")
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_pane.field.text() == "piracy"
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
+    window.reader_pane.viewer.setFocus()
+    QTest.keyClick(
+        window.reader_pane.viewer,
+        Qt.Key.Key_U,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.reader_pane.viewer.source_mode
+    assert window.reader_pane.citation_label.full_text().startswith("Raw source text · ")
+    block = window.reader_pane.viewer.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            assert not it.fragment().charFormat().fontUnderline()
+            it += 1
+        block = block.next()
+    window.actions_by_name["toggle_source"].trigger()
+    assert not window.reader_pane.citation_label.full_text().startswith("Raw")
+
+
+def test_switching_tree_tabs_does_not_filter(window):
+    for name in ("tab_capabilities", "tab_themes", "tab_un"):
+        window.actions_by_name[name].trigger()
+        assert window.search_pane.controller.filters == (), name
+
+
+def test_choosing_a_document_clears_an_entity_filter_it_cannot_meet(window):
+    lib = window.library
+    pairs = (
+        (e["id"], d["id"])
+        for e in lib.entity_tree("un")
+        if lib.entity_passage_ids(e["id"])
+        for d in lib.documents()
+        if not {p["id"] for p in lib.document(d["id"])["passages_list"]}
+        & lib.entity_passage_ids(e["id"])
+    )
+    entity_id, doc_id = next(pairs)
+    assert window.tree_pane.select("un", f"entity:{entity_id}")
+    assert window.search_pane.controller.filter("entity") is not None
+    assert window.tree_pane.select("documents", f"doc:{doc_id}")
+    assert window.search_pane.controller.filter("entity") is None
+    assert window.search_pane.results_model.rowCount() > 0
+
+
+def test_following_an_entity_in_the_text_clears_the_query(qtbot, window, search_for):
+    search_for(window, "piracy")
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
+    window.reader_pane.viewer.entity_link.emit("unodc")
+    assert window.search_pane.field.text() == ""
+    assert window.search_pane.controller.filter("entity").value == "unodc"
+    qtbot.waitUntil(lambda: window.search_pane.results_model.rowCount() > 0)
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Down])
+def test_enter_or_down_in_the_tree_filter_selects(window, key):
+    window.tree_pane.show_tab("un")
+    window.tree_pane.filter_field.setFocus()
+    QTest.keyClicks(window.tree_pane.filter_field, "UNODC")
+    QTest.keyClick(window.tree_pane.filter_field, key)
+    assert window.tree_pane.current_view().hasFocus()
+    assert window.search_pane.controller.filter("entity").value == "unodc"
+
+
+def test_a_sub_paragraph_opens_at_its_lead_in(window):
+    window.reader_pane.reader.open_passage("a-res-77-20:op17b")
+    assert window.reader_pane.reader.anchor == passage_anchor("a-res-77-20:op17")
+    assert window.reader_pane.selected_id == "a-res-77-20:op17b"
+    viewer = window.reader_pane.viewer
+    top = viewer.cursorForPosition(QPoint(5, 5))
+    visible = viewer.document().toPlainText()[top.position() :]
+    assert "Encourages" in visible.split("INTERPOL databases")[0]
+
+
+def test_find_says_n_of_m(window):
+    window.reader_pane.reader.open_document("a-res-77-20")
+    text = window.reader_pane.viewer.document().toPlainText()
+    total = text.lower().count("interpol")
+    pane = window.reader_pane
+    window.actions_by_name["find"].trigger()
+    pane.find_bar.field.setText("INTERPOL")
+    window.actions_by_name["find_next"].trigger()
+    assert pane.find_bar.status.text() == f"1 of {total}"
+    window.actions_by_name["find_next"].trigger()
+    assert pane.find_bar.status.text() == f"2 of {total}"
+    rect = pane.viewer.cursorRect()
+    assert rect.bottom() < pane.viewer.viewport().height() - rect.height()
+
+
+def test_esc_clears_the_previous_search_marks(qtbot, window, search_for):
+    search_for(window, "piracy")
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
+    assert TERM_MARK in window.reader_pane.reader.html
+    window.search_pane.field.setFocus()
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Escape)
+    assert TERM_MARK not in window.reader_pane.reader.html
