@@ -281,3 +281,23 @@ def test_document_option_is_the_context_of_a_reference(run, tmp_path):
     code, out, _ = run("search", "OP 2", "--document", "a-res-77-20", "--json")
     assert code == 0
     assert json.loads(out)["hits"][0]["passage_id"] == "a-res-77-20:op2"
+
+
+def test_show_into_a_pipe_that_closes_early_ends_quietly(built_store):
+    env = {**os.environ, "LIAISON_DATA_DIR": str(Path(built_store).parent)}
+    liaison = Path(sys.executable).parent / "liaison"
+    proc = subprocess.run(
+        f"'{liaison}' show a-res-77-20 | head -n 1",
+        shell=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout.strip()
+    assert "Broken pipe" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_readable_search_shows_no_raw_marks(run):
+    code, out, _ = run("search", "maritime piracy")
+    assert code == 0 and "piracy" in out.lower() and "**" not in out
