@@ -18,6 +18,7 @@ from whoosh import scoring
 
 from db.errors import LiaisonError
 from db.index import analyze, fast_terms
+from db.parse.model import KIND_FILTER
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
 from db.snippets import SNIPPET_CHARS, snippet_parts
@@ -94,7 +95,9 @@ class Filters:
         if self.document:
             parts.append(wq.Term("document_id", self.document))
         if self.kind:
-            parts.append(wq.Term("kind", self.kind))
+            parts.append(
+                wq.Or([wq.Term("kind", k) for k in KIND_FILTER.get(self.kind, (self.kind,))])
+            )
         if self.date_from or self.date_to:
             parts.append(wq.TermRange("date", self.date_from, self.date_to))
         if self.passage_ids is not None:
@@ -229,7 +232,7 @@ class SearchEngine:
         if filters.document:
             sets.append(docs_with("document_id", [filters.document]))
         if filters.kind:
-            sets.append(docs_with("kind", [filters.kind]))
+            sets.append(docs_with("kind", KIND_FILTER.get(filters.kind, (filters.kind,))))
         if filters.entity_ids is not None:
             sets.append(docs_with("entity_ids", filters.entity_ids))
         if filters.passage_ids is not None:
@@ -273,7 +276,7 @@ class SearchEngine:
             return False
         if filters.document and p["document_id"] != filters.document:
             return False
-        if filters.kind and p["kind"] != filters.kind:
+        if filters.kind and p["kind"] not in KIND_FILTER.get(filters.kind, (filters.kind,)):
             return False
         if filters.passage_ids is not None and pid not in filters.passage_ids:
             return False

@@ -16,6 +16,11 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "footnote": ("footnote", "footnotes"),
 }
 KINDS = tuple(KIND_NAMES)
+#: What a kind filter takes in: a sub-paragraph is part of its operative paragraph.
+KIND_FILTER: dict[str, tuple[str, ...]] = {
+    **{kind: (kind,) for kind in KIND_NAMES},
+    "operative": ("operative", "subparagraph"),
+}
 #: How a menu or filter chip names each kind (a paragraph is a web page's or a plain document's).
 KIND_LABELS: dict[str, str] = {
     **{kind: plural.capitalize() for kind, (_one, plural) in KIND_NAMES.items()},

@@ -477,3 +477,13 @@ def test_esc_clears_the_previous_search_marks(qtbot, window, search_for):
     window.search_pane.field.setFocus()
     QTest.keyClick(window.search_pane.field, Qt.Key.Key_Escape)
     assert TERM_MARK not in window.reader_pane.reader.html
+
+
+def test_operative_paragraphs_include_their_sub_paragraphs(window, search_for):
+    op = next(a for a in window.search_pane.kind_actions if a.data() == "operative")
+    op.trigger()
+    search_for(window, "INTERPOL databases")
+    model = window.search_pane.results_model
+    kinds = {model.hit(r).kind for r in range(model.rowCount())}
+    assert kinds == {"operative", "subparagraph"}
+    assert "a-res-77-20:op17b" in {model.hit(r).passage_id for r in range(model.rowCount())}
