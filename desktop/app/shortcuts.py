@@ -81,6 +81,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "toggle_dark", "&Dark theme", ("Ctrl+Shift+D",), "&View", checkable=True, separator=True
     ),
+    ActionSpec("projector", "&Projector mode", ("F11",), "&View", checkable=True),
     ActionSpec("follow_system", "Follow &system theme", (), "&View", checkable=True),
     ActionSpec("focus_search", "&Search field", ("Ctrl+K", "Ctrl+L", "/"), "&Go"),
     ActionSpec("focus_tree", "&Tree", ("Ctrl+1",), "&Go"),

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
+from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 READING_SCALE = 1.12
+PROJECTOR_ZOOM = 2.0
 OPENING_TEXT = "Opening the library…"
 
 
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._dialogs: dict[str, QDialog] = {}
         self._sizes_restored = False
         self._selected_from = "viewer"
+        self._before_projector: float | None = None
 
         self.tree_pane = TreePane(TREE_TABS, self)
         self.search_pane = SearchPane(self)
@@ -172,6 +174,7 @@ class MainWindow(QMainWindow):
             "zoom_out": lambda: self.step_zoom(-1),
             "zoom_reset": lambda: self.step_zoom(0),
             "toggle_source": reader.set_raw,
+            "projector": self.set_projector,
             "cite_short": lambda checked: checked and self.set_citation_style("short"),
             "cite_full": lambda checked: checked and self.set_citation_style("full"),
             "toggle_dark": lambda checked: self.set_theme("dark" if checked else "light"),
@@ -524,8 +527,32 @@ class MainWindow(QMainWindow):
         reading.setPointSizeF(size * READING_SCALE * self.zoom)
         results = QGuiApplication.font()
         results.setPointSizeF(size * self.zoom)
+        # Everything grows with the zoom: tree, search field, buttons, citation.
+        for pane in (self.tree_pane, self.search_pane, self.reader_pane):
+            pane.setFont(results)
+        bold = QFont(results)
+        bold.setBold(True)
+        self.reader_pane.citation_label.setFont(bold)
         self.search_pane.set_result_font(results)
         self.reader_pane.set_reading_font(reading)
+
+    def set_projector(self, on: bool) -> None:
+        """Projector mode: full screen, the viewer only, large type (F11 again leaves it)."""
+        if on == (self._before_projector is not None):
+            return
+        self.tree_pane.setVisible(not on)
+        self.search_pane.setVisible(not on)
+        self.statusBar().setVisible(not on)
+        if on:
+            self._before_projector = self.zoom
+            self.showFullScreen()
+            self.apply_zoom(max(self.zoom, PROJECTOR_ZOOM))
+            self.reader_pane.viewer.setFocus()
+        else:
+            zoom, self._before_projector = self._before_projector or 1.0, None
+            self.showNormal()
+            self.apply_zoom(zoom)
+        self.actions_by_name["projector"].setChecked(on)
 
     def step_zoom(self, direction: int) -> None:
         """One zoom step larger (+1) or smaller (-1), or back to normal (0)."""
@@ -535,7 +562,8 @@ class MainWindow(QMainWindow):
             steps = list(ZOOM_STEPS)
             nearest = min(range(len(steps)), key=lambda i: abs(steps[i] - self.zoom))
             self.apply_zoom(steps[min(max(nearest + direction, 0), len(steps) - 1)])
-        self.settings.zoom = self.zoom
+        if self._before_projector is None:
+            self.settings.zoom = self.zoom
         self.statusBar().showMessage(f"Zoom {round(self.zoom * 100)} %", 2000)
 
     def set_theme(self, mode: str) -> None:
@@ -597,12 +625,12 @@ class MainWindow(QMainWindow):
         """Write geometry, pane sizes, tree tab, zoom and theme to the settings file."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         fits = screen is None or self.width() <= screen.availableGeometry().width()
-        if fits and min(self.splitter.sizes(), default=0) >= 120:
+        if fits and self._before_projector is None and min(self.splitter.sizes(), default=0) >= 120:
             # Never remember a squeezed layout.
             self.settings.geometry = self.saveGeometry()
             self.settings.splitter_sizes = self.splitter.sizes()
         self.settings.tree_tab = self.tree_pane.tab_widget.currentIndex()
-        self.settings.zoom = self.zoom
+        self.settings.zoom = self._before_projector or self.zoom
         self.settings.theme = self.theme.mode
         self.settings.sync()
 

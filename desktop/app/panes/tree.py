@@ -87,6 +87,8 @@ class TreePane(QWidget):
             view = QTreeView(stack)
             view.setObjectName(f"tree-{key}")
             view.setAccessibleName(f"{title} tree")
+            # "United Nations Office on … (UNODC)": keep the acronym the officer filtered by.
+            view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
             view.setUniformRowHeights(True)
             view.setAllColumnsShowFocus(True)
             view.setHeaderHidden(True)

@@ -146,8 +146,8 @@ def test_theme_toggle_switches_palette(qapp, window):
 def test_settings_persist_across_windows(make_window):
     first = make_window()
     first.resize(760, 520)  # within the offscreen screen, which restoreGeometry respects
-    first.splitter.setSizes([200, 230, 300])
     first.actions_by_name["zoom_in"].trigger()
+    first.splitter.setSizes([340, 230, 300])
     first.actions_by_name["toggle_dark"].trigger()
     first.tree_pane.show_tab("themes")
     sizes, zoom = first.splitter.sizes(), first.zoom
