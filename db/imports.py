@@ -27,9 +27,9 @@ import sqlite_utils
 from db import paths
 from db.errors import LiaisonError, NotFoundError, ParseError
 from db.extract import ImportRejectedError, extract
+from db.kinds import KIND_NAMES
 from db.locking import data_lock
 from db.parse import parse_text
-from db.parse.model import KIND_NAMES
 
 LIBRARY_DB = "library.sqlite"
 ORIGINALS = "originals"

@@ -18,7 +18,7 @@ from whoosh import scoring
 
 from db.errors import LiaisonError
 from db.index import analyze, fast_terms
-from db.parse.model import KIND_FILTER
+from db.kinds import KIND_FILTER
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
 from db.snippets import SNIPPET_CHARS, snippet_parts

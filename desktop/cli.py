@@ -21,7 +21,7 @@ import click
 from db import paths
 from db.citations import CITATION_STYLES, DEFAULT_STYLE
 from db.errors import LiaisonError
-from db.parse.model import KINDS
+from db.kinds import KINDS
 from db.snippets import snippet_parts
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke

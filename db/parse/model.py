@@ -5,28 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Passage kinds (the vocabulary of the CLI and the store) and their names in prose:
-#: (singular, plural), for counts such as "3 operative paragraphs".
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    "preambular": ("preambular paragraph", "preambular paragraphs"),
-    "operative": ("operative paragraph", "operative paragraphs"),
-    "subparagraph": ("sub-paragraph", "sub-paragraphs"),
-    "paragraph": ("paragraph", "paragraphs"),
-    "list_item": ("list item", "list items"),
-    "footnote": ("footnote", "footnotes"),
-}
-KINDS = tuple(KIND_NAMES)
-#: What a kind filter takes in: a sub-paragraph is part of its operative paragraph.
-KIND_FILTER: dict[str, tuple[str, ...]] = {
-    **{kind: (kind,) for kind in KIND_NAMES},
-    "operative": ("operative", "subparagraph"),
-}
-#: How a menu or filter chip names each kind (a paragraph is a web page's or a plain document's).
-KIND_LABELS: dict[str, str] = {
-    **{kind: plural.capitalize() for kind, (_one, plural) in KIND_NAMES.items()},
-    "paragraph": "Paragraphs of web pages and documents",
-}
-
 
 @dataclass
 class Markup:
@@ -55,7 +33,7 @@ class Passage:
     Attributes:
         local_id: Id within the document, derived from number or position
             (``pp3``, ``op17a``, ``fn2``, ``s3.p2``): stable across rebuilds.
-        kind: One of :data:`KINDS`.
+        kind: One of :data:`db.kinds.KINDS`.
         number: The number as printed (``"17(a)"``), or None for unnumbered text.
         heading_path: Headings above the passage, outermost first.
         text: Clean searchable text: no markup characters, no footnote markers.

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.parse.model import KIND_LABELS
+from db.kinds import KIND_LABELS
 from desktop.app.models import HIT_ROLE, ResultsModel
 from desktop.app.search import Filter, SearchController, SearchState
 from desktop.app.theme import Colors

@@ -1,0 +1,28 @@
+"""Passage kinds: the one list of them, with their names in prose and in menus.
+
+Light on purpose (no parser, no Whoosh): the window imports it before the library opens.
+"""
+
+from __future__ import annotations
+
+#: Passage kinds (the vocabulary of the CLI and the store) and their names in prose:
+#: (singular, plural), for counts such as "3 operative paragraphs".
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "preambular": ("preambular paragraph", "preambular paragraphs"),
+    "operative": ("operative paragraph", "operative paragraphs"),
+    "subparagraph": ("sub-paragraph", "sub-paragraphs"),
+    "paragraph": ("paragraph", "paragraphs"),
+    "list_item": ("list item", "list items"),
+    "footnote": ("footnote", "footnotes"),
+}
+KINDS = tuple(KIND_NAMES)
+#: What a kind filter takes in: a sub-paragraph is part of its operative paragraph.
+KIND_FILTER: dict[str, tuple[str, ...]] = {
+    **{kind: (kind,) for kind in KIND_NAMES},
+    "operative": ("operative", "subparagraph"),
+}
+#: How a menu or filter chip names each kind (a paragraph is a web page's or a plain document's).
+KIND_LABELS: dict[str, str] = {
+    **{kind: plural.capitalize() for kind, (_one, plural) in KIND_NAMES.items()},
+    "paragraph": "Paragraphs of web pages and documents",
+}
