@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", action="store_true")
     parser.add_argument("--import", dest="import_files", action="append", default=[])
     parser.add_argument("--screen", action="store_true")
+    parser.add_argument("--projector", action="store_true", help="Projector mode (F11).")
     args = parser.parse_args(argv)
     from pathlib import Path
 
@@ -66,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
                 window.search_pane.open_row(args.result)
         if args.source:
             window.actions_by_name["toggle_source"].trigger()
-        window.search_pane.field.setFocus()
-        QTimer.singleShot(400, shoot)
+        if args.projector:
+            window.actions_by_name["projector"].trigger()
+        if not args.projector:
+            window.search_pane.field.setFocus()
+        QTimer.singleShot(800, shoot)
 
     def shoot() -> None:
         if args.screen:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -553,6 +553,8 @@ class MainWindow(QMainWindow):
             self.showNormal()
             self.apply_zoom(zoom)
         self.actions_by_name["projector"].setChecked(on)
+        # Once the new geometry is laid out, bring the passage back into view.
+        QTimer.singleShot(0, self.reader_pane.reveal)
 
     def step_zoom(self, direction: int) -> None:
         """One zoom step larger (+1) or smaller (-1), or back to normal (0)."""

@@ -180,6 +180,19 @@ class ReaderPane(QWidget):
     def _open_passage_link(self, passage_id: str) -> None:
         self.reader.open_passage(passage_id, self.reader.query)
 
+    def reveal(self) -> None:
+        """Scroll the selected passage (or the opened one's lead-in) back into view."""
+        if self.viewer.source_mode or self.reader.document is None:
+            return
+        anchor = self.reader.anchor
+        if self.selected_id is not None and self.reader.passage is not None:
+            if self.selected_id != self.reader.passage["id"]:
+                anchor = passage_anchor(self.selected_id)
+        if anchor:
+            self.viewer.scrollToAnchor(anchor)
+            bar = self.viewer.verticalScrollBar()
+            bar.setValue(max(0, bar.value() - 2 * self.viewer.fontMetrics().height()))
+
     def show_footnote(self, number: str) -> None:
         """Show a footnote's text by the pointer and in the status line."""
         text = self.reader.footnotes().get(number)

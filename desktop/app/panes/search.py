@@ -168,7 +168,9 @@ class SearchPane(QWidget):
         elif not state.hits:
             self.info_label.setText("")
             where = " with the filters shown" if state.filters else ""
-            if state.query.strip():
+            if state.notice:
+                self.empty_label.setText("")  # the notice above says why: nothing to add
+            elif state.query.strip():
                 self.empty_label.setText(
                     f"No passage matches “{shown_query.strip()}”{where}.\n\n"
                     "Try fewer or other words" + (", or remove a filter." if state.filters else ".")
