@@ -43,6 +43,7 @@ MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Help")
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import documents…", ("Ctrl+O",), "&File"),
     ActionSpec("remove_document", "&Remove document…", (), "&File"),
+    ActionSpec("print", "&Print…", ("Ctrl+P",), "&File", separator=True),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File", separator=True),
     ActionSpec("copy_citation", "Copy &citation", ("Ctrl+Shift+C",), "&Edit"),
     ActionSpec("copy_passage", "Copy &passage with citation", ("Ctrl+Shift+P",), "&Edit"),
@@ -105,7 +106,7 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("Up / Down", "Move through the results (also from the search field)"),
     ("Enter", "Open the selected result in the viewer"),
     ("Esc", "Clear the search field; close the find bar"),
-    ("Tab / Shift+Tab", "Move between controls; in the viewer, between its links"),
+    ("Tab / Shift+Tab", "Move between controls (the viewer's links: click, or Enter on a link)"),
     ("Enter (on a viewer link)", "Show the footnote, or select the entity in the tree"),
     ("Drop files on the window", "Import them (text, Markdown, HTML, PDF)"),
 )

@@ -437,6 +437,10 @@ class DocumentViewer(QTextBrowser):
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802
+        """Tab moves to the next control (a text browser would walk through every link)."""
+        return QWidget.focusNextPrevChild(self, next)
+
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         """Show a footnote's text as the tooltip of its marker."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
             "remove_document": lambda: self.flows.remove_open_document(
                 reader.reader.document if self.library is not None else None
             ),
+            "print": self.print_document,
             "quit": self.close,
             "copy_citation": self.copy_citation,
             "copy_passage": self.copy_passage,
@@ -515,6 +516,18 @@ class MainWindow(QMainWindow):
     def _viewer_menu(self, pos: QPoint) -> None:
         if self.reader_pane.selected_id is not None:
             self.viewer_menu().popup(pos)
+
+    def print_document(self) -> None:
+        """Print the open document (Ctrl+P), headed by the selected passage's citation."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # rare: not at start-up
+
+        if self.reader_pane.reader.document is None:
+            self.statusBar().showMessage("Open a document to print it.", 4000)
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self.reader_pane.print_to(printer)
 
     # -- zoom and theme ----------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QCursor, QFont, QTextCursor, QTextDocument
+from PySide6.QtGui import QCursor, QFont, QPagedPaintDevice, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
@@ -87,6 +87,12 @@ class ReaderPane(QWidget):
         self.viewer = DocumentViewer(self)
         self.viewer.setObjectName("viewer")
         self.viewer.setAccessibleName("Document viewer")
+        # Tab moves on to the next control instead of walking through every link, and the
+        # focused viewer shows it.
+        self.viewer.setTabChangesFocus(True)
+        self.viewer.setStyleSheet(
+            "QTextBrowser#viewer:focus { border: 2px solid palette(highlight); }"
+        )
         self.viewer.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.viewer_empty = muted_label(EMPTY_TEXT, self)
         self.viewer_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -280,6 +286,24 @@ class ReaderPane(QWidget):
         """Show ``menu`` at ``pos`` (global), deleted once closed."""
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(pos)
+
+    # -- printing --------------------------------------------------------------------
+
+    def print_to(self, printer: QPagedPaintDevice) -> bool:
+        """Print the open document, headed by the selected passage's citation.
+
+        Returns:
+            False when no document is open (nothing printed).
+        """
+        if self.reader.document is None:
+            return False
+        doc = self.viewer.document().clone()
+        citation = self.citation()
+        if citation and not self.viewer.source_mode:
+            cursor = QTextCursor(doc)
+            cursor.insertText(f"{citation}\n")
+        doc.print_(printer)
+        return True
 
     # -- find ----------------------------------------------------------------------
 

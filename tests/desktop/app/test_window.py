@@ -487,3 +487,29 @@ def test_operative_paragraphs_include_their_sub_paragraphs(window, search_for):
     kinds = {model.hit(r).kind for r in range(model.rowCount())}
     assert kinds == {"operative", "subparagraph"}
     assert "a-res-77-20:op17b" in {model.hit(r).passage_id for r in range(model.rowCount())}
+
+
+def test_printing_the_document_with_the_selected_citation(window, tmp_path):
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrinter
+
+    window.reader_pane.reader.open_passage("a-res-77-20:op17a")
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert window.reader_pane.print_to(printer)
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    words = " ".join(text.split())
+    assert words.startswith("A/RES/77/20, para. 17(a)")
+    assert "INTERPOL I-24/7 global police secure communications system" in words
+    assert "print" in {a.objectName() for a in window.menuBar().actions()[0].menu().actions()}
+
+
+def test_tab_leaves_the_viewer_instead_of_walking_its_links(window):
+    window.reader_pane.reader.open_passage("a-res-77-20:op1")
+    viewer = window.reader_pane.viewer
+    viewer.setFocus()
+    QTest.keyClick(viewer, Qt.Key.Key_Tab)
+    assert not viewer.hasFocus()
+    assert not viewer.textCursor().hasSelection()
