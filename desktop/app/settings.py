@@ -15,6 +15,8 @@ from db.citations import CITATION_STYLES, DEFAULT_STYLE
 
 SETTINGS_FILENAME = "liaison-desktop.ini"
 THEME_MODES = ("system", "light", "dark")
+#: How many recent searches are kept.
+RECENT = 12
 
 
 def settings_path() -> Path:
@@ -70,6 +72,21 @@ class Settings:
     @tree_tab.setter
     def tree_tab(self, value: int) -> None:
         self.qsettings.setValue("window/tree_tab", int(value))
+
+    @property
+    def recent_searches(self) -> list[str]:
+        """The queries whose results the officer opened, newest first (at most :data:`RECENT`)."""
+        value = self.qsettings.value("search/recent", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str(q) for q in items if str(q).strip()][:RECENT]
+
+    def remember_search(self, query: str) -> None:
+        """Put ``query`` first among the recent searches."""
+        query = " ".join(query.split())
+        if not query:
+            return
+        items = [query, *(q for q in self.recent_searches if q != query)][:RECENT]
+        self.qsettings.setValue("search/recent", items)
 
     # -- reading -------------------------------------------------------------
 

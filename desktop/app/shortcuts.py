@@ -95,6 +95,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("tab_themes", "T&hemes tab", ("Alt+4",), "&Go"),
     ActionSpec("back", "&Back", ("Alt+Left",), "&Go", separator=True),
     ActionSpec("forward", "F&orward", ("Alt+Right",), "&Go"),
+    ActionSpec("recent_searches", "&Recent searches…", ("Ctrl+R",), "&Search"),
     ActionSpec("remove_filter", "Remove &last filter", ("Ctrl+Backspace",), "&Search"),
     ActionSpec("clear_filters", "&Clear all filters", ("Ctrl+Shift+Backspace",), "&Search"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1", "Ctrl+/"), "&Help"),

@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
             "tab_themes": lambda: self._tab("themes"),
             "back": reader.reader.back,
             "forward": reader.reader.forward,
+            "recent_searches": self.show_recent_searches,
             "remove_filter": search.remove_last_filter,
             "clear_filters": search.clear_filters,
             "shortcuts": lambda: self._open_dialog(
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         search, reader, tree = self.search_pane, self.reader_pane, self.tree_pane
         search.open_requested.connect(reader.reader.open_passage)
+        search.open_requested.connect(lambda _pid, query: self.settings.remember_search(query))
         search.highlighted.connect(lambda _hit: self._select_from("results"))
         search.filter_removed.connect(self._on_filter_removed)
         search.field.textChanged.connect(self._on_query_text)
@@ -411,6 +413,28 @@ class MainWindow(QMainWindow):
     def _on_history(self, can_back: bool, can_forward: bool) -> None:
         self.actions_by_name["back"].setEnabled(can_back)
         self.actions_by_name["forward"].setEnabled(can_forward)
+
+    def recent_menu(self) -> QMenu:
+        """Return a menu of the recent searches; choosing one searches it again."""
+        menu = QMenu("Recent searches", self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        recent = self.settings.recent_searches
+        for query in recent:
+            action = menu.addAction(query.replace("&", "&&"))
+            action.triggered.connect(lambda _=False, q=query: self._search_again(q))
+        if not recent:
+            menu.addAction("No recent searches yet").setEnabled(False)
+        return menu
+
+    def show_recent_searches(self) -> None:
+        """Show the recent searches under the search field (Ctrl+R)."""
+        field = self.search_pane.field
+        self.recent_menu().popup(field.mapToGlobal(field.rect().bottomLeft()))
+
+    def _search_again(self, query: str) -> None:
+        self.search_pane.field.setText(query)
+        self.search_pane.controller.run_now()
+        self.search_pane.field.setFocus()
 
     # -- what is selected, and copying it --------------------------------------
 

@@ -513,3 +513,16 @@ def test_tab_leaves_the_viewer_instead_of_walking_its_links(window):
     QTest.keyClick(viewer, Qt.Key.Key_Tab)
     assert not viewer.hasFocus()
     assert not viewer.textCursor().hasSelection()
+
+
+def test_recent_searches_are_remembered_and_searched_again(qtbot, window, search_for):
+    for query in ("maritime piracy", "counter-terrorism", "maritime piracy"):
+        search_for(window, query)
+        QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
+    assert window.settings.recent_searches[:2] == ["maritime piracy", "counter-terrorism"]
+    menu = window.recent_menu()
+    assert [a.text() for a in menu.actions()][:2] == ["maritime piracy", "counter-terrorism"]
+    menu.actions()[1].trigger()
+    menu.close()
+    assert window.search_pane.field.text() == "counter-terrorism"
+    assert window.search_pane.controller.last_state.query == "counter-terrorism"
