@@ -277,7 +277,12 @@ class MainWindow(QMainWindow):
     # -- the library -------------------------------------------------------------
 
     def use_library(self, library: Library) -> None:
-        """Show ``library`` in every pane (at start, and after an import or removal)."""
+        """Show ``library`` in every pane (at start, and after an import or removal).
+
+        The search pane first: a query typed while the library opened is answered
+        before the trees are filled.
+        """
+        self.search_pane.set_library(library)
         self.reader_pane.set_library(library)
         self.tree_pane.load(library)
         self._show_summary(library)
@@ -285,7 +290,6 @@ class MainWindow(QMainWindow):
         if about is not None:
             about.close()
             about.deleteLater()
-        self.search_pane.set_library(library)
         self._update_actions()
         self.library_opened.emit()
 
