@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.citations import Citation
+from db.errors import NotFoundError
 from desktop.app import shortcuts
 from desktop.app.about import AboutDialog, format_built_at
 from desktop.app.flows import LibraryFlows, document_label
@@ -279,11 +280,11 @@ class MainWindow(QMainWindow):
     def use_library(self, library: Library) -> None:
         """Show ``library`` in every pane (at start, and after an import or removal).
 
-        The search pane first: a query typed while the library opened is answered
-        before the trees are filled.
+        The reader first (it forgets removed documents), then the search: a query typed
+        while the library opened is answered before the trees are filled.
         """
-        self.search_pane.set_library(library)
         self.reader_pane.set_library(library)
+        self.search_pane.set_library(library)
         self.tree_pane.load(library)
         self._show_summary(library)
         about = self._dialogs.pop("about", None)
@@ -446,10 +447,13 @@ class MainWindow(QMainWindow):
         """Make the results (highlighted hit) or the viewer (its paragraph) the selection."""
         self._selected_from = where
         pid = self.selected_passage()
+        citation = None
         if self.library is not None and pid is not None:
-            self.reader_pane.show_citation(self.library.citation(pid, style=self.citation_style))
-        else:
-            self.reader_pane.show_citation(self.reader_pane.citation())
+            try:
+                citation = self.library.citation(pid, style=self.citation_style)
+            except NotFoundError:  # a passage of a document just removed
+                citation = None
+        self.reader_pane.show_citation(citation or self.reader_pane.citation())
 
     def selected_passage(self) -> str | None:
         """Return the passage every copy action acts on (None when nothing is selected).
