@@ -364,7 +364,8 @@ def entity_nodes(tree: str, flat: Sequence[dict[str, Any]]) -> list[TreeNode]:
         if former:
             tip.append("Formerly: " + ", ".join(former))
         if e.get("category"):
-            tip.append(f"Category: {e['category']}")
+            # "secretariat_office" is the catalog's key; the officer reads "Secretariat office".
+            tip.append(f"Category: {str(e['category']).replace('_', ' ').capitalize()}")
         if status and status not in ("active", "current"):
             tip.append(f"Status: {status}" + (f" ({e['closed']})" if e.get("closed") else ""))
         tip.append(f"{e.get('passages', 0)} passages name it; {e.get('total', 0)} with its parts")

@@ -526,3 +526,19 @@ def test_recent_searches_are_remembered_and_searched_again(qtbot, window, search
     menu.close()
     assert window.search_pane.field.text() == "counter-terrorism"
     assert window.search_pane.controller.last_state.query == "counter-terrorism"
+
+
+def test_every_control_has_an_accessible_name(window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLineEdit, QTextEdit
+
+    window.search_pane.set_filter("kind", "operative", "Operative paragraphs")
+    for cls in (QAbstractButton, QLineEdit, QAbstractItemView, QTextEdit):
+        for widget in window.findChildren(cls):
+            if (
+                widget.isHidden()
+                or widget.objectName().startswith("qt_")
+                or (widget.parent() is not None and widget.parent().inherits("QLineEdit"))
+            ):
+                continue  # Qt's own parts: line edits' clear buttons, the menu bar's » button
+            name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
+            assert any(c.isalpha() for c in name), (cls.__name__, widget.objectName(), name)
