@@ -8,7 +8,14 @@ document text, a file name or an error message is made here.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 
 def plain_box(
@@ -47,3 +54,26 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
         box.exec()
     finally:
         box.deleteLater()
+
+
+class DateRangeDialog(QDialog):
+    """Asks for a date range (ISO dates, either side may stay empty)."""
+
+    def __init__(self, date_from: str = "", date_to: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Only documents dated…")
+        self.date_from = QLineEdit(date_from, self)
+        self.date_from.setPlaceholderText("e.g. 2022-01-01 (empty: any)")
+        self.date_from.setAccessibleName("From date")
+        self.date_to = QLineEdit(date_to, self)
+        self.date_to.setPlaceholderText("e.g. 2022-12-31 (empty: any)")
+        self.date_to.setAccessibleName("To date")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("From", self.date_from)
+        form.addRow("To", self.date_to)
+        form.addRow(buttons)

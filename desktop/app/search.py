@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE_MS = 150
 RESULT_LIMIT = 60
-FILTER_KINDS = ("entity", "document", "kind")
+FILTER_KINDS = ("entity", "document", "kind", "date")
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,9 @@ class Filter:
     """One active restriction, shown as a removable chip.
 
     Attributes:
-        kind: "entity", "document" or "kind".
-        value: The entity id, document id or passage kind.
+        kind: "entity", "document", "kind" or "date".
+        value: The entity id, document id, passage kind, or "FROM..TO" (ISO dates, either
+            side may be empty).
         label: What the chip says.
     """
 
@@ -191,7 +192,11 @@ class SearchController(QObject):
         """Run one search and return its state (no signal)."""
         if not query.strip() and not filters:
             return SearchState(generation, query, filters)
-        kwargs: dict[str, Any] = {f.kind: f.value for f in filters}
+        kwargs: dict[str, Any] = {f.kind: f.value for f in filters if f.kind != "date"}
+        for f in filters:
+            if f.kind == "date":  # "FROM..TO", either side may be empty
+                date_from, _, date_to = f.value.partition("..")
+                kwargs["date_from"], kwargs["date_to"] = date_from or None, date_to or None
         assert self.library is not None
         try:
             result = self.library.search(

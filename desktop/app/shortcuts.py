@@ -96,6 +96,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("back", "&Back", ("Alt+Left",), "&Go", separator=True),
     ActionSpec("forward", "F&orward", ("Alt+Right",), "&Go"),
     ActionSpec("recent_searches", "&Recent searches…", ("Ctrl+R",), "&Search"),
+    ActionSpec("date_filter", "&Dates…", ("Ctrl+Shift+T",), "&Search"),
     ActionSpec("remove_filter", "Remove &last filter", ("Ctrl+Backspace",), "&Search"),
     ActionSpec("clear_filters", "&Clear all filters", ("Ctrl+Shift+Backspace",), "&Search"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1", "Ctrl+/"), "&Help"),

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from db.citations import Citation
 from db.errors import NotFoundError
-from desktop.app import shortcuts
+from desktop.app import dialogs, shortcuts
 from desktop.app.about import AboutDialog, format_built_at
 from desktop.app.flows import LibraryFlows, document_label
 from desktop.app.jobs import LibraryJobs
@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
             "back": reader.reader.back,
             "forward": reader.reader.forward,
             "recent_searches": self.show_recent_searches,
+            "date_filter": self.choose_dates,
             "remove_filter": search.remove_last_filter,
             "clear_filters": search.clear_filters,
             "shortcuts": lambda: self._open_dialog(
@@ -418,6 +419,23 @@ class MainWindow(QMainWindow):
     def _on_history(self, can_back: bool, can_forward: bool) -> None:
         self.actions_by_name["back"].setEnabled(can_back)
         self.actions_by_name["forward"].setEnabled(can_forward)
+
+    def choose_dates(self) -> None:
+        """Ask for a date range and filter the results by it."""
+        current = self.search_pane.controller.filter("date")
+        start, _, end = current.value.partition("..") if current else ("", "", "")
+        dialog = dialogs.DateRangeDialog(start, end, self)
+        if dialog.exec() == dialogs.DateRangeDialog.DialogCode.Accepted:
+            self.apply_dates(dialog.date_from.text(), dialog.date_to.text())
+
+    def apply_dates(self, date_from: str, date_to: str) -> bool:
+        """Filter by documents dated in the range; say in one line what was wrong."""
+        try:
+            self.search_pane.set_date_filter(date_from, date_to)
+        except ValueError as exc:
+            self.statusBar().showMessage(f"Not a date range: {exc} (write 2022-11-21).", 8000)
+            return False
+        return True
 
     def recent_menu(self) -> QMenu:
         """Return a menu of the recent searches; choosing one searches it again."""

@@ -9,6 +9,7 @@ its selection).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -261,6 +262,23 @@ class SearchPane(QWidget):
         self.controller.clear_filters()
         for kind in kinds:
             self.filter_removed.emit(kind)
+
+    def set_date_filter(self, date_from: str, date_to: str) -> None:
+        """Only passages of documents dated in [date_from, date_to] ("" leaves a side open).
+
+        Raises:
+            ValueError: A date is not an ISO date (2022-11-21), or the range is empty.
+        """
+        start = dt.date.fromisoformat(date_from.strip()) if date_from.strip() else None
+        end = dt.date.fromisoformat(date_to.strip()) if date_to.strip() else None
+        if start and end and start > end:
+            raise ValueError(f"{start.isoformat()} is after {end.isoformat()}")
+        if start is None and end is None:
+            self.remove_filter("date")
+            return
+        a, b = (start.isoformat() if start else ""), (end.isoformat() if end else "")
+        label = f"Dates: {a or '…'} – {b or '…'}"
+        self.controller.set_filter("date", f"{a}..{b}", label)
 
     def set_kind_filter(self, value: str, label: str) -> None:
         """Restrict results to one passage kind ("" for any)."""

@@ -542,3 +542,16 @@ def test_every_control_has_an_accessible_name(window):
                 continue  # Qt's own parts: line edits' clear buttons, the menu bar's » button
             name = widget.accessibleName() or getattr(widget, "text", lambda: "")()
             assert any(c.isalpha() for c in name), (cls.__name__, widget.objectName(), name)
+
+
+def test_date_filter_like_the_cli(window, search_for):
+    search_for(window, "cooperation")
+    assert window.apply_dates("2022-01-01", "2022-12-31")
+    model = window.search_pane.results_model
+    assert model.rowCount() > 0
+    assert {model.hit(r).document_id for r in range(model.rowCount())} == {"a-res-77-20"}
+    assert window.search_pane.chips.chips["date"].text().startswith("Dates: 2022-01-01")
+    assert not window.apply_dates("21/11/2022", "")
+    assert "Not a date range" in window.statusBar().currentMessage()
+    assert window.apply_dates("", "")
+    assert window.search_pane.controller.filter("date") is None
