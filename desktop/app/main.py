@@ -226,11 +226,17 @@ def run_gui(smoke: bool = False) -> int:
     jobs.build_progressed.connect(builder.progress)
     window = MainWindow(None, settings, theme, persist=not smoke, jobs=jobs)
 
+    starting = [True]
+
     def opened() -> None:
-        builder.close()
+        builder.close()  # every time: a rebuild after an import shows it too
+        starting[0] = False
 
     def failed(message: str) -> None:
         builder.close()
+        if not starting[0]:
+            return  # after an import or removal: the window and its notice say why
+        starting[0] = False
         print(f"liaison: error: {message}", file=sys.stderr)
         if not smoke:
             dialogs.show_error(window, "Liaison", f"The library could not be opened: {message}")
