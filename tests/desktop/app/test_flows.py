@@ -8,6 +8,7 @@ confirmation is a blocking question, patched to answer.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,10 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from db import paths
 from desktop.app import dialogs
 from desktop.app.jobs import summarize_imports
 from desktop.app.reader import History, Location
@@ -235,3 +238,26 @@ def test_opening_the_window_does_not_import_the_store_code():
         cwd=Path(__file__).resolve().parents[3],
     )
     assert out.stdout.strip() == ""
+
+
+def test_an_import_that_cannot_write_says_one_sentence_in_a_box_that_closes(
+    qtbot, own_window, tmp_path
+):
+    window = own_window
+    library_dir = paths.library_dir()
+    if library_dir.is_dir():
+        shutil.rmtree(library_dir)
+    library_dir.parent.mkdir(parents=True, exist_ok=True)
+    library_dir.write_text("a file where the library folder should be")
+    note = tmp_path / "note.txt"
+    note.write_text("A short note on maritime piracy for the liaison desk.\n", encoding="utf-8")
+    with qtbot.waitSignal(window.flows.job_finished, timeout=60_000) as finished:
+        assert window.flows.import_paths([note])
+    status = finished.args[0]
+    assert status and "\n" not in status and "Traceback" not in status
+    box = window.flows.notice_box
+    assert box.isVisible() and box.icon() == QMessageBox.Icon.Warning
+    assert window.centralWidget().isEnabled()
+    QTest.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert window.library is not None  # the library was reopened: nothing was lost
