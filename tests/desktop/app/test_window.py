@@ -555,3 +555,12 @@ def test_date_filter_like_the_cli(window, search_for):
     assert "Not a date range" in window.statusBar().currentMessage()
     assert window.apply_dates("", "")
     assert window.search_pane.controller.filter("date") is None
+
+
+def test_a_squeezed_layout_is_never_saved(make_window):
+    window = make_window(persist=True)
+    window.splitter.setSizes([40, 40, 600])
+    squeezed = window.splitter.sizes()
+    assert min(squeezed) < 120
+    window.close()
+    assert Settings().splitter_sizes != squeezed
