@@ -3,12 +3,11 @@
 Each pane (:mod:`desktop.app.panes`) owns its widgets and reports upward by
 signals; :class:`~desktop.app.jobs.LibraryJobs` opens, imports and removes off
 the GUI thread; :class:`~desktop.app.flows.LibraryFlows` asks and tells the
-officer about imports and removals. This module lays the panes out, builds the
-menus from the action table (:mod:`desktop.app.shortcuts`), connects each
-action and signal to the pane that acts on it, and keeps window-wide state:
-zoom, theme, citation style, and what is *selected* (the highlighted result or
-the viewer's paragraph, whichever the officer chose last), which every copy
-action and the citation label follow.
+officer about imports and removals; :class:`~desktop.app.selection.Selection`
+knows what is selected and copies it. This module lays the panes out, builds the
+menus from the action table (:mod:`desktop.app.shortcuts`), connects each action
+and signal to the object that acts on it, and keeps the window's own state: zoom,
+projector mode, theme, citation style, geometry.
 
 The window can be shown before the library is open: it then says so, keeps
 what the officer types, and fills its panes when the jobs report it open.
@@ -19,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,16 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.citations import Citation
-from db.errors import NotFoundError
 from desktop.app import dialogs, shortcuts
 from desktop.app.about import AboutDialog, format_built_at
 from desktop.app.flows import LibraryFlows, document_label
 from desktop.app.jobs import LibraryJobs
-from desktop.app.models import HIT_ROLE, TreeNode
+from desktop.app.models import TreeNode
 from desktop.app.panes.reader import ReaderPane
 from desktop.app.panes.search import SearchPane
 from desktop.app.panes.tree import TREE_TABS, TreePane
+from desktop.app.selection import Selection
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager, html_colors
 from desktop.app.viewer import plain_tooltip
@@ -90,11 +88,9 @@ class MainWindow(QMainWindow):
         self.theme = theme
         self.persist = persist
         self.zoom = settings.zoom
-        self.citation_style = settings.citation_style
         self.setWindowTitle("Liaison")
         self._dialogs: dict[str, QDialog] = {}
         self._sizes_restored = False
-        self._selected_from = "viewer"
         self._before_projector: float | None = None
 
         self.tree_pane = TreePane(TREE_TABS, self)
@@ -133,13 +129,18 @@ class MainWindow(QMainWindow):
             self.reader_pane.viewer.viewport(),
         )
         self.actions_by_name = shortcuts.create_actions(self)
+        self.selection = Selection(
+            self.jobs, self.search_pane, self.reader_pane, self.actions_by_name, self
+        )
+        self.selection.style = settings.citation_style
+        self.selection.message.connect(self.statusBar().showMessage)
         self._build_menus()
         self._connect()
         self._restore()
         self._on_theme(theme.dark)
         self.apply_zoom(self.zoom)
-        self.actions_by_name[f"cite_{self.citation_style}"].setChecked(True)
-        self.reader_pane.set_style(self.citation_style)
+        self.actions_by_name[f"cite_{settings.citation_style}"].setChecked(True)
+        self.reader_pane.set_style(settings.citation_style)
         if self.library is not None:
             self.use_library(self.library)
         else:
@@ -166,9 +167,9 @@ class MainWindow(QMainWindow):
             ),
             "print": self.print_document,
             "quit": self.close,
-            "copy_citation": self.copy_citation,
-            "copy_passage": self.copy_passage,
-            "copy_selection": self.copy_selection,
+            "copy_citation": self.selection.copy_citation,
+            "copy_passage": self.selection.copy_passage,
+            "copy_selection": self.selection.copy_selection,
             "find": reader.open_find,
             "find_next": lambda: reader.find_again(False),
             "find_previous": lambda: reader.find_again(True),
@@ -250,20 +251,20 @@ class MainWindow(QMainWindow):
         search, reader, tree = self.search_pane, self.reader_pane, self.tree_pane
         search.open_requested.connect(reader.reader.open_passage)
         search.open_requested.connect(lambda _pid, query: self.settings.remember_search(query))
-        search.highlighted.connect(lambda _hit: self._select_from("results"))
+        search.highlighted.connect(lambda _hit: self.selection.select_from("results"))
         search.filter_removed.connect(self._on_filter_removed)
         search.field.textChanged.connect(self._on_query_text)
         search.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        search.results_view.customContextMenuRequested.connect(self._results_menu)
+        search.results_view.customContextMenuRequested.connect(self.selection.popup_results_menu)
         tree.node_chosen.connect(self._on_node)
         tree.context_requested.connect(self._on_tree_context)
         reader.reader.changed.connect(self._on_reader)
         reader.reader.history_changed.connect(self._on_history)
-        reader.selection_changed.connect(lambda: self._select_from("viewer"))
+        reader.selection_changed.connect(lambda: self.selection.select_from("viewer"))
         reader.entity_clicked.connect(self._on_entity_clicked)
-        reader.copy_requested.connect(self.copy_citation)
+        reader.copy_requested.connect(self.selection.copy_citation)
         reader.message.connect(self.statusBar().showMessage)
-        reader.context_menu_requested.connect(self._viewer_menu)
+        reader.context_menu_requested.connect(self.selection.popup_viewer_menu)
         self.flows.message.connect(self.statusBar().showMessage)
         self.flows.document_imported.connect(self._show_imported)
         self.flows.open_node.connect(self._on_node)
@@ -459,113 +460,15 @@ class MainWindow(QMainWindow):
         self.search_pane.controller.run_now()
         self.search_pane.field.setFocus()
 
-    # -- what is selected, and copying it --------------------------------------
-
-    def _select_from(self, where: str) -> None:
-        """Make the results (highlighted hit) or the viewer (its paragraph) the selection."""
-        self._selected_from = where
-        pid = self.selected_passage()
-        citation = None
-        if self.library is not None and pid is not None:
-            try:
-                citation = self.library.citation(pid, style=self.citation_style)
-            except NotFoundError:  # a passage of a document just removed
-                citation = None
-        self.reader_pane.show_citation(citation or self.reader_pane.citation())
-
-    def selected_passage(self) -> str | None:
-        """Return the passage every copy action acts on (None when nothing is selected).
-
-        The highlighted result when the officer last moved in the results, else the
-        viewer's paragraph (the one opened, clicked, or holding the caret).
-        """
-        hit = self.search_pane.current_hit()
-        if self._selected_from == "results" and hit is not None:
-            return hit.passage_id
-        return self.reader_pane.selected_id
+    # -- citation style -----------------------------------------------------------
 
     def set_citation_style(self, style: str) -> None:
         """Cite in ``style`` ("short" or "full") in every copy action from now on."""
-        self.citation_style = style
+        self.selection.style = style
         self.settings.citation_style = style
         self.actions_by_name[f"cite_{style}"].setChecked(True)
         self.reader_pane.set_style(style)
-        self._select_from(self._selected_from)
-
-    def _put_on_clipboard(self, citation: Citation | None, what: str) -> None:
-        if citation is None:
-            self.statusBar().showMessage("Select a result or a passage first.", 3000)
-            return
-        mime = QMimeData()
-        mime.setText(citation.plain)
-        mime.setHtml(citation.html)
-        QGuiApplication.clipboard().setMimeData(mime)
-        first = citation.plain.splitlines()[0]
-        self.statusBar().showMessage(
-            f"Copied {what}: {first[:90]}{'…' if len(first) > 90 else ''}", 5000
-        )
-
-    def copy_citation(self) -> None:
-        """Copy the selected passage's citation (plain text and HTML)."""
-        pid = self.selected_passage()
-        library = self.library
-        if pid is None or library is None:
-            self._put_on_clipboard(None, "citation")
-            return
-        self._put_on_clipboard(library.cite(pid, style=self.citation_style), "citation")
-
-    def copy_passage(self) -> None:
-        """Copy the selected passage, quoted, with its citation (plain text and HTML)."""
-        pid = self.selected_passage()
-        library = self.library
-        if pid is None or library is None:
-            self._put_on_clipboard(None, "passage")
-            return
-        self._put_on_clipboard(library.quotation(pid, style=self.citation_style), "passage")
-
-    def copy_selection(self) -> None:
-        """Copy the text selected in the viewer, quoted, with its passage's citation."""
-        span = self.reader_pane.selection_span()
-        library = self.library
-        if span is None or library is None:
-            self.statusBar().showMessage(
-                "Select words within one paragraph of the viewer first.", 4000
-            )
-            return
-        pid, start, end = span
-        quote = library.quotation(pid, style=self.citation_style, start=start, end=end)
-        self._put_on_clipboard(quote, "selection")
-
-    def _copy_menu(self, *, selection: bool) -> QMenu:
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        names = ["copy_citation", "copy_passage"] + (["copy_selection"] if selection else [])
-        for name in names:
-            menu.addAction(self.actions_by_name[name])
-        return menu
-
-    def results_menu(self, row: int) -> QMenu:
-        """Return the right-click menu of the result in ``row`` (which becomes highlighted)."""
-        view = self.search_pane.results_view
-        view.setCurrentIndex(self.search_pane.results_model.index(row, 0))
-        self._select_from("results")
-        return self._copy_menu(selection=False)
-
-    def viewer_menu(self) -> QMenu:
-        """Return the viewer's right-click menu (for the paragraph holding the caret)."""
-        self._select_from("viewer")
-        selection = self.reader_pane.viewer.textCursor().hasSelection()
-        return self._copy_menu(selection=selection)
-
-    def _results_menu(self, pos: QPoint) -> None:
-        view = self.search_pane.results_view
-        index = view.indexAt(pos)
-        if index.isValid() and index.data(HIT_ROLE) is not None:
-            self.results_menu(index.row()).popup(view.viewport().mapToGlobal(pos))
-
-    def _viewer_menu(self, pos: QPoint) -> None:
-        if self.reader_pane.selected_id is not None:
-            self.viewer_menu().popup(pos)
+        self.selection.refresh()
 
     def print_document(self) -> None:
         """Print the open document (Ctrl+P), headed by the selected passage's citation."""

@@ -263,7 +263,7 @@ def test_copy_takes_the_highlighted_result_not_the_open_passage(qtbot, window, s
     assert html == window.library.citation_html(highlighted)
     assert window.reader_pane.citation_label.full_text() == text
     # The right-click menu of a result acts on that result.
-    menu = window.results_menu(0)
+    menu = window.selection.results_menu(0)
     first = window.search_pane.current_hit().passage_id
     names = [a.objectName() for a in menu.actions()]
     assert names == ["copy_citation", "copy_passage"]
@@ -312,7 +312,7 @@ def test_clicking_a_viewer_paragraph_selects_it_for_copying(qtbot, window):
     viewer = window.reader_pane.viewer
     viewer.moveCursor(QTextCursor.MoveOperation.Start)
     assert viewer.find("communications system, which enables")
-    menu = window.viewer_menu()
+    menu = window.selection.viewer_menu()
     assert [a.objectName() for a in menu.actions()] == [
         "copy_citation",
         "copy_passage",
