@@ -85,3 +85,17 @@ def search_for(qtbot) -> Callable[[MainWindow, str], None]:
         )
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_clipboard_at_the_end() -> Iterator[None]:
+    """Empty the clipboard before Python shuts down.
+
+    Qt's offscreen clipboard is a static that outlives the interpreter: the QMimeData
+    a copy action put there would be deleted after Python is gone (a crash at exit).
+    """
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()

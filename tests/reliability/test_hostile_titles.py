@@ -183,6 +183,7 @@ def test_markup_in_titles_and_headings_never_opens_files(tmp_path_factory, qtbot
     reports: list = []
     jobs.imported.connect(reports.extend)
 
+    live = {"window": window}
     with OpenWatch(outside) as watch:
         # The watch sees opens (a check of the check).
         (outside / CANARIES[0]).read_bytes()
@@ -200,6 +201,7 @@ def test_markup_in_titles_and_headings_never_opens_files(tmp_path_factory, qtbot
             pairs=st.lists(st.tuples(payloads(outside), payloads(outside)), min_size=2, max_size=2)
         )
         def check(pairs: list[tuple[str, str]]) -> None:
+            window = live["window"]
             files = [f for t, h in pairs for f in write_documents(docs, next(counter), t, h)]
             with AuditRecorder() as rec:
                 with qtbot.waitSignal(window.flows.job_finished, timeout=120_000):
@@ -218,4 +220,8 @@ def test_markup_in_titles_and_headings_never_opens_files(tmp_path_factory, qtbot
             assert outside_opens == [], (pairs, outside_opens)
 
         check()
+    # Hypothesis keeps the test function (and what it closes over) until the process ends;
+    # it must not keep the window, or Qt objects would outlive the application.
+    live.clear()
+    jobs.imported.disconnect(reports.extend)
     window.close()
