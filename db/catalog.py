@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db.errors import CatalogError
-from db.parse.model import DOCUMENT_KINDS
+from db.kinds import DOCUMENT_KINDS
 
 _KNOWN_KEYS = {"file", "title", "kind", "issuing_body", "language", "captured", "url", "note"}
 

@@ -127,7 +127,7 @@ def locator(kind: str, number: str | None, *, after: str | None = None) -> str:
     """Return where a passage sits in its document: ``para. 17(a)``, ``footnote 2``, ``item 3``.
 
     Args:
-        kind: The passage kind (:data:`db.parse.model.KINDS`).
+        kind: The passage kind (:data:`db.kinds.KINDS`).
         number: Its number as printed (``"17(a)"``), or its position in its section for a
             web page or plain document; None for unnumbered text.
         after: For an unnumbered paragraph of a resolution, the operative paragraph before it.

@@ -29,6 +29,7 @@ import sqlite_utils
 from db import paths
 from db.errors import ImportRejectedError, LiaisonError, NotFoundError, ParseError
 from db.extract import DEFAULT_LIMITS, Deadline, ImportLimits, extract
+from db.kinds import KIND_NAMES
 from db.locking import data_lock
 from db.parse import ParsedDocument, parse_text
 from db.parse.identity import different_documents
@@ -507,15 +508,9 @@ def _counts_message(lib_store: Any, document_id: str) -> tuple[str, dict[str, in
     }
     counts = dict(kinds)
     counts["entities"] = len(entities)
-    names = {
-        "preambular": ("preambular paragraph", "preambular paragraphs"),
-        "operative": ("operative paragraph", "operative paragraphs"),
-        "subparagraph": ("sub-paragraph", "sub-paragraphs"),
-        "paragraph": ("paragraph", "paragraphs"),
-        "list_item": ("list item", "list items"),
-        "footnote": ("footnote", "footnotes"),
-    }
-    parts = [f"{kinds[k]} {label[kinds[k] != 1]}" for k, label in names.items() if kinds.get(k)]
+    parts = [
+        f"{kinds[k]} {label[kinds[k] != 1]}" for k, label in KIND_NAMES.items() if kinds.get(k)
+    ]
     parts.append(f"{len(entities)} {'entity' if len(entities) == 1 else 'entities'}")
     label = doc["symbol"] or doc["title"]
     return f"{label}: {', '.join(parts)}", counts

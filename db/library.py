@@ -46,8 +46,8 @@ from db.errors import (
     StoreMissingError,
 )
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
+from db.kinds import NUMBERED_KINDS
 from db.locking import data_lock
-from db.parse.model import NUMBERED_KINDS
 from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.semantic import VECTORS_NAME, MeaningSearch

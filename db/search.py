@@ -18,13 +18,14 @@ from whoosh import scoring
 
 from db.errors import LiaisonError
 from db.index import analyze, fast_terms
+from db.kinds import KIND_FILTER
 from db.labels import MATCH_MEANING, MATCH_WORDS
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
 from db.semantic import DENSE_CANDIDATES, PINNED_SCORE, MeaningSearch, fuse
+from db.snippets import SNIPPET_CHARS, snippet_parts
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
-SNIPPET_CHARS = 240
 
 
 @dataclass
@@ -45,6 +46,17 @@ class Hit:
     #: :data:`MATCH_WORDS` or :data:`MATCH_MEANING` (found by meaning alone: the snippet
     #: is the passage's sentence closest to the query and nothing is marked).
     match: str = MATCH_WORDS
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """Return the snippet as ``(text, marked)`` parts, for front ends to style.
+
+        A hit found by words is cut from its text around its highlights (the same window
+        as :attr:`snippet`, nothing to parse back out); a hit found by meaning alone is its
+        closest sentence, nothing marked.
+        """
+        if self.match == MATCH_MEANING:
+            return [(self.snippet, False)]
+        return snippet_parts(self.text, self.highlights)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used by ``liaison search --json``."""
@@ -99,7 +111,9 @@ class Filters:
         if self.document:
             parts.append(wq.Term("document_id", self.document))
         if self.kind:
-            parts.append(wq.Term("kind", self.kind))
+            parts.append(
+                wq.Or([wq.Term("kind", k) for k in KIND_FILTER.get(self.kind, (self.kind,))])
+            )
         if self.date_from or self.date_to:
             parts.append(wq.TermRange("date", self.date_from, self.date_to))
         if self.passage_ids is not None:
@@ -127,39 +141,11 @@ def make_snippet(
         The snippet (matches wrapped in ``**``) and the match spans in ``text``.
     """
     spans = [(s, e) for term, s, e in analyze(text) if term in query_terms]
-    if len(text) <= width:
-        lo, hi = 0, len(text)
-    elif spans:
-        # The window start with the most matches inside it (two pointers: linear time,
-        # even for a hostile one-megabyte line full of matches).
-        best, best_n, j = spans[0][0], 0, 0
-        for i, (s, _) in enumerate(spans):
-            j = max(j, i)
-            while j < len(spans) and spans[j][0] < s + width:
-                j += 1
-            if j - i > best_n:
-                best, best_n = s, j - i
-        lo = max(0, best - width // 4)
-        hi = min(len(text), lo + width)
-        lo = max(0, hi - width)
-    else:
-        lo, hi = 0, width
-    if lo > 0:
-        sp = text.find(" ", lo)
-        lo = sp + 1 if 0 <= sp < lo + 30 else lo
-    if hi < len(text):
-        sp = text.rfind(" ", hi - 30, hi)
-        hi = sp if sp > lo else hi
-    out, pos = [], lo
-    for s, e in spans:
-        if s < lo or e > hi:
-            continue
-        out.append(text[pos:s])
-        out.append(f"{MARK_OPEN}{text[s:e]}{MARK_CLOSE}")
-        pos = e
-    out.append(text[pos:hi])
-    snippet = "".join(out)
-    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else ""), spans
+    snippet = "".join(
+        f"{MARK_OPEN}{part}{MARK_CLOSE}" if marked else part
+        for part, marked in snippet_parts(text, spans, width)
+    )
+    return snippet, spans
 
 
 class SearchEngine:
@@ -295,7 +281,7 @@ class SearchEngine:
         if filters.document:
             sets.append(docs_with("document_id", [filters.document]))
         if filters.kind:
-            sets.append(docs_with("kind", [filters.kind]))
+            sets.append(docs_with("kind", KIND_FILTER.get(filters.kind, (filters.kind,))))
         if filters.entity_ids is not None:
             sets.append(docs_with("entity_ids", filters.entity_ids))
         if filters.passage_ids is not None:
@@ -339,7 +325,7 @@ class SearchEngine:
             return False
         if filters.document and p["document_id"] != filters.document:
             return False
-        if filters.kind and p["kind"] != filters.kind:
+        if filters.kind and p["kind"] not in KIND_FILTER.get(filters.kind, (filters.kind,)):
             return False
         if filters.passage_ids is not None and pid not in filters.passage_ids:
             return False

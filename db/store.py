@@ -280,7 +280,11 @@ class Store:
         if not path.is_file():
             raise StoreMissingError(f"no store at {store_dir}")
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            # Read-only, and usable from the thread the library is handed to once opened
+            # (the window opens it on a worker thread; one thread uses it at a time).
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
             conn.execute("PRAGMA query_only = 1")
             db = sqlite_utils.Database(conn)
             version = schema_version(db)

@@ -26,8 +26,8 @@ from db.brief_export import EXPORT_FORMATS
 from db.citations import CITATION_STYLES, DEFAULT_STYLE
 from db.compare import summary as change_counts
 from db.errors import LiaisonError, NotFoundError, QueryError
+from db.kinds import KINDS
 from db.labels import MATCH_MEANING, MEANING_LABEL
-from db.parse.model import KINDS
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
 #: timings fall back to it where the process start time is unknown.
@@ -84,6 +84,8 @@ def _errors() -> Iterator[None]:
     except LiaisonError as exc:
         _say(f"liaison: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except BrokenPipeError:
+        raise  # the reader stopped reading: main() ends quietly
     except OSError as exc:
         _say(f"liaison: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(EXIT_ERROR)
@@ -689,12 +691,9 @@ def _print_hits(result: Any, lib: Any, style: str) -> None:
         return
     bold = sys.stdout.isatty()
     for i, h in enumerate(result.hits, start=1):
-        snippet = h.snippet
-        if bold:
-            parts = snippet.split("**")
-            snippet = "".join(
-                click.style(p, bold=True) if k % 2 else p for k, p in enumerate(parts)
-            )
+        snippet = "".join(
+            click.style(text, bold=True) if marked and bold else text for text, marked in h.parts()
+        )
         citation = h.citation if style == DEFAULT_STYLE else lib.citation(h.passage_id, style=style)
         label = f"  [{MEANING_LABEL}]" if h.match == MATCH_MEANING else ""
         _say(f"{i:>2}. {citation}  ({h.score:.2f}){label}")
@@ -933,9 +932,19 @@ def gui(smoke: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A reader that stops early (``liaison show … | head``) ends the output quietly:
+    the broken pipe is not an error of ours.
+    """
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    cli(prog_name="liaison")
+    try:
+        cli(prog_name="liaison")
+    except BrokenPipeError:
+        # Python would complain again when flushing stdout at exit: point it at nothing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":

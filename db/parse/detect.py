@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from db.errors import ParseError
-from db.parse.model import DOCUMENT_KINDS, ParsedDocument
+from db.kinds import DOCUMENT_KINDS
+from db.parse.model import ParsedDocument
 from db.parse.report import looks_like_report, parse_decision, parse_report
 from db.parse.resolution import looks_like_decision, looks_like_resolution, parse_resolution
 from db.parse.webpage import parse_webpage

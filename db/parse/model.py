@@ -5,36 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Passage kinds, in the vocabulary of the CLI and the store.
-KINDS = ("preambular", "operative", "subparagraph", "paragraph", "list_item", "footnote")
-
-#: What each passage kind is called in lists and filters.
-KIND_LABELS = {
-    "preambular": "Preambular paragraphs",
-    "operative": "Operative paragraphs",
-    "subparagraph": "Sub-paragraphs",
-    "paragraph": "Paragraphs",
-    "list_item": "List items",
-    "footnote": "Footnotes",
-}
-
-#: Document kinds, recognised from the text: a resolution (General Assembly, Security
-#: Council, …), a decision, a report (or another document of numbered paragraphs), a
-#: captured web page, a Markdown note, a plain document.
-DOCUMENT_KINDS = ("resolution", "decision", "report", "webpage", "note", "document")
-#: Document kinds whose paragraphs carry printed numbers a reference can name.
-NUMBERED_KINDS = ("resolution", "decision", "report")
-
-#: What each document kind is called in the viewer's header.
-DOCUMENT_KIND_LABELS = {
-    "resolution": "resolution",
-    "decision": "decision",
-    "report": "report",
-    "webpage": "web page",
-    "note": "note",
-    "document": "document",
-}
-
 
 @dataclass
 class Markup:
@@ -63,7 +33,7 @@ class Passage:
     Attributes:
         local_id: Id within the document, derived from number or position
             (``pp3``, ``op17a``, ``fn2``, ``s3.p2``): stable across rebuilds.
-        kind: One of :data:`KINDS`.
+        kind: One of :data:`db.kinds.KINDS`.
         number: The number as printed (``"17(a)"``), or None for unnumbered text.
         heading_path: Headings above the passage, outermost first.
         text: Clean searchable text: no markup characters, no footnote markers.

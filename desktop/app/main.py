@@ -23,8 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from desktop.app import dialogs
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager
 
@@ -160,15 +161,16 @@ class SmokeRun:
 
     def _shown(self) -> None:
         self.timings["window_shown_ms"] = self._ms()
-        self.window.search.results_ready.connect(self._results)
+        self.window.search_pane.controller.results_ready.connect(self._results)
         if self.window.library is not None:
             self._type()
         else:
             self.window.library_opened.connect(self._type)
 
     def _type(self) -> None:
-        if self.window.search_field.text() != SMOKE_QUERY:
-            self.window.search_field.setText(SMOKE_QUERY)
+        field = self.window.search_pane.field
+        if field.text() != SMOKE_QUERY:
+            field.setText(SMOKE_QUERY)
 
     def _results(self, state: object) -> None:
         hits = getattr(state, "hits", ())
@@ -178,11 +180,11 @@ class SmokeRun:
             self._fail(f"no results for {SMOKE_QUERY!r}")
             return
         self.timings["first_results_ms"] = self._ms()
-        self.window.open_result(0)
+        self.window.search_pane.open_row(0)
         QTimer.singleShot(0, self._viewed)
 
     def _viewed(self) -> None:
-        if self.window.reader.passage is None:
+        if self.window.reader_pane.reader.passage is None:
             self._fail("the viewer did not open the first result")
             return
         self.timings["viewer_ms"] = self._ms()
@@ -215,24 +217,35 @@ def run_gui(smoke: bool = False) -> int:
     settings = Settings()
     theme = ThemeManager(settings.theme)
     theme.apply()
-    from desktop.app.session import LibrarySession
+    from desktop.app.jobs import LibraryJobs
     from desktop.app.window import MainWindow
 
     builder = _BuildProgress(enabled=not smoke)
-    session = LibrarySession(progress=builder.progress, notice=builder.notice)
-    window = MainWindow(None, settings, theme, persist=not smoke, session=session)
+    jobs = LibraryJobs()
+    jobs.build_notice.connect(builder.notice)
+    jobs.build_progressed.connect(builder.progress)
+    window = MainWindow(None, settings, theme, persist=not smoke, jobs=jobs)
+
+    starting = [True]
+
+    def opened() -> None:
+        builder.close()  # every time: a rebuild after an import shows it too
+        starting[0] = False
+
+    def failed(message: str) -> None:
+        builder.close()
+        if not starting[0]:
+            return  # after an import or removal: the window and its notice say why
+        starting[0] = False
+        print(f"liaison: error: {message}", file=sys.stderr)
+        if not smoke:
+            dialogs.show_error(window, "Liaison", f"The library could not be opened: {message}")
+        app.exit(1)
 
     def open_library() -> None:
-        opened = session.open()
-        builder.close()
-        if opened:
-            return
-        print(f"liaison: error: {session.error}", file=sys.stderr)
-        if not smoke:
-            QMessageBox.critical(
-                window, "Liaison", f"The library could not be opened: {session.error}"
-            )
-        app.exit(1)
+        jobs.opened.connect(opened)
+        jobs.open_failed.connect(failed)
+        jobs.open()
 
     window.show()
     AfterFirstPaint(window, open_library)

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from db.labels import MATCH_MEANING, MEANING_LABEL
+from desktop.app.viewer import plain_tooltip
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role returning the :class:`TreeNode` behind an index."""
@@ -168,7 +169,7 @@ class TreeModel(QAbstractItemModel):
                 return f"{node.label}  ({node.badge})" if node.badge else node.label
             return "" if node.count is None else str(node.count)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return node.tooltip or node.label
+            return plain_tooltip(node.tooltip or node.label)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and (node.muted or node.kind == "document"):
@@ -363,7 +364,8 @@ def entity_nodes(tree: str, flat: Sequence[dict[str, Any]]) -> list[TreeNode]:
         if former:
             tip.append("Formerly: " + ", ".join(former))
         if e.get("category"):
-            tip.append(f"Category: {e['category']}")
+            # "secretariat_office" is the catalog's key; the officer reads "Secretariat office".
+            tip.append(f"Category: {str(e['category']).replace('_', ' ').capitalize()}")
         if status and status not in ("active", "current"):
             tip.append(f"Status: {status}" + (f" ({e['closed']})" if e.get("closed") else ""))
         tip.append(f"{e.get('passages', 0)} passages name it; {e.get('total', 0)} with its parts")
@@ -421,7 +423,8 @@ class ResultsModel(QAbstractListModel):
         h = self._hits[index.row()]
         why = f" ({MEANING_LABEL})" if getattr(h, "match", None) == MATCH_MEANING else ""
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{h.citation}{why}\n{h.snippet.replace('**', '')}"
+            snippet = "".join(text for text, _marked in h.parts())
+            return f"{h.citation}{why}\n{snippet}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{h.citation}{why}. {h.text}"
         if role == HIT_ROLE:

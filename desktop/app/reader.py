@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.app.theme import LIGHT_COLORS, Colors
 from desktop.app.viewer import passage_anchor, render_document
+
+if TYPE_CHECKING:
+    from db.library import Library
 
 MAX_DOCUMENT_HITS = 1000
 
@@ -48,6 +51,11 @@ class History:
         del self._items[self._index + 1 :]
         self._items.append(loc)
         self._index = len(self._items) - 1
+
+    def replace(self, loc: Location) -> None:
+        """Replace the current location (the same place, marked for another query)."""
+        if self._index >= 0:
+            self._items[self._index] = loc
 
     def can_back(self) -> bool:
         """Whether there is somewhere to go back to."""
@@ -100,7 +108,7 @@ class Reader(QObject):
     history_changed = Signal(bool, bool)
     """Emitted with (can go back, can go forward)."""
 
-    def __init__(self, library: Any, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.history = History()
@@ -113,7 +121,7 @@ class Reader(QObject):
         self._documents: dict[str, dict[str, Any]] = {}
         self._mentions: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
-    def set_library(self, library: Any | None) -> None:
+    def set_library(self, library: Library | None) -> None:
         """Read another library (reopened after an import or removal), or none for a while.
 
         Locations in documents the new library no longer holds are dropped from
@@ -176,6 +184,14 @@ class Reader(QObject):
         if loc is not None:
             self._show(loc)
 
+    def set_query(self, query: str) -> None:
+        """Mark ``query``'s terms in the location shown ("" removes the marks)."""
+        current = self.history.current
+        if current is None or current.query == query:
+            return
+        self.history.replace(Location(current.document_id, current.passage_id, query))
+        self._show(self.history.current)
+
     def set_colors(self, colors: Colors) -> None:
         """Re-render with another theme's colours."""
         self.colors = colors
@@ -190,25 +206,24 @@ class Reader(QObject):
 
     def load_document(self, document_id: str) -> dict[str, Any]:
         """Return a document with its passages (cached)."""
+        assert self.library is not None
         if document_id not in self._documents:
             self._documents[document_id] = self.library.document(document_id)
         return self._documents[document_id]
 
     def mentions(self, document_id: str) -> dict[str, list[dict[str, Any]]]:
-        """Return entity mentions per passage of a document (empty without the entity API)."""
-        fn = getattr(self.library, "mentions", None)
-        if not callable(fn):
-            return {}
+        """Return entity mentions per passage of a document (cached)."""
+        assert self.library is not None
         if document_id not in self._mentions:
             doc = self.load_document(document_id)
             self._mentions[document_id] = {
-                p["id"]: list(fn(p["id"]) or []) for p in doc["passages_list"]
+                p["id"]: self.library.mentions(p["id"]) for p in doc["passages_list"]
             }
         return self._mentions[document_id]
 
     def highlights(self, document_id: str, query: str) -> dict[str, list[tuple[int, int]]]:
         """Return the query's match spans for every passage of the document that matches it."""
-        if not query.strip():
+        if not query.strip() or self.library is None:
             return {}
         result = self.library.search(query, limit=MAX_DOCUMENT_HITS, document=document_id)
         return {h.passage_id: list(h.highlights) for h in result.hits}
@@ -227,9 +242,32 @@ class Reader(QObject):
             mentions=self.mentions(loc.document_id),
             colors=self.colors,
         )
-        self.anchor = passage_anchor(loc.passage_id) if loc.passage_id else None
+        self.anchor = (
+            passage_anchor(self._scroll_target(doc, loc.passage_id)) if loc.passage_id else None
+        )
         self.changed.emit()
         self.history_changed.emit(self.history.can_back(), self.history.can_forward())
+
+    @staticmethod
+    def _scroll_target(doc: dict[str, Any], passage_id: str) -> str:
+        """Return where to scroll for a passage: a sub-paragraph shows its lead-in first.
+
+        "17. Encourages … the following:" introduces 17(a)–(e); opening 17(b) at its
+        own line would cut that lead-in off above it.
+        """
+        passage = next((p for p in doc["passages_list"] if p["id"] == passage_id), None)
+        if passage is None or passage["kind"] != "subparagraph" or not passage["number"]:
+            return passage_id
+        parent = str(passage["number"]).split("(")[0]
+        lead = next(
+            (
+                p["id"]
+                for p in doc["passages_list"]
+                if p["kind"] == "operative" and str(p["number"]) == parent
+            ),
+            None,
+        )
+        return lead or passage_id
 
     # -- what the officer copies ----------------------------------------------
 
@@ -258,7 +296,7 @@ class Reader(QObject):
 
     def source(self) -> tuple[str, list[tuple[int, int]], tuple[int, int] | None] | None:
         """Return the raw source text, the chosen passage's segments and its span."""
-        if not self.document:
+        if not self.document or self.library is None:
             return None
         text = self.library.source_text(self.document["id"])
         if not self.passage:

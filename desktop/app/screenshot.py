@@ -28,13 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", action="store_true")
     parser.add_argument("--import", dest="import_files", action="append", default=[])
     parser.add_argument("--screen", action="store_true")
+    parser.add_argument("--projector", action="store_true", help="Projector mode (F11).")
     args = parser.parse_args(argv)
     from pathlib import Path
 
     from PySide6.QtGui import QGuiApplication
 
+    from desktop.app.jobs import LibraryJobs
     from desktop.app.main import _application
-    from desktop.app.session import LibrarySession
     from desktop.app.settings import Settings
     from desktop.app.theme import ThemeManager
     from desktop.app.window import MainWindow
@@ -42,17 +43,17 @@ def main(argv: list[str] | None = None) -> int:
     app = _application()
     theme = ThemeManager(args.theme)
     theme.apply()
-    session = LibrarySession()
-    window = MainWindow(None, Settings(), theme, persist=False, session=session)
+    jobs = LibraryJobs()
+    window = MainWindow(None, Settings(), theme, persist=False, jobs=jobs)
     w, h = (int(x) for x in args.size.split("x"))
     window.resize(w, h)
     window.move(0, 0)
     window.splitter.setSizes([int(w * 0.22), int(w * 0.3), int(w * 0.48)])
     window.apply_zoom(args.zoom)
     window.show()
-    if not session.open():
-        print(f"screenshot: {session.error}", file=sys.stderr)
-        return 1
+    jobs.open_failed.connect(
+        lambda why: print(f"screenshot: {why}", file=sys.stderr) or app.exit(1)
+    )
 
     def arrange() -> None:
         if args.tab:
@@ -60,14 +61,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.entity:
             window.select_entity(args.entity)
         if args.query:
-            window.search_field.setText(args.query)
-            window.search.run_now()
-            if args.result >= 0 and window.results_model.rowCount():
-                window.open_result(args.result)
+            window.search_pane.field.setText(args.query)
+            window.search_pane.controller.run_now()
+            if args.result >= 0 and window.search_pane.results_model.rowCount():
+                window.search_pane.open_row(args.result)
         if args.source:
             window.actions_by_name["toggle_source"].trigger()
-        window.search_field.setFocus()
-        QTimer.singleShot(400, shoot)
+        if args.projector:
+            window.actions_by_name["projector"].trigger()
+        if not args.projector:
+            window.search_pane.field.setFocus()
+        QTimer.singleShot(800, shoot)
 
     def shoot() -> None:
         if args.screen:
@@ -76,11 +80,16 @@ def main(argv: list[str] | None = None) -> int:
             window.grab().save(args.out)
         app.exit(0)
 
-    if args.import_files:
-        window.job_finished.connect(lambda _status: arrange())
-        window.import_paths([Path(f) for f in args.import_files])
-    else:
-        arrange()
+    def ready() -> None:
+        window.library_opened.disconnect(ready)
+        if args.import_files:
+            window.flows.job_finished.connect(lambda _status: arrange())
+            window.flows.import_paths([Path(f) for f in args.import_files])
+        else:
+            arrange()
+
+    window.library_opened.connect(ready)
+    jobs.open()
     code = app.exec()
     window.close()
     return code

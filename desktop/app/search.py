@@ -10,15 +10,19 @@ so a stale result can never replace a newer one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from db.errors import LiaisonError
 
+if TYPE_CHECKING:
+    from db.library import Library
+    from db.search import Hit
+
 DEBOUNCE_MS = 150
 RESULT_LIMIT = 60
-FILTER_KINDS = ("entity", "document", "kind")
+FILTER_KINDS = ("entity", "document", "kind", "date")
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,9 @@ class Filter:
     """One active restriction, shown as a removable chip.
 
     Attributes:
-        kind: "entity", "document" or "kind".
-        value: The entity id, document id or passage kind.
+        kind: "entity", "document", "kind" or "date".
+        value: The entity id, document id, passage kind, or "FROM..TO" (ISO dates, either
+            side may be empty).
         label: What the chip says.
     """
 
@@ -46,14 +51,17 @@ class SearchState:
         filters: The filters in force.
         hits: The hits, best first (empty when nothing matched or nothing was asked).
         corrected_query: The query actually searched, when a typo was corrected.
+        notice: One sentence on a reference the library cannot answer ("A/RES/77/20 has
+            no operative paragraph 30 …"), shown above the results.
         error: A one-line message when the search failed.
     """
 
     generation: int
     query: str
     filters: tuple[Filter, ...]
-    hits: tuple[Any, ...] = ()
+    hits: tuple[Hit, ...] = ()
     corrected_query: str | None = None
+    notice: str | None = None
     error: str | None = None
 
     @property
@@ -67,8 +75,11 @@ class SearchController(QObject):
 
     Args:
         library: The open library, or None until it is open (requests wait for it).
-        entity_search: Whether ``library.search`` accepts ``entity=`` (the entity API exists).
         parent: The QObject parent.
+
+    Attributes:
+        context_document: The document open in the viewer: a shorthand reference
+            ("OP 17") without a symbol resolves against it.
     """
 
     results_ready = Signal(object)
@@ -76,12 +87,10 @@ class SearchController(QObject):
     filters_changed = Signal(object)
     """Emitted with the tuple of active :class:`Filter` objects."""
 
-    def __init__(
-        self, library: Any, *, entity_search: bool = False, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, library: Library | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
-        self.entity_search = entity_search
+        self.context_document: str | None = None
         self._query = ""
         self._filters: dict[str, Filter] = {}
         self._generation = 0
@@ -91,13 +100,12 @@ class SearchController(QObject):
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.run_now)
 
-    def set_library(self, library: Any | None, *, entity_search: bool = False) -> None:
+    def set_library(self, library: Library | None) -> None:
         """Search another library from now on (None: none is open; requests wait).
 
         The current query and filters are searched again at once in the new library.
         """
         self.library = library
-        self.entity_search = entity_search
         if library is not None and (self._query.strip() or self._filters):
             self._generation += 1
             self.run_now()
@@ -184,16 +192,16 @@ class SearchController(QObject):
         """Run one search and return its state (no signal)."""
         if not query.strip() and not filters:
             return SearchState(generation, query, filters)
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {f.kind: f.value for f in filters if f.kind != "date"}
         for f in filters:
-            if f.kind == "entity":
-                if not self.entity_search:
-                    continue
-                kwargs["entity"] = f.value
-            else:
-                kwargs[f.kind] = f.value
+            if f.kind == "date":  # "FROM..TO", either side may be empty
+                date_from, _, date_to = f.value.partition("..")
+                kwargs["date_from"], kwargs["date_to"] = date_from or None, date_to or None
+        assert self.library is not None
         try:
-            result = self.library.search(query, limit=RESULT_LIMIT, **kwargs)
+            result = self.library.search(
+                query, limit=RESULT_LIMIT, context_document=self.context_document, **kwargs
+            )
         except LiaisonError as exc:
             return SearchState(generation, query, filters, error=str(exc))
         return SearchState(
@@ -202,6 +210,7 @@ class SearchController(QObject):
             filters,
             hits=tuple(result.hits),
             corrected_query=result.corrected_query,
+            notice=result.notice,
         )
 
     def deliver(self, state: SearchState) -> bool:

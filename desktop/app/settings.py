@@ -12,9 +12,12 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from db import paths
+from db.citations import CITATION_STYLES, DEFAULT_STYLE
 
 SETTINGS_FILENAME = "liaison-desktop.ini"
 THEME_MODES = ("system", "light", "dark")
+#: How many recent searches are kept.
+RECENT = 12
 
 
 def settings_path() -> Path:
@@ -71,6 +74,21 @@ class Settings:
     def tree_tab(self, value: int) -> None:
         self.qsettings.setValue("window/tree_tab", int(value))
 
+    @property
+    def recent_searches(self) -> list[str]:
+        """The queries whose results the officer opened, newest first (at most :data:`RECENT`)."""
+        value = self.qsettings.value("search/recent", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str(q) for q in items if str(q).strip()][:RECENT]
+
+    def remember_search(self, query: str) -> None:
+        """Put ``query`` first among the recent searches."""
+        query = " ".join(query.split())
+        if not query:
+            return
+        items = [query, *(q for q in self.recent_searches if q != query)][:RECENT]
+        self.qsettings.setValue("search/recent", items)
+
     # -- reading -------------------------------------------------------------
 
     @property
@@ -99,6 +117,18 @@ class Settings:
         if value not in THEME_MODES:
             raise ValueError(f"unknown theme mode {value!r}")
         self.qsettings.setValue("view/theme", value)
+
+    @property
+    def citation_style(self) -> str:
+        """How every copy action cites: "short" or "full" (:data:`db.citations.CITATION_STYLES`)."""
+        value = str(self.qsettings.value("copy/citation_style", DEFAULT_STYLE))
+        return value if value in CITATION_STYLES else DEFAULT_STYLE
+
+    @citation_style.setter
+    def citation_style(self, value: str) -> None:
+        if value not in CITATION_STYLES:
+            raise ValueError(f"unknown citation style {value!r}")
+        self.qsettings.setValue("copy/citation_style", value)
 
     # -- importing -----------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,13 +23,19 @@ from PySide6.QtWidgets import (
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """One action: its name (the handler's key), menu text, keys and menu."""
+    """One action: its name (the handler's key), menu text, keys and menu.
+
+    ``separator`` puts a separator line above the action in its menu; ``group``
+    names a set of checkable actions of which one is checked at a time.
+    """
 
     name: str
     text: str
     keys: tuple[str, ...]
     menu: str
     checkable: bool = False
+    separator: bool = False
+    group: str = ""
 
 
 MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Help")
@@ -37,29 +43,60 @@ MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Help")
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import documents…", ("Ctrl+O",), "&File"),
     ActionSpec("remove_document", "&Remove document…", (), "&File"),
-    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File"),
+    ActionSpec("print", "&Print…", ("Ctrl+P",), "&File", separator=True),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File", separator=True),
     ActionSpec("copy_citation", "Copy &citation", ("Ctrl+Shift+C",), "&Edit"),
     ActionSpec("copy_passage", "Copy &passage with citation", ("Ctrl+Shift+P",), "&Edit"),
-    ActionSpec("find", "&Find in document…", ("Ctrl+F",), "&Edit"),
+    ActionSpec("copy_selection", "Copy &selection with citation", ("Ctrl+Alt+C",), "&Edit"),
+    ActionSpec("find", "&Find in document…", ("Ctrl+F",), "&Edit", separator=True),
     ActionSpec("find_next", "Find &next", ("F3",), "&Edit"),
     ActionSpec("find_previous", "Find pre&vious", ("Shift+F3",), "&Edit"),
     ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "&View"),
     ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "&View"),
     ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),
-    ActionSpec("toggle_source", "Show &raw source text", ("Ctrl+U",), "&View", checkable=True),
-    ActionSpec("toggle_dark", "&Dark theme", ("Ctrl+Shift+D",), "&View", checkable=True),
+    ActionSpec(
+        "toggle_source",
+        "Show &raw source text",
+        ("Ctrl+Shift+U",),
+        "&View",
+        checkable=True,
+        separator=True,
+    ),
+    ActionSpec(
+        "cite_short",
+        "S&hort citations (A/RES/77/20, para. 17(a))",
+        (),
+        "&View",
+        checkable=True,
+        separator=True,
+        group="citation_style",
+    ),
+    ActionSpec(
+        "cite_full",
+        "F&ull citations (General Assembly resolution 77/20 of …)",
+        (),
+        "&View",
+        checkable=True,
+        group="citation_style",
+    ),
+    ActionSpec(
+        "toggle_dark", "&Dark theme", ("Ctrl+Shift+D",), "&View", checkable=True, separator=True
+    ),
+    ActionSpec("projector", "&Projector mode", ("F11",), "&View", checkable=True),
     ActionSpec("follow_system", "Follow &system theme", (), "&View", checkable=True),
     ActionSpec("focus_search", "&Search field", ("Ctrl+K", "Ctrl+L", "/"), "&Go"),
     ActionSpec("focus_tree", "&Tree", ("Ctrl+1",), "&Go"),
     ActionSpec("focus_results", "&Results", ("Ctrl+2",), "&Go"),
     ActionSpec("focus_viewer", "&Viewer", ("Ctrl+3",), "&Go"),
     ActionSpec("focus_tree_filter", "Tree &filter", ("Ctrl+Shift+F",), "&Go"),
-    ActionSpec("tab_un", "UN &entities tab", ("Alt+1",), "&Go"),
+    ActionSpec("tab_un", "UN &entities tab", ("Alt+1",), "&Go", separator=True),
     ActionSpec("tab_documents", "&Documents tab", ("Alt+2",), "&Go"),
     ActionSpec("tab_capabilities", "&Capabilities tab", ("Alt+3",), "&Go"),
     ActionSpec("tab_themes", "T&hemes tab", ("Alt+4",), "&Go"),
-    ActionSpec("back", "&Back", ("Alt+Left",), "&Go"),
+    ActionSpec("back", "&Back", ("Alt+Left",), "&Go", separator=True),
     ActionSpec("forward", "F&orward", ("Alt+Right",), "&Go"),
+    ActionSpec("recent_searches", "&Recent searches…", ("Ctrl+R",), "&Search"),
+    ActionSpec("date_filter", "&Dates…", ("Ctrl+Shift+T",), "&Search"),
     ActionSpec("remove_filter", "Remove &last filter", ("Ctrl+Backspace",), "&Search"),
     ActionSpec("clear_filters", "&Clear all filters", ("Ctrl+Shift+Backspace",), "&Search"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1", "Ctrl+/"), "&Help"),
@@ -71,7 +108,7 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("Up / Down", "Move through the results (also from the search field)"),
     ("Enter", "Open the selected result in the viewer"),
     ("Esc", "Clear the search field; close the find bar"),
-    ("Tab / Shift+Tab", "Move between controls; in the viewer, between its links"),
+    ("Tab / Shift+Tab", "Move between controls (the viewer's links: click, or Enter on a link)"),
     ("Enter (on a viewer link)", "Show the footnote, or select the entity in the tree"),
     ("Drop files on the window", "Import them (text, Markdown, HTML, PDF)"),
 )
@@ -90,14 +127,22 @@ def action_spec(name: str) -> ActionSpec:
 
 
 def create_actions(parent: QWidget) -> dict[str, QAction]:
-    """Create one QAction per spec, with its shortcuts, owned by ``parent``."""
+    """Create one QAction per spec, with its shortcuts, owned by ``parent``.
+
+    Actions that share a :attr:`ActionSpec.group` are exclusive (one checked at a time).
+    """
     actions: dict[str, QAction] = {}
+    groups: dict[str, QActionGroup] = {}
     for spec in ACTIONS:
         action = QAction(spec.text, parent)
         action.setObjectName(spec.name)
         action.setShortcuts([QKeySequence(k) for k in spec.keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setCheckable(spec.checkable)
+        if spec.group:
+            if spec.group not in groups:
+                groups[spec.group] = QActionGroup(parent)
+            groups[spec.group].addAction(action)
         parent.addAction(action)
         actions[spec.name] = action
     return actions

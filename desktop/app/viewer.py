@@ -13,15 +13,18 @@ import datetime as dt
 import html
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QHelpEvent, QTextCursor, QTextDocument
+from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QToolTip, QWidget
 
+from db.kinds import DOCUMENT_KIND_LABELS
 from db.labels import MATCH_MEANING, MEANING_LABEL
-from db.parse.model import DOCUMENT_KIND_LABELS
 from desktop.app.theme import LIGHT_COLORS, Colors
+
+if TYPE_CHECKING:
+    from db.search import Hit
 
 SCHEME = "liaison"
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -35,6 +38,17 @@ def _term_style(colors: Colors) -> str:
 def esc(text: Any) -> str:
     """Escape any value for HTML text or attribute context."""
     return html.escape(str(text), quote=True)
+
+
+def plain_tooltip(text: str) -> str:
+    """Return ``text`` as a tooltip Qt shows verbatim: escaped rich text, line breaks kept.
+
+    A tooltip is shown as rich text when Qt guesses that it is markup, so document
+    text (a title that reads ``<img src=…>``) must never reach one unescaped.
+    """
+    if not text:
+        return ""
+    return "<p>" + esc(text).replace("\n", "<br/>") + "</p>"
 
 
 def passage_anchor(passage_id: str) -> str:
@@ -215,6 +229,13 @@ def _paragraph(p: Mapping[str, Any], body: str, colors: Colors, current: bool) -
         style.append("margin-left:34px")
         style.append("text-indent:-16px")
         prefix = "•&nbsp;&nbsp;"
+    elif kind == "paragraph" and number:
+        # A web page's or plain document's paragraph: its number within its section,
+        # as its citation gives it ("para. 3"), in the margin so it can be checked.
+        style.append("margin-left:34px")
+        style.append("text-indent:-34px")
+        label = f"{esc(number)}&nbsp;&nbsp;&nbsp;"
+        prefix = f'<span style="color:{colors.muted}; font-size:small">{label}</span>'
     if current:
         style.append(f"background-color:{colors.current_bg}")
     anchor = f'<a name="{passage_anchor(str(p["id"]))}"></a>'
@@ -259,6 +280,11 @@ def render_document(
     for line in _facts(doc):
         out.append(
             f'<p style="color:{colors.muted}; margin-top:0px; margin-bottom:2px">{esc(line)}</p>'
+        )
+    for note in doc.get("notes") or ():
+        out.append(
+            f'<p style="color:{colors.muted}; margin-top:2px; margin-bottom:2px">'
+            f"<b>Note:</b> <i>{esc(note)}</i></p>"
         )
     out.append(f'<hr style="color:{colors.rule}; background-color:{colors.rule}"/>')
     is_resolution = doc.get("kind") == "resolution"
@@ -314,19 +340,16 @@ def render_document(
     return "".join(out)
 
 
-def result_html(hit: Any, colors: Colors = LIGHT_COLORS) -> str:
+def result_html(hit: Hit, colors: Colors = LIGHT_COLORS) -> str:
     """Render one search result: citation, heading path, snippet with matches marked.
 
     Args:
-        hit: A search hit (citation, heading, document_title, snippet with ``**`` marks).
+        hit: A search hit (:meth:`db.search.Hit.parts` gives its snippet, matches flagged).
         colors: The theme's HTML colours.
     """
-    parts = str(hit.snippet).split("**")
     snippet = "".join(
-        f'<span style="background-color:{colors.term_bg}; color:{colors.term_fg}">{esc(t)}</span>'
-        if i % 2
-        else esc(t)
-        for i, t in enumerate(parts)
+        f'<span style="{_term_style(colors)}">{esc(t)}</span>' if marked else esc(t)
+        for t, marked in hit.parts()
     )
     where = " › ".join(x for x in (hit.document_title, hit.heading) if x)
     # A hit found by meaning alone says so: its words did not match the query.
@@ -393,6 +416,8 @@ class DocumentViewer(QTextBrowser):
         Offsets are Python string offsets; they are converted to Qt's UTF-16 positions.
         """
         self.source_mode = True
+        self.document().clear()
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)
 
         def pos(i: int) -> int:
@@ -417,12 +442,18 @@ class DocumentViewer(QTextBrowser):
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802
+        """Tab moves to the next control (a text browser would walk through every link)."""
+        return QWidget.focusNextPrevChild(self, next)
+
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         """Show a footnote's text as the tooltip of its marker."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             link = parse_link(QUrl(self.anchorAt(event.pos())))
             if link and link[0] == "fn" and link[1] in self.footnotes:
-                QToolTip.showText(event.globalPos(), self.footnotes[link[1]], self.viewport())
+                QToolTip.showText(
+                    event.globalPos(), plain_tooltip(self.footnotes[link[1]]), self.viewport()
+                )
                 return True
             QToolTip.hideText()
             event.ignore()

@@ -16,10 +16,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QPoint,
     QRect,
     QSize,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -31,29 +29,26 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPalette,
+    QResizeEvent,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QStackedWidget,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTabWidget,
     QToolButton,
-    QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop.app.models import FILTER_ROLE, HIT_ROLE, NODE_ROLE, TreeModel, TreeNode
+from desktop.app.models import HIT_ROLE
 from desktop.app.search import Filter
 from desktop.app.theme import LIGHT_COLORS, Colors
 from desktop.app.viewer import result_html
@@ -71,6 +66,7 @@ class SearchField(QLineEdit):
         super().__init__(parent)
         self.setClearButtonEnabled(True)
         self.setPlaceholderText("Search the texts, e.g. maritime piracy   (Ctrl+K)")
+        self.setAccessibleName("Search")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         """Handle the keys that drive the results list."""
@@ -83,6 +79,9 @@ class SearchField(QLineEdit):
             return
         if key == Qt.Key.Key_Escape and self.text():
             self.clear()
+            return
+        if event.matches(QKeySequence.StandardKey.DeleteCompleteLine):
+            # Ctrl+U on Linux: never wipe the officer's query by a slip of the key.
             return
         super().keyPressEvent(event)
 
@@ -110,7 +109,9 @@ class ChipBar(QWidget):
         self.chips = {}
         for i, f in enumerate(filters):
             chip = QToolButton(self)
-            chip.setText(f"{f.label}  ✕")
+            label = chip.fontMetrics().elidedText(f.label, Qt.TextElideMode.ElideMiddle, 260)
+            chip.setText(f"{label}  ✕".replace("&", "&&"))
+            chip.setAccessibleName(f"Remove filter {f.label}")
             chip.setToolTip(f"Remove this filter ({f.kind}); Ctrl+Backspace removes the last one")
             chip.setAutoRaise(False)
             chip.setObjectName(f"chip-{f.kind}")
@@ -132,17 +133,22 @@ class FindBar(QWidget):
         super().__init__(parent)
         self.field = QLineEdit(self)
         self.field.setPlaceholderText("Find in document")
+        self.field.setAccessibleName("Find in document")
         self.field.setClearButtonEnabled(True)
         self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         prev_btn = QToolButton(self)
         prev_btn.setText("▲")
         prev_btn.setToolTip("Previous match (Shift+F3)")
+        prev_btn.setAccessibleName("Previous match")
         next_btn = QToolButton(self)
         next_btn.setText("▼")
         next_btn.setToolTip("Next match (F3, Enter)")
+        next_btn.setAccessibleName("Next match")
         close_btn = QToolButton(self)
         close_btn.setText("✕")
         close_btn.setToolTip("Close (Esc)")
+        close_btn.setAccessibleName("Close the find bar")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(QLabel("Find:", self))
@@ -272,163 +278,6 @@ class ResultDelegate(QStyledItemDelegate):
         return QSize(self._width(option), int(doc.size().height()) + 2 * self.PAD_Y + 1)
 
 
-class _TreeProxy(QSortFilterProxyModel):
-    """Recursive, case-insensitive filtering on names, acronyms and aliases."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRecursiveFilteringEnabled(True)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterRole(FILTER_ROLE)
-        self.setFilterKeyColumn(0)
-
-
-class TreePane(QWidget):
-    """The left pane: a filter field over tabs of trees (entities, documents, …)."""
-
-    node_chosen = Signal(object)
-    """Emitted with the :class:`TreeNode` the officer selected."""
-    context_requested = Signal(str, object, QPoint)
-    """Emitted with (tab key, :class:`TreeNode`, global position) on a right click on a row."""
-
-    def __init__(self, tabs: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.filter_field = QLineEdit(self)
-        self.filter_field.setPlaceholderText("Filter the tree   (Ctrl+Shift+F)")
-        self.filter_field.setClearButtonEnabled(True)
-        self.tab_widget = QTabWidget(self)
-        self.tab_widget.setDocumentMode(True)
-        self.tab_widget.setUsesScrollButtons(False)
-        self.tab_keys: list[str] = []
-        self.views: dict[str, QTreeView] = {}
-        self.proxies: dict[str, _TreeProxy] = {}
-        self.models: dict[str, TreeModel] = {}
-        self.stacks: dict[str, QStackedWidget] = {}
-        self.empty_labels: dict[str, QLabel] = {}
-        for key, title in tabs:
-            stack = QStackedWidget(self)
-            view = QTreeView(stack)
-            view.setObjectName(f"tree-{key}")
-            view.setUniformRowHeights(True)
-            view.setAllColumnsShowFocus(True)
-            view.setHeaderHidden(True)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            proxy = _TreeProxy(self)
-            model = TreeModel(parent=self)
-            proxy.setSourceModel(model)
-            view.setModel(proxy)
-            header = view.header()
-            header.setStretchLastSection(False)
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-            view.selectionModel().currentChanged.connect(self._on_current)
-            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            view.customContextMenuRequested.connect(lambda pos, k=key: self._on_context(k, pos))
-            empty = QLabel(stack)
-            empty.setWordWrap(True)
-            empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            empty.setMargin(16)
-            stack.addWidget(view)
-            stack.addWidget(empty)
-            self.tab_widget.addTab(stack, title)
-            self.tab_keys.append(key)
-            self.views[key], self.proxies[key], self.models[key] = view, proxy, model
-            self.stacks[key], self.empty_labels[key] = stack, empty
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.filter_field)
-        layout.addWidget(self.tab_widget, 1)
-        self.filter_field.textChanged.connect(self.set_filter_text)
-
-    def set_nodes(self, key: str, roots: Sequence[TreeNode], empty_text: str = "") -> None:
-        """Fill one tab, or show ``empty_text`` when there are no nodes."""
-        self.models[key].set_roots(roots)
-        self.empty_labels[key].setText(empty_text)
-        self.stacks[key].setCurrentIndex(0 if roots else 1)
-
-    def set_filter_text(self, text: str) -> None:
-        """Narrow every tree to rows matching ``text`` (and their ancestors)."""
-        for key, proxy in self.proxies.items():
-            proxy.setFilterFixedString(text.strip())
-            view = self.views[key]
-            if text.strip():
-                view.expandAll()
-            else:
-                view.collapseAll()
-
-    def current_key(self) -> str:
-        """Return the key of the visible tab."""
-        return self.tab_keys[self.tab_widget.currentIndex()]
-
-    def show_tab(self, key: str) -> None:
-        """Bring a tab to the front."""
-        self.tab_widget.setCurrentIndex(self.tab_keys.index(key))
-
-    def current_view(self) -> QTreeView:
-        """Return the visible tab's tree view."""
-        return self.views[self.current_key()]
-
-    def select(self, key: str, node_key: str, *, emit: bool = True) -> bool:
-        """Select the node ``node_key`` in tab ``key`` (clearing the tree filter if it hides it).
-
-        Args:
-            key: The tab.
-            node_key: The node's key ("doc:ID", …).
-            emit: Emit :attr:`node_chosen`, as if the officer had chosen it.
-
-        Returns:
-            True when the node exists.
-        """
-        source = self.models[key].find(node_key)
-        if not source.isValid():
-            return False
-        proxy = self.proxies[key]
-        index = proxy.mapFromSource(source)
-        if not index.isValid():
-            self.filter_field.clear()
-            index = proxy.mapFromSource(source)
-        self.show_tab(key)
-        view = self.views[key]
-        view.selectionModel().blockSignals(not emit)
-        view.setCurrentIndex(index)
-        view.selectionModel().blockSignals(False)
-        view.scrollTo(index)
-        view.viewport().update()
-        return True
-
-    def find_tab(self, node_key: str) -> str | None:
-        """Return the tab whose tree holds ``node_key``."""
-        for key, model in self.models.items():
-            if model.find(node_key).isValid():
-                return key
-        return None
-
-    def clear_selection(self, kinds: Sequence[str]) -> None:
-        """Deselect, in every tab, a current node of one of ``kinds``."""
-        for view in self.views.values():
-            node = view.currentIndex().data(NODE_ROLE)
-            if node is not None and node.kind in kinds:
-                view.selectionModel().blockSignals(True)
-                view.selectionModel().clearCurrentIndex()
-                view.clearSelection()
-                view.selectionModel().blockSignals(False)
-                view.viewport().update()
-
-    def _on_context(self, key: str, pos: QPoint) -> None:
-        view = self.views[key]
-        node = view.indexAt(pos).data(NODE_ROLE)
-        if node is not None:
-            self.context_requested.emit(key, node, view.viewport().mapToGlobal(pos))
-
-    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        node = current.data(NODE_ROLE) if current.isValid() else None
-        if node is not None:
-            self.node_chosen.emit(node)
-
-
 def local_files(mime: QMimeData | None) -> list[Path]:
     """Return the local files a drag carries (folders and remote URLs left out)."""
     if mime is None or not mime.hasUrls():
@@ -477,9 +326,56 @@ class FileDropFilter(QObject):
         return super().eventFilter(watched, event)
 
 
+class ElidedLabel(QLabel):
+    """A one-line plain-text label that shortens its text with "…" to the width it is given.
+
+    It never asks for more width than a few characters, so a long title cannot
+    widen the window; :meth:`full_text` keeps the whole text (and the tooltip shows it).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._full = ""
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        """Show ``text``, elided to the current width."""
+        self._full = text
+        self._elide()
+
+    def full_text(self) -> str:
+        """Return the whole text, as set."""
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Ask for a few characters' width only."""
+        hint = super().minimumSizeHint()
+        return QSize(
+            min(hint.width(), self.fontMetrics().horizontalAdvance("M") * 6), hint.height()
+        )
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Prefer the whole text, but never insist (see :meth:`minimumSizeHint`)."""
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self._full) + 8, super().sizeHint().height()
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Elide again at the new width."""
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideRight, max(self.width(), 10)
+        )
+        super().setText(shown)
+
+
 def muted_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     """Return a word-wrapped label in the placeholder colour."""
     label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label

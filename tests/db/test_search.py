@@ -70,7 +70,9 @@ def test_each_passage_once(library):
 
 def test_filters_combine_with_the_query(library):
     kinds = {h.kind for h in library.search("INTERPOL", limit=50, kind="operative").hits}
-    assert kinds == {"operative"}
+    assert kinds == {"operative", "subparagraph"}  # a sub-paragraph is part of its paragraph
+    subs = {h.kind for h in library.search("INTERPOL", limit=50, kind="subparagraph").hits}
+    assert subs == {"subparagraph"}
     docs = {
         h.document_id for h in library.search("INTERPOL", limit=50, document="united-nations").hits
     }

@@ -400,3 +400,23 @@ def test_pypdf_warnings_do_not_reach_standard_error(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "noisy: 50 paragraphs, 0 entities\n"
     assert len(proc.stderr.splitlines()) <= 1, proc.stderr[:500]
+
+
+def test_show_into_a_pipe_that_closes_early_ends_quietly(built_store):
+    env = {**os.environ, "LIAISON_DATA_DIR": str(Path(built_store).parent)}
+    liaison = Path(sys.executable).parent / "liaison"
+    proc = subprocess.run(
+        f"'{liaison}' show a-res-77-20 | head -n 1",
+        shell=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout.strip()
+    assert "Broken pipe" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_readable_search_shows_no_raw_marks(run):
+    code, out, _ = run("search", "maritime piracy")
+    assert code == 0 and "piracy" in out.lower() and "**" not in out

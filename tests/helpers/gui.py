@@ -2,7 +2,7 @@
 
 Preferences go to an INI file under the per-test data folder (the autouse
 ``_isolated_data_dir`` fixture), so no test sees another's settings.
-:func:`own_window` is a window whose session opened its own library in that
+:func:`own_window` is a window whose jobs opened its own library in that
 folder, so the test can import into it and remove from it.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 from db import paths
 from db.library import Library
-from desktop.app.session import LibrarySession
+from desktop.app.jobs import LibraryJobs
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager
 from desktop.app.window import MainWindow
@@ -58,13 +58,13 @@ def own_window(qtbot, built_store: Path, theme: ThemeManager) -> Iterator[MainWi
     test waits for a build); importing and removing change only this copy.
     """
     shutil.copytree(built_store, paths.store_dir())
-    session = LibrarySession()
-    window = MainWindow(None, Settings(), theme, session=session)
+    jobs = LibraryJobs()
+    window = MainWindow(None, Settings(), theme, jobs=jobs)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     with qtbot.waitSignal(window.library_opened, timeout=30_000):
-        assert session.open(), session.error
+        assert jobs.open()
     yield window
 
 
@@ -73,12 +73,29 @@ def search_for(qtbot) -> Callable[[MainWindow, str], None]:
     """Return a helper that types a query and waits until its results are shown."""
 
     def run(window: MainWindow, text: str) -> None:
-        window.search_field.setFocus()
-        window.search_field.clear()
-        qtbot.keyClicks(window.search_field, text)
+        window.search_pane.field.setFocus()
+        window.search_pane.field.clear()
+        qtbot.keyClicks(window.search_pane.field, text)
         qtbot.waitUntil(
-            lambda: window.search.last_state is not None and window.search.last_state.query == text,
+            lambda: (
+                window.search_pane.controller.last_state is not None
+                and window.search_pane.controller.last_state.query == text
+            ),
             timeout=3000,
         )
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_clipboard_at_the_end() -> Iterator[None]:
+    """Empty the clipboard before Python shuts down.
+
+    Qt's offscreen clipboard is a static that outlives the interpreter: the QMimeData
+    a copy action put there would be deleted after Python is gone (a crash at exit).
+    """
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()

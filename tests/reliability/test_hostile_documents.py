@@ -121,13 +121,13 @@ def test_hostile_documents_render_inert_and_links_do_nothing(tmp_path, qtbot, th
             window.show()
             qtbot.waitExposed(window)
             for report in reports[:2]:
-                window.reader.open_document(report.document_id, "")
-                rendered = window.reader.html
-                shown = window.viewer.toHtml()
+                window.reader_pane.reader.open_document(report.document_id, "")
+                rendered = window.reader_pane.reader.html
+                shown = window.reader_pane.viewer.toHtml()
                 for url in links(port):
-                    window.viewer.anchorClicked.emit(QUrl(url))
-                    window.viewer.setSource(QUrl(url))
-                window.viewer.anchorClicked.emit(QUrl.fromLocalFile("/etc/passwd"))
+                    window.reader_pane.viewer.anchorClicked.emit(QUrl(url))
+                    window.reader_pane.viewer.setSource(QUrl(url))
+                window.reader_pane.viewer.anchorClicked.emit(QUrl.fromLocalFile("/etc/passwd"))
                 qtbot.wait(50)
                 # Our markup only: the document's tags arrive as escaped text.
                 for produced in (rendered, shown):
@@ -146,9 +146,9 @@ def test_hostile_documents_render_inert_and_links_do_nothing(tmp_path, qtbot, th
                     assert 'href="file:' not in low and 'src="' not in low
                     assert 'href="http' not in low
                 assert "&lt;script&gt;" in rendered or "&lt;img" in rendered
-                plain = window.viewer.document().toPlainText()
+                plain = window.reader_pane.viewer.document().toPlainText()
                 assert max(plain.count("reconnaissance"), plain.count("surveillance")) > 4000
-            text = window.viewer.document().toPlainText()
+            text = window.reader_pane.viewer.document().toPlainText()
             assert "👮🏽‍♀️" in text and "\u202e" in text
             hits = lib.search("seized notebook").hits
             assert {h.document_id for h in hits[:2]} == {r.document_id for r in reports[:2]}

@@ -51,15 +51,37 @@ HOSTILE = [
 @given(text=queries)
 def test_library_search_never_raises(library, text):
     result = library.search(text, limit=10)
-    assert len(result.hits) <= 10
+    check_result(library, result)
+
+
+def check_result(library, result) -> None:
+    """Every hit is a real, distinct passage, its marks inside its text, best first."""
+    ids = [h.passage_id for h in result.hits]
+    assert len(ids) == len(set(ids))
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True)
     for h in result.hits:
+        stored = library.passage(h.passage_id)
+        assert h.text == stored["text"] and h.document_id == stored["document_id"]
+        assert all(0 <= s < e <= len(h.text) for s, e in h.highlights)
         json.dumps(h.to_dict(), ensure_ascii=False)
+    assert result.notice is None or (result.notice and "\n" not in result.notice)
 
 
 def test_fixed_hostile_queries(library):
+    unodc = library.entity_passage_ids("unodc")
     for text in HOSTILE:
-        library.search(text)
-        library.search(text, entity="UNODC", limit=3)
+        check_result(library, library.search(text))
+        filtered = library.search(text, entity="UNODC", limit=3)
+        check_result(library, filtered)
+        assert {h.passage_id for h in filtered.hits} <= unodc, text
+    # Hostile wrapping around a real word still finds it.
+    repeated = library.search("piracy " * 1500).hits
+    plain = library.search("piracy").hits
+    assert [h.passage_id for h in repeated[:3]] == [h.passage_id for h in plain[:3]]
+    first = repeated[0]
+    assert [first.text[s:e].lower() for s, e in first.highlights][:1] == ["piracy"]
+    assert library.search("").hits == []
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -80,7 +102,7 @@ def test_cli_batch_search_answers_every_line_with_json(built_store, batch):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
-    out = proc.stdout.splitlines()
+    out = proc.stdout.split("\n")[:-1]  # not splitlines(): U+0085 in a query is no line end
     assert len(out) == len(lines)
     for line in out:
         assert isinstance(json.loads(line)["hits"], list)

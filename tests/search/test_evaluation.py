@@ -97,9 +97,20 @@ def test_print_report(
     record_property("mrr_at_10", round(ours.mrr_at_10, 4))
     record_property("baseline_success_at_3", round(baseline.success_at_3, 4))
     record_property("baseline_mrr_at_10", round(baseline.mrr_at_10, 4))
+    text = report(ours, baseline)
+    rows = {line.split()[0]: line.split() for line in text.splitlines()[3:] if line[:1].isalpha()}
+    # One row per category and one for all, with both figures of each side.
+    assert set(rows) == {*ours.by_category(), "all"}
+    assert rows["all"][1:] == [
+        str(len(ours.outcomes)),
+        f"{ours.success_at_3:.3f}",
+        f"{baseline.success_at_3:.3f}",
+        f"{ours.mrr_at_10:.3f}",
+        f"{baseline.mrr_at_10:.3f}",
+    ]
     with capsys.disabled():
         print()
-        print(report(ours, baseline))
+        print(text)
         failures = describe_failures(ours)
         if failures:
             print(f"Look-ups not answered in the first three ({len(ours.failures())}):")

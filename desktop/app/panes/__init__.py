@@ -1,1 +1,5 @@
-"""The window's panes: each a widget that owns its widgets and emits signals upward."""
+"""The window's panes: tree, search and reader, each a widget that owns its widgets.
+
+Each pane reports what the officer did through signals; :mod:`desktop.app.window`
+composes the panes and wires their signals to one another.
+"""

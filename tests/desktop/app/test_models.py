@@ -68,3 +68,10 @@ def test_results_model(qtmodeltester, library):
     assert "Maritime piracy" in model.index(0, 0).data()
     model.set_hits([])
     assert model.rowCount() == 0
+
+
+def test_entity_tooltips_speak_to_the_officer(library):
+    for tree in ("un", "capabilities", "themes"):
+        for root in entity_nodes(tree, library.entity_tree(tree)):
+            for node in root.walk():
+                assert "_" not in node.tooltip, node.tooltip

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from PySide6.QtCore import QUrl
 
 from db.labels import MATCH_MEANING, MEANING_LABEL
+from db.search import Hit
 from desktop.app.viewer import (
     DocumentViewer,
     link_url,
@@ -134,15 +133,24 @@ def test_links_round_trip():
 
 
 def test_result_html_marks_snippet_and_escapes():
-    hit = SimpleNamespace(
-        citation="A/RES/1, para. 1",
+    text = "a <b>piracy</b> b, **not** marked"
+    hit = Hit(
+        passage_id="x:op1",
+        document_id="x",
         document_title="<T>",
+        citation="A/RES/1, para. 1",
         heading="Operative part",
-        snippet="a **<b>piracy</b>** b",
+        number="1",
+        kind="operative",
+        text=text,
+        snippet="(unused)",
+        score=1.0,
+        highlights=[(2, 15)],
     )
     html = result_html(hit)
-    assert "&lt;b&gt;piracy&lt;/b&gt;</span>" in html
+    assert '">&lt;b&gt;piracy&lt;/b&gt;</span> b, **not** marked' in html
     assert "&lt;T&gt; › Operative part" in html
+    assert html.count("<span") == 1  # the one highlight span; "**" in the text stays text
     assert MEANING_LABEL not in html
 
 
@@ -163,11 +171,21 @@ def test_document_kind_is_named_in_the_header():
 
 
 def test_result_html_says_a_hit_was_found_by_meaning():
-    hit = SimpleNamespace(
-        citation="A/RES/1, para. 1",
+    hit = Hit(
+        passage_id="x:op1",
+        document_id="x",
         document_title="T",
+        citation="A/RES/1, para. 1",
         heading="Operative part",
-        snippet="…the smuggling of migrants…",
+        number="1",
+        kind="operative",
+        text="First sentence. The smuggling of migrants by sea is condemned.",
+        snippet="The smuggling of migrants by sea is condemned.",
+        score=1.0,
         match=MATCH_MEANING,
     )
-    assert f"<i>{MEANING_LABEL}</i>" in result_html(hit)
+    html = result_html(hit)
+    assert f"<i>{MEANING_LABEL}</i>" in html
+    # Its closest sentence is the snippet, nothing marked: the words did not match.
+    assert "The smuggling of migrants by sea is condemned." in html
+    assert "First sentence" not in html and "<span" not in html

@@ -1,11 +1,12 @@
-"""The open library and the jobs that change it: opening it, importing files, removing documents.
+"""The library's jobs: opening it, importing files, removing documents, each off the GUI thread.
 
-:class:`LibrarySession` is a plain QObject that owns the :class:`db.library.Library`
-the window reads. It imports :mod:`db.library` only when asked to open it, so
-the window can be shown first. It runs one import or removal at a time in a
-worker thread (:class:`Job`, calling :func:`db.imports.import_files` or
-:func:`db.imports.remove_document`, which know nothing of Qt) and reopens the
-library in the GUI thread when the job is done.
+:class:`LibraryJobs` is a plain QObject that owns the :class:`db.library.Library`
+the window reads. Every job runs on a worker thread (:class:`Job`): opening the
+library (which may build the store), importing (:func:`db.imports.import_files`)
+and removing (:func:`db.imports.remove_document`), the last two followed by
+reopening the library on the same thread. The GUI thread only receives the
+opened library and the reports, by signals. :mod:`db.library` is imported on
+the worker, so the window is painted before Whoosh and the rest of :mod:`db` load.
 
 The library is closed while a job runs: the job swaps a rebuilt store in place
 of the old one, which Windows refuses while files inside it are open.
@@ -17,11 +18,15 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from db.errors import LiaisonError
+
+if TYPE_CHECKING:
+    from db.imports import ImportReport
+    from db.library import Library
 
 #: The file types the import accepts, for the file dialog and drag and drop.
 IMPORT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf")
@@ -45,12 +50,21 @@ def one_line(exc: BaseException) -> str:
     return " ".join(text.split()) or exc.__class__.__name__
 
 
+def _nothing(_report: Reporter) -> None:
+    return None
+
+
+def _not_reopened() -> tuple[Library | None, str | None]:
+    return None, None
+
+
 class Job(QThread):
     """One piece of work on a worker thread; reports progress and its result by signals.
 
     Args:
         work: Called on the worker thread with a progress reporter ``(done, total, name)``;
             returns the result.
+        reopen: Called on the worker thread after ``work``: opens the library again.
         parent: The QObject parent (lives in the GUI thread, so its slots run there).
     """
 
@@ -59,12 +73,20 @@ class Job(QThread):
     done = Signal(object, object)
     """Emitted once with (the result or None, a one-line error message or None)."""
 
-    def __init__(self, work: Callable[[Reporter], Any], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        work: Callable[[Reporter], Any],
+        reopen: Callable[[], tuple[Library | None, str | None]],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.work = work
+        self.reopen = reopen
+        self.opened: Library | None = None
+        self.open_error: str | None = None
 
     def run(self) -> None:  # runs on the worker thread
-        """Do the work and emit :attr:`done`."""
+        """Do the work, open the library again, and emit :attr:`done`."""
         result: Any = None
         error: str | None = None
         try:
@@ -72,7 +94,13 @@ class Job(QThread):
         except Exception as exc:  # every failure becomes one line for the officer
             error = one_line(exc)
             print(f"liaison: error: {error}", file=sys.stderr)
+        self.opened, self.open_error = self.reopen()
         self.done.emit(result, error)
+
+    def release(self) -> None:
+        """Drop the callables (they refer to the jobs object: no cycle outlives the job)."""
+        self.work = _nothing
+        self.reopen = _not_reopened
 
 
 @dataclass(frozen=True)
@@ -116,7 +144,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summarize_imports(reports: Sequence[Any]) -> ImportSummary:
+def summarize_imports(reports: Sequence[ImportReport]) -> ImportSummary:
     """Turn :class:`db.imports.ImportReport` objects into an :class:`ImportSummary`."""
     imported = tuple(r.message for r in reports if r.ok)
     skipped = tuple(r.message for r in reports if r.status == "duplicate")
@@ -135,14 +163,12 @@ def summarize_imports(reports: Sequence[Any]) -> ImportSummary:
     return ImportSummary(headline, imported, skipped, rejected, first)
 
 
-class LibrarySession(QObject):
-    """Owns the window's library: opens it, and changes it one job at a time.
+class LibraryJobs(QObject):
+    """Owns the window's library: opens it and changes it, one job at a time, off the GUI thread.
 
     Args:
-        library: An already open library to adopt. The session then never closes
+        library: An already open library to adopt. The jobs object then never closes
             it and refuses to change it (tests share one library this way).
-        progress: Store-build progress callback for :func:`db.library.open_library`.
-        notice: Called with one sentence when the store has to be (re)built.
         parent: The QObject parent.
     """
 
@@ -153,9 +179,13 @@ class LibrarySession(QObject):
     closed = Signal()
     """Emitted when the library was closed (a job is about to change the store)."""
     busy_changed = Signal(str)
-    """Emitted with what the running job does ("" when no job runs any more)."""
+    """Emitted with what the running import or removal does ("" when it has finished)."""
     progressed = Signal(int, int, str)
     """Emitted with (files done, files in all, the file being worked on)."""
+    build_notice = Signal(str)
+    """Emitted with one sentence when opening has to (re)build the store."""
+    build_progressed = Signal(str, int, int)
+    """Emitted with (step, done, total) while the store is built."""
     imported = Signal(object)
     """Emitted with the list of :class:`db.imports.ImportReport` after an import job."""
     removed = Signal(str, object)
@@ -163,20 +193,11 @@ class LibrarySession(QObject):
     job_failed = Signal(str)
     """Emitted with a one-line message when a job failed as a whole."""
 
-    def __init__(
-        self,
-        library: Any | None = None,
-        *,
-        progress: Callable[[str, int, int], None] | None = None,
-        notice: Callable[[str], None] | None = None,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, library: Library | None = None, *, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.owned = library is None
         self.error: str | None = None
-        self._progress = progress
-        self._notice = notice
         self._job: Job | None = None
         self._job_kind = ""
         self._job_arg: Any = None
@@ -185,7 +206,7 @@ class LibrarySession(QObject):
 
     @property
     def busy(self) -> bool:
-        """True while an import or removal runs."""
+        """True while a job (opening, importing, removing) runs."""
         return self._job is not None
 
     @property
@@ -196,32 +217,36 @@ class LibrarySession(QObject):
     # -- opening -------------------------------------------------------------
 
     def open(self) -> bool:
-        """Open the library (building the store if needed) and emit :attr:`opened`.
+        """Open the library on a worker thread; :attr:`opened` or :attr:`open_failed` follows.
 
         Returns:
-            True when the library is open; otherwise :attr:`error` says why and
-            :attr:`open_failed` was emitted.
+            True when opening started (or an adopted library was reported at once);
+            False when another job runs or there is nothing to open.
         """
         if not self.owned:
             if self.library is not None:
                 self.opened.emit(self.library)
             return self.library is not None
-        from db.library import open_library  # here, not at import: the window shows first
-
-        self.close()
-        try:
-            library = open_library(progress=self._progress, notice=self._notice)
-        except (LiaisonError, OSError) as exc:
-            self.error = one_line(exc)
-            self.open_failed.emit(self.error)
+        if self.busy:
             return False
-        self.error = None
-        self.library = library
-        self.opened.emit(library)
+        self.close()
+        self._start("open", None, lambda _report: None, "")
         return True
 
+    def _open_on_worker(self) -> tuple[Library | None, str | None]:
+        """Open the library (on the worker thread): (library, None) or (None, why)."""
+        from db.library import open_library  # on the worker: the window is painted first
+
+        try:
+            library = open_library(
+                progress=self.build_progressed.emit, notice=self.build_notice.emit
+            )
+        except (LiaisonError, OSError) as exc:
+            return None, one_line(exc)
+        return library, None
+
     def close(self) -> None:
-        """Close the library (only one this session opened)."""
+        """Close the library (only one these jobs opened)."""
         if self.owned and self.library is not None:
             library, self.library = self.library, None
             library.close()
@@ -230,12 +255,16 @@ class LibrarySession(QObject):
     def shutdown(self) -> None:
         """Wait for a running job (it cannot be cut short safely), then close the library."""
         if self._job is not None:
-            self._job.wait()
-            self._job.done.disconnect(self._job_done)
-            self._job = None
+            job, self._job = self._job, None
+            job.wait()
+            job.done.disconnect(self._job_done)
+            job.release()
+            opened = job.opened
+            if opened is not None and opened is not self.library:
+                opened.close()
         self.close()
 
-    # -- jobs ----------------------------------------------------------------
+    # -- changing ------------------------------------------------------------
 
     def start_import(self, files: Sequence[Path]) -> bool:
         """Import ``files`` on a worker thread; :attr:`imported` follows.
@@ -249,7 +278,7 @@ class LibrarySession(QObject):
 
         paths = [Path(f) for f in files]
 
-        def work(report: Reporter) -> list[Any]:
+        def work(report: Reporter) -> list[ImportReport]:
             reports = []
             for i, path in enumerate(paths):
                 report(i, len(paths), path.name)
@@ -261,8 +290,12 @@ class LibrarySession(QObject):
         self._start("import", paths, work, f"Importing {names}…")
         return True
 
-    def start_remove(self, document_id: str) -> bool:
+    def start_remove(self, document_id: str, label: str = "") -> bool:
         """Remove an imported document on a worker thread; :attr:`removed` follows.
+
+        Args:
+            document_id: The document.
+            label: How the officer knows it (its symbol or title), for the busy line.
 
         Returns:
             False (and nothing starts) when a job runs already or the library is not open.
@@ -275,26 +308,37 @@ class LibrarySession(QObject):
             "remove",
             document_id,
             lambda _report: remove_document(document_id),
-            f"Removing {document_id}…",
+            f"Removing {label or document_id}…",
         )
         return True
 
     def _start(self, kind: str, arg: Any, work: Callable[[Reporter], Any], busy_text: str) -> None:
         self.close()
         self._job_kind, self._job_arg = kind, arg
-        self._job = Job(work, self)
+        self._job = Job(work, self._open_on_worker, self)
         self._job.progressed.connect(self.progressed)
         self._job.done.connect(self._job_done)
-        self.busy_changed.emit(busy_text)
+        if busy_text:
+            self.busy_changed.emit(busy_text)
         self._job.start()
 
     def _job_done(self, result: Any, error: str | None) -> None:
-        """Back in the GUI thread: reopen the library, then report what the job did."""
+        """Back in the GUI thread: take the reopened library, then report what the job did."""
         job, self._job = self._job, None
-        if job is not None:
-            job.wait()
-            job.deleteLater()
-        self.open()
+        if job is None:
+            return
+        job.wait()
+        job.release()
+        job.deleteLater()
+        self.library = job.opened
+        if job.opened is not None:
+            self.error = None
+            self.opened.emit(job.opened)
+        else:
+            self.error = job.open_error
+            self.open_failed.emit(self.error or "the library could not be opened")
+        if self._job_kind == "open":
+            return
         self.busy_changed.emit("")
         if error is not None:
             self.job_failed.emit(error)

@@ -8,6 +8,7 @@ confirmation is a blocking question, patched to answer.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +17,13 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from db import paths
+from desktop.app import dialogs
+from desktop.app.jobs import summarize_imports
 from desktop.app.reader import History, Location
-from desktop.app.session import summarize_imports
 from tests.helpers.documents import resolution_pdf, web_page_html
 
 # The offscreen platform plugin says so whenever a window with a menu bar is shown.
@@ -31,7 +35,7 @@ JOB_TIMEOUT = 60_000
 
 def run_job(qtbot, window, start) -> str:
     """Start a job with ``start()`` and return the status line once it is reported."""
-    with qtbot.waitSignal(window.job_finished, timeout=JOB_TIMEOUT) as blocker:
+    with qtbot.waitSignal(window.flows.job_finished, timeout=JOB_TIMEOUT) as blocker:
         assert start() is True
     return blocker.args[0]
 
@@ -46,22 +50,22 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
     window = own_window
     pdf = resolution_pdf(tmp_path / "A_RES_79_999.pdf")
     busy: list[bool] = []
-    window.session.busy_changed.connect(lambda text: busy.append(bool(text)))
+    window.jobs.busy_changed.connect(lambda text: busy.append(bool(text)))
 
     def start() -> bool:
-        started = window.import_paths([pdf])
+        started = window.flows.import_paths([pdf])
         # One job at a time: the store is closed and being rebuilt.
-        assert window.session.busy and window.library is None
+        assert window.jobs.busy and window.library is None
         assert not window.centralWidget().isEnabled()
         assert window.progress_bar.isVisible()
         assert not window.actions_by_name["import_files"].isEnabled()
-        assert window.import_paths([pdf]) is False
+        assert window.flows.import_paths([pdf]) is False
         return started
 
     status = run_job(qtbot, window, start)
     assert busy == [True, False]
     assert status == f"Imported {MESSAGE}"
-    box = window.notice_box
+    box = window.flows.notice_box
     assert box.isVisible() and box.icon() == QMessageBox.Icon.Information
     assert box.text() == "<b>Imported 1 file.</b>"
     assert MESSAGE in box.informativeText()
@@ -74,49 +78,51 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
     assert documents_label(window, "a-res-77-20") == "A/RES/77/20"
     view = window.tree_pane.views["documents"]
     assert view.currentIndex().data(Qt.ItemDataRole.UserRole + 1).ref == "a-res-79-999"
-    assert window.reader.document["id"] == "a-res-79-999"
+    assert window.reader_pane.reader.document["id"] == "a-res-79-999"
     assert "(5 documents (1 imported)" in f"({window.summary_label.text()}"
 
     # Found by a query, opened, its citation copied.
     search_for(window, "kelp forest")
-    hit = window.results_model.hit(0)
+    hit = window.search_pane.results_model.hit(0)
     assert hit.passage_id == "a-res-79-999:op2"
-    window.open_result(0)
-    assert window.citation_label.text() == "A/RES/79/999, para. 2"
+    window.search_pane.open_row(0)
+    assert window.reader_pane.citation_label.full_text() == "A/RES/79/999, para. 2"
     window.actions_by_name["copy_citation"].trigger()
     assert QGuiApplication.clipboard().text() == "A/RES/79/999, para. 2"
 
     # Its provenance in the About box.
     window.actions_by_name["about"].trigger()
-    about = window._dialogs["about"].findChild(type(window.viewer), "about").toPlainText()
+    about = (
+        window._dialogs["about"].findChild(type(window.reader_pane.viewer), "about").toPlainText()
+    )
     assert "1 imported by you" in about and "A_RES_79_999.pdf" in about
     window._dialogs["about"].close()
 
     # Removed from its context menu, after a confirmation.
     asked: list[str] = []
 
-    def answer(_parent, _title, text, *_args):
+    def answer(_parent, _title, text):
         asked.append(text)
-        return QMessageBox.StandardButton.Yes
+        return True
 
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(dialogs, "confirm", answer)
     model = window.tree_pane.models["documents"]
     node = model.node(model.find("doc:a-res-79-999"))
-    menu = window.document_menu(node)
+    menu = window.flows.document_menu(node)
     (remove,) = [a for a in menu.actions() if a.objectName() == "remove-document"]
     assert remove.isEnabled()
-    status = run_job(qtbot, window, lambda: remove.trigger() or window.session.busy)
+    status = run_job(qtbot, window, lambda: remove.trigger() or window.jobs.busy)
     menu.close()
     assert asked and asked[0].startswith("Remove “A/RES/79/999” from your library?")
-    assert status == "Removed a-res-79-999 from your library (A_RES_79_999.pdf)."
+    assert status == "Removed “A/RES/79/999” from your library (A_RES_79_999.pdf)."
     assert documents_label(window, "a-res-79-999") is None
-    assert window.search.query == "kelp forest"
+    assert window.search_pane.controller.query == "kelp forest"
     assert all(
-        window.results_model.hit(r).document_id != "a-res-79-999"
-        for r in range(window.results_model.rowCount())
+        window.search_pane.results_model.hit(r).document_id != "a-res-79-999"
+        for r in range(window.search_pane.results_model.rowCount())
     )
-    assert window.reader.document is None
-    assert window.viewer_stack.currentWidget() is window.viewer_empty
+    assert window.reader_pane.reader.document is None
+    assert window.reader_pane.viewer_stack.currentWidget() is window.reader_pane.viewer_empty
     assert not window.actions_by_name["remove_document"].isEnabled()
 
 
@@ -126,9 +132,9 @@ def test_rejected_files_are_listed_in_a_dialog(qtbot, own_window, tmp_path):
     empty.write_text("")
     note = tmp_path / "harbour.md"
     note.write_text("# Harbour notes\n\nThe harbour master described container checks.\n")
-    status = run_job(qtbot, window, lambda: window.import_paths([empty, note]))
+    status = run_job(qtbot, window, lambda: window.flows.import_paths([empty, note]))
     assert status == "Imported 1 file, 1 file not imported."
-    box = window.notice_box
+    box = window.flows.notice_box
     assert box.isVisible() and box.icon() == QMessageBox.Icon.Warning
     info = box.informativeText()
     assert "Not imported:" in info and "<li>empty.txt is empty</li>" in info
@@ -141,19 +147,21 @@ def test_rejected_files_are_listed_in_a_dialog(qtbot, own_window, tmp_path):
 
 def test_bundled_documents_cannot_be_removed(qtbot, own_window):
     window = own_window
-    window.reader.open_document("a-res-77-20")
+    window.reader_pane.reader.open_document("a-res-77-20")
     assert not window.actions_by_name["remove_document"].isEnabled()
     model = window.tree_pane.models["documents"]
-    menu = window.document_menu(model.node(model.find("passage:a-res-77-20:op1")))
+    menu = window.flows.document_menu(model.node(model.find("passage:a-res-77-20:op1")))
     assert [a.text() for a in menu.actions() if a.text()][-1].startswith("Part of the bundled")
     assert not menu.actions()[-1].isEnabled()
     menu.close()
     # Asked anyway (another copy of the app, a stale menu): one line, no traceback.
-    status = run_job(qtbot, window, lambda: window.remove_document("a-res-77-20", confirm=False))
+    status = run_job(
+        qtbot, window, lambda: window.flows.remove_document("a-res-77-20", confirm=False)
+    )
     assert status == "a-res-77-20 is part of the bundled corpus and cannot be removed"
-    assert window.notice_box.icon() == QMessageBox.Icon.Warning
-    assert status in window.notice_box.informativeText()
-    window.notice_box.close()
+    assert window.flows.notice_box.icon() == QMessageBox.Icon.Warning
+    assert status in window.flows.notice_box.informativeText()
+    window.flows.notice_box.close()
     assert documents_label(window, "a-res-77-20") == "A/RES/77/20"
 
 
@@ -180,17 +188,17 @@ def test_dropping_files_imports_them(qtbot, own_window, tmp_path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(page))])
     mime.setText(str(page))
-    enter = _drag(QDragEnterEvent, window.search_field, mime)
-    QApplication.sendEvent(window.search_field, enter)
+    enter = _drag(QDragEnterEvent, window.search_pane.field, mime)
+    QApplication.sendEvent(window.search_pane.field, enter)
     assert enter.isAccepted()
-    drop = _drag(QDropEvent, window.search_field, mime)
-    status = run_job(qtbot, window, lambda: QApplication.sendEvent(window.search_field, drop))
+    drop = _drag(QDropEvent, window.search_pane.field, mime)
+    status = run_job(qtbot, window, lambda: QApplication.sendEvent(window.search_pane.field, drop))
     assert drop.isAccepted()
-    assert window.search_field.text() == ""  # imported, not typed in
+    assert window.search_pane.field.text() == ""  # imported, not typed in
     assert status.startswith("Imported Test partnership with UNICRI: ")
     (doc,) = [d for d in window.library.documents() if d["origin"] == "imported"]
     assert documents_label(window, doc["id"]) == "Test partnership with UNICRI  (imported)"
-    window.notice_box.close()
+    window.flows.notice_box.close()
 
 
 def test_import_summary_words():
@@ -218,7 +226,7 @@ def test_history_forgets_removed_documents():
 
 def test_opening_the_window_does_not_import_the_store_code():
     code = (
-        "import sys, desktop.cli, desktop.app.main, desktop.app.window, desktop.app.session\n"
+        "import sys, desktop.cli, desktop.app.main, desktop.app.window, desktop.app.jobs\n"
         "heavy = ('db.library', 'db.build', 'db.imports', 'whoosh', 'sqlite_utils', 'pypdf')\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
@@ -244,13 +252,38 @@ def test_a_file_that_breaks_the_reader_is_one_line_and_the_others_are_imported(
     aes = aes_encrypted_pdf(resolution_pdf(tmp_path / "plain.pdf"), tmp_path / "aes.pdf")
     last = tmp_path / "last.md"
     last.write_text("# Portcullis notes\n\nThe portcullis inspection found nothing unusual.\n")
-    status = run_job(qtbot, window, lambda: window.import_paths([first, aes, last]))
+    with qtbot.waitSignal(window.flows.job_finished, timeout=120_000) as finished:
+        assert window.flows.import_paths([first, aes, last])
+    status = finished.args[0]
     assert status == "Imported 2 files, 1 file not imported."
-    info = window.notice_box.informativeText()
+    info = window.flows.notice_box.informativeText()
     assert "<li>aes.pdf is an encrypted PDF (AES), which Liaison cannot decrypt;" in info
     assert (
         "<li>Lighthouse notes: 1 paragraph" in info and "<li>Portcullis notes: 1 paragraph" in info
     )
-    window.notice_box.close()
+    window.flows.notice_box.close()
     titles = {d["title"] for d in window.library.documents() if d["origin"] == "imported"}
     assert titles == {"Lighthouse notes", "Portcullis notes"}
+
+
+def test_an_import_that_cannot_write_says_one_sentence_in_a_box_that_closes(
+    qtbot, own_window, tmp_path
+):
+    window = own_window
+    library_dir = paths.library_dir()
+    if library_dir.is_dir():
+        shutil.rmtree(library_dir)
+    library_dir.parent.mkdir(parents=True, exist_ok=True)
+    library_dir.write_text("a file where the library folder should be")
+    note = tmp_path / "note.txt"
+    note.write_text("A short note on maritime piracy for the liaison desk.\n", encoding="utf-8")
+    with qtbot.waitSignal(window.flows.job_finished, timeout=60_000) as finished:
+        assert window.flows.import_paths([note])
+    status = finished.args[0]
+    assert status and "\n" not in status and "Traceback" not in status
+    box = window.flows.notice_box
+    assert box.isVisible() and box.icon() == QMessageBox.Icon.Warning
+    assert window.centralWidget().isEnabled()
+    QTest.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert window.library is not None  # the library was reopened: nothing was lost

@@ -1,0 +1,73 @@
+"""Start-up, side by side: ``liaison gui --smoke`` against a bare PySide6 window, same interpreter.
+
+Run ``python -m tests.bench.bench_start [ROUNDS]`` (Qt offscreen). Rounds alternate the two
+programs so a busy machine slows both alike; medians and the ratio are printed. Both measure
+from the kernel's process start time (interpreter start-up included) to the first turn of
+the event loop after the window was shown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+BARE = """
+import os, time
+from pathlib import Path
+stat = Path("/proc/self/stat").read_text()
+ticks = int(stat.rsplit(")", 1)[1].split()[19])
+uptime = float(Path("/proc/uptime").read_text().split()[0])
+started = time.perf_counter() - (uptime - ticks / os.sysconf("SC_CLK_TCK"))
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+QTimer.singleShot(0, lambda: (print(round((time.perf_counter() - started) * 1000)), app.quit()))
+app.exec()
+"""
+
+
+def run_bare(env: dict[str, str]) -> int:
+    """Return the bare window's time to shown, in ms."""
+    out = subprocess.run(
+        [sys.executable, "-c", BARE], env=env, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.split()[-1])
+
+
+def run_smoke(env: dict[str, str]) -> dict[str, int]:
+    """Return ``liaison gui --smoke``'s timings."""
+    liaison = os.path.join(os.path.dirname(sys.executable), "liaison")
+    out = subprocess.run(
+        [liaison, "gui", "--smoke"], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(rounds: int = 7) -> None:
+    """Print the medians of ``rounds`` alternating runs."""
+    data = tempfile.mkdtemp(prefix="liaison-start-")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LIAISON_DATA_DIR": data}
+    run_smoke(env)  # builds the store once; not counted
+    bare: list[int] = []
+    smoke: list[dict[str, int]] = []
+    for _ in range(rounds):
+        bare.append(run_bare(env))
+        smoke.append(run_smoke(env))
+    shown = statistics.median(s["window_shown_ms"] for s in smoke)
+    print(f"rounds: {rounds} (alternating)")
+    print(f"bare PySide6 window shown: median {statistics.median(bare):.0f} ms {sorted(bare)}")
+    for key in ("window_shown_ms", "first_results_ms", "viewer_ms"):
+        values = sorted(s[key] for s in smoke)
+        print(f"liaison {key}: median {statistics.median(values):.0f} ms {values}")
+    print(f"ratio window shown / bare: {shown / statistics.median(bare):.2f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
