@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from db.labels import MATCH_MEANING, MATCH_WORDS
 from db.search import MARK_CLOSE, MARK_OPEN
 from db.snippets import SNIPPET_CHARS, snippet_parts
 
 
 def test_parts_are_the_snippet_with_matches_flagged(library):
-    for hit in library.search("maritime piracy", limit=20).hits:
-        parts = snippet_parts(hit.text, hit.highlights)
+    hits = library.search("maritime piracy", limit=20).hits
+    by_words = [h for h in hits if h.match == MATCH_WORDS]
+    assert by_words and len(by_words) < len(hits)  # the meaning stage filled in the rest
+    for hit in hits:
+        if hit.match == MATCH_MEANING:
+            # Found by meaning alone: its closest sentence, nothing marked.
+            assert hit.parts() == [(hit.snippet, False)]
+            continue
+        parts = hit.parts()
+        assert parts == snippet_parts(hit.text, hit.highlights)
         rebuilt = "".join(f"{MARK_OPEN}{t}{MARK_CLOSE}" if m else t for t, m in parts)
         assert rebuilt == hit.snippet
         assert [t for t, m in parts if m] == [
