@@ -111,6 +111,17 @@ class Library:
             vocabulary=Vocabulary(self.engine.searcher.reader()),
         )
 
+    def prepare(self) -> None:
+        """Read now what the first search would otherwise stop to read.
+
+        The meaning stage's token table and the store's passage vectors take a second or
+        so to load; the window calls this on a background thread once the library is
+        open, so that the officer's first search does not wait for them (a search made
+        while they load waits for the same load, never a second one).
+        """
+        if self.engine.meaning is not None:
+            self.engine.meaning.vectors()
+
     def close(self) -> None:
         """Close the index and the database."""
         self.engine.close()

@@ -438,15 +438,21 @@ class MeaningSearch:
         self._lock = threading.Lock()
         self._last: tuple[str, np.ndarray] | None = None
 
+    @property
+    def loaded(self) -> bool:
+        """True once the table and vectors were read (or found unusable)."""
+        return self._loaded
+
     def vectors(self) -> PassageVectors | None:
         """Return the store's vectors, reading them on the first call (None if unusable)."""
         with self._lock:
             if not self._loaded:
-                self._loaded = True
                 try:
                     self._vectors = PassageVectors.load(self.vectors_path, bundled_table())
                 except LiaisonError as exc:
                     self.error = str(exc)
+                finally:
+                    self._loaded = True
         return self._vectors
 
     def query_vector(self, text: str) -> np.ndarray | None:

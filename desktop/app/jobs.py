@@ -15,6 +15,7 @@ of the old one, which Windows refuses while files inside it are open.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,6 +244,8 @@ class LibraryJobs(QObject):
             )
         except (LiaisonError, OSError) as exc:
             return None, one_line(exc)
+        # The meaning stage's table and vectors load beside the officer's first keystrokes.
+        threading.Thread(target=library.prepare, name="prepare", daemon=True).start()
         return library, None
 
     def close(self) -> None:

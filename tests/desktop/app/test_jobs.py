@@ -34,3 +34,16 @@ def test_open_runs_on_a_worker_and_the_library_serves_the_gui_thread(
     assert library.document("a-res-77-20")["symbol"] == "A/RES/77/20"
     jobs.shutdown()
     assert jobs.library is None
+
+
+def test_the_meaning_stage_loads_in_the_background_once_the_library_is_open(qtbot, built_store):
+    shutil.copytree(built_store, paths.store_dir())
+    jobs = LibraryJobs()
+    with qtbot.waitSignal(jobs.opened, timeout=60_000) as opened:
+        assert jobs.open() is True
+    library = opened.args[0]
+    meaning = library.engine.meaning
+    # Nobody searched: the table and vectors are read all the same, off the GUI thread.
+    qtbot.waitUntil(lambda: meaning.loaded, timeout=60_000)
+    assert meaning.error is None and meaning.vectors() is not None
+    jobs.shutdown()
