@@ -10,6 +10,7 @@ heading, its document's title and its linked entities' names, done by
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -128,7 +129,11 @@ class Filters:
 
 
 def make_snippet(
-    text: str, query_terms: set[str], width: int = SNIPPET_CHARS
+    text: str,
+    query_terms: set[str],
+    width: int = SNIPPET_CHARS,
+    *,
+    mentions: Iterable[tuple[int, int]] = (),
 ) -> tuple[str, list[tuple[int, int]]]:
     """Return a window of ``text`` around the best cluster of matches, matches marked.
 
@@ -136,11 +141,16 @@ def make_snippet(
         text: The passage's clean text.
         query_terms: Analysed query terms to mark.
         width: Approximate snippet length in characters.
+        mentions: (start, end) spans to mark as well (mentions of an entity the query
+            named by its acronym), merged with the terms' spans they overlap.
 
     Returns:
-        The snippet (matches wrapped in ``**``) and the match spans in ``text``.
+        The snippet (matches wrapped in ``**``) and the match spans in ``text``, in
+        order and never overlapping.
     """
-    spans = [(s, e) for term, s, e in analyze(text) if term in query_terms]
+    spans = _merged(
+        [(s, e) for term, s, e in analyze(text) if term in query_terms] + list(mentions)
+    )
     snippet = "".join(
         f"{MARK_OPEN}{part}{MARK_CLOSE}" if marked else part
         for part, marked in snippet_parts(text, spans, width)
@@ -252,11 +262,18 @@ class SearchEngine:
                 [(f.passage_id, f.score) for f in fused],
                 plan.mark_terms,
                 limit,
+                entities=plan.mark_entities,
                 by_meaning={f.passage_id for f in fused if f.by_meaning},
                 asked=asked,
             )
         else:
-            hits = self._hits(scored, plan.mark_terms, limit, mentions=plan.mentions)
+            hits = self._hits(
+                scored,
+                plan.mark_terms,
+                limit,
+                mentions=plan.mentions,
+                entities=plan.mark_entities,
+            )
         if plan.mentions is not None:
             notice = _join(
                 notice,
@@ -353,6 +370,7 @@ class SearchEngine:
         limit: int,
         *,
         mentions: str | None = None,
+        entities: set[str] | frozenset[str] = frozenset(),
         by_meaning: set[str] | None = None,
         asked: str = "",
     ) -> list[Hit]:
@@ -363,11 +381,13 @@ class SearchEngine:
             qterms: Analysed query terms to mark in snippets.
             limit: At most this many hits.
             mentions: A symbol's number the passages must mention (others are left out).
+            entities: Entities whose stored mentions in each passage are marked too.
             by_meaning: Passages found by meaning alone: their snippet is their sentence
                 closest to ``asked`` and nothing is marked.
             asked: The words meaning was matched on.
         """
         passages = self.store.passages_by_id(pid for pid, _ in scored)
+        spans = self.store.mention_spans(passages, entities) if entities else {}
         hits: list[Hit] = []
         seen: set[str] = set()
         cited = _mention_pattern(mentions) if mentions else None
@@ -380,9 +400,9 @@ class SearchEngine:
                 continue
             match = MATCH_WORDS
             if by_meaning and pid in by_meaning and self.meaning is not None:
-                match, snippet, spans = MATCH_MEANING, self.meaning.snippet(asked, p["text"]), []
+                match, snippet, marks = MATCH_MEANING, self.meaning.snippet(asked, p["text"]), []
             else:
-                snippet, spans = make_snippet(p["text"], qterms)
+                snippet, marks = make_snippet(p["text"], qterms, mentions=spans.get(pid, ()))
             hits.append(
                 Hit(
                     passage_id=pid,
@@ -395,13 +415,24 @@ class SearchEngine:
                     text=p["text"],
                     snippet=snippet,
                     score=round(score, 4),
-                    highlights=spans,
+                    highlights=marks,
                     match=match,
                 )
             )
             if len(hits) >= limit:
                 break
         return hits
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return ``spans`` sorted, overlapping ones joined (a term inside a mention)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
 
 
 def _join(first: str | None, second: str) -> str:

@@ -545,6 +545,22 @@ class Store:
             )
         ]
 
+    def mention_spans(
+        self, passage_ids: Iterable[str], entity_ids: Iterable[str]
+    ) -> dict[str, list[tuple[int, int]]]:
+        """Return, per passage id, the (start, end) spans of its mentions of those entities."""
+        ids, ents = list(passage_ids), json.dumps(list(entity_ids))
+        out: dict[str, list[tuple[int, int]]] = {}
+        for start in range(0, len(ids), 500):
+            sql = (
+                "SELECT passage_id, start, end FROM mentions WHERE passage_id IN "
+                "(SELECT value FROM json_each(?)) AND entity_id IN (SELECT value FROM json_each(?))"
+                " ORDER BY passage_id, start"
+            )
+            for pid, s, e in self.db.execute(sql, [json.dumps(ids[start : start + 500]), ents]):
+                out.setdefault(pid, []).append((s, e))
+        return out
+
     def document_entities(self, document_id: str) -> list[dict[str, Any]]:
         """Return the entities a whole document is linked to (e.g. its issuing organ)."""
         return [

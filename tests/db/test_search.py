@@ -63,6 +63,36 @@ def test_acronym_only_in_its_form(library):
     assert "a-res-77-20:op13" not in ids(library, "who are the partners", n=5)
 
 
+@pytest.mark.parametrize("query", ["who", "Who", "who?"])
+def test_an_acronym_in_lower_case_that_is_a_word_is_the_word(library, query):
+    """Lower-case "who" is the word ("those who return"), not the World Health Organization."""
+    hits = library.search(query, limit=5).hits
+    assert [h.passage_id for h in hits] == ["a-res-77-20:op2"]
+    assert [hits[0].text[s:e] for s, e in hits[0].highlights] == ["who"]
+    # In capitals it still expands to the entity, marked as the linker found it.
+    (who,) = library.search("WHO", limit=5).hits
+    assert who.passage_id == "a-res-77-20:op13"
+    assert [who.text[s:e] for s, e in who.highlights] == ["World Health Organization"]
+
+
+def test_an_acronym_marks_its_entity_s_mentions_only(library):
+    """UNODC marks its own mentions, not each "United Nations" (or "national") around them."""
+    hits = {h.passage_id: h for h in library.search("UNODC", limit=20).hits}
+    op14 = hits["a-res-77-20:op14"]
+    assert op14.text.count("United Nations") == 3
+    assert [op14.text[s:e] for s, e in op14.highlights] == [
+        "United Nations Office on Drugs and Crime"
+    ]
+    both = hits["united-nations:s10.p1"]
+    assert [both.text[s:e] for s, e in both.highlights] == [
+        "United Nations Office on Drugs and Crime",
+        "UNODC",
+    ]
+    assert "United Nations" in both.text.replace("United Nations Office on Drugs and Crime", "")
+    marked = [text for text, on in op14.parts() if on]
+    assert marked == ["United Nations Office on Drugs and Crime"]
+
+
 def test_each_passage_once(library):
     hits = library.search("United Nations INTERPOL cooperation", limit=100).hits
     assert len({h.passage_id for h in hits}) == len(hits)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from db.labels import MATCH_MEANING, MATCH_WORDS
 from db.search import MARK_CLOSE, MARK_OPEN
 from db.snippets import SNIPPET_CHARS, snippet_parts
 
 
 def test_parts_are_the_snippet_with_matches_flagged(library):
-    for hit in library.search("maritime piracy", limit=20).hits:
+    hits = library.search("maritime piracy", limit=20).hits
+    by_words = [h for h in hits if h.match == MATCH_WORDS]
+    assert by_words
+    # A hit found by meaning alone is its closest sentence, nothing marked (no spans).
+    by_meaning = [h for h in hits if h.match == MATCH_MEANING]
+    assert all(h.parts() == [(h.snippet, False)] and not h.highlights for h in by_meaning)
+    for hit in by_words:
         parts = snippet_parts(hit.text, hit.highlights)
+        assert parts == hit.parts()
         rebuilt = "".join(f"{MARK_OPEN}{t}{MARK_CLOSE}" if m else t for t, m in parts)
         assert rebuilt == hit.snippet
         assert [t for t, m in parts if m] == [

@@ -565,3 +565,38 @@ def test_a_squeezed_layout_is_never_saved(make_window):
     assert min(squeezed) < 120
     window.close()
     assert Settings().splitter_sizes != squeezed
+
+
+def _marked_runs(window) -> list[str]:
+    """Return the runs of text the viewer shows marked as search terms, in order."""
+    runs: list[str] = []
+    block = window.reader_pane.viewer.document().begin()
+    while block.isValid():
+        current = ""
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().background().color().name() == TERM_MARK.split(":")[1]:
+                current += fragment.text()
+            elif current:
+                runs.append(current)
+                current = ""
+            it += 1
+        if current:
+            runs.append(current)
+        block = block.next()
+    return runs
+
+
+def test_an_acronym_marks_only_its_entity_in_the_viewer(qtbot, window, search_for):
+    search_for(window, "UNODC")
+    model = window.search_pane.results_model
+    row = next(r for r in range(model.rowCount()) if model.hit(r).passage_id.endswith(":op14"))
+    window.search_pane.results_view.setCurrentIndex(model.index(row, 0))
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.reader_pane.reader.passage is not None)
+    assert window.reader_pane.reader.passage["id"] == "a-res-77-20:op14"
+    runs = _marked_runs(window)
+    assert "United Nations Office on Drugs and Crime" in runs
+    assert set(runs) == {"United Nations Office on Drugs and Crime"}
+    assert window.reader_pane.viewer.toPlainText().count("United Nations") > len(runs)
