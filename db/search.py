@@ -97,18 +97,22 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     passage_ids: frozenset[str] | None = None
-    #: Passages mentioning any of these entities (an entity and those below it).
+    #: Passages linked to any of these entities (an entity and those below it): mentioning
+    #: one, or in a document linked to one as a whole (a resolution and its issuing organ).
     entity_ids: frozenset[str] | None = None
 
-    def whoosh_filter(self) -> wq.Query | None:
-        """Return the Whoosh filter query for these restrictions, or None."""
+    def whoosh_filter(self, entity_documents: Iterable[str] = ()) -> wq.Query | None:
+        """Return the Whoosh filter query for these restrictions, or None.
+
+        Args:
+            entity_documents: The documents linked as a whole to :attr:`entity_ids`
+                (their passages pass the entity filter).
+        """
         parts: list[wq.Query] = []
         if self.entity_ids is not None:
-            parts.append(
-                wq.Or([wq.Term("entity_ids", e) for e in sorted(self.entity_ids)])
-                if self.entity_ids
-                else wq.NullQuery
-            )
+            linked = [wq.Term("entity_ids", e) for e in sorted(self.entity_ids)]
+            linked += [wq.Term("document_id", d) for d in sorted(entity_documents)]
+            parts.append(wq.Or(linked) if linked else wq.NullQuery)
         if self.document:
             parts.append(wq.Term("document_id", self.document))
         if self.kind:
@@ -185,6 +189,7 @@ class SearchEngine:
         self.searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         self.ranker = Ranker(self.searcher, self._load_fields, candidates=candidates)
         self._entity_terms: dict[str, list[str]] | None = None
+        self._entity_documents: dict[str, set[str]] | None = None
         docs = store.documents()
         self._titles = {d["id"]: d["title"] for d in docs}
         self._doc_seq = {d["id"]: d["seq"] for d in docs}
@@ -222,7 +227,7 @@ class SearchEngine:
             document order. ``notice`` says what a reference did not find.
         """
         filters = filters or Filters()
-        flt = filters.whoosh_filter()
+        flt = filters.whoosh_filter(self._documents_of(filters.entity_ids))
         plan = (
             self.planner.plan(text, context_document=context_document) if self.planner else Plan()
         )
@@ -287,7 +292,7 @@ class SearchEngine:
         if self.meaning is None:
             return []
         found = self.meaning.nearest(text, DENSE_CANDIDATES)
-        if filters.whoosh_filter() is None:
+        if filters.whoosh_filter(self._documents_of(filters.entity_ids)) is None:
             return found
         return [(pid, c) for pid, c in found if self._passes(pid, filters)]
 
@@ -300,7 +305,10 @@ class SearchEngine:
         if filters.kind:
             sets.append(docs_with("kind", KIND_FILTER.get(filters.kind, (filters.kind,))))
         if filters.entity_ids is not None:
-            sets.append(docs_with("entity_ids", filters.entity_ids))
+            sets.append(
+                docs_with("entity_ids", filters.entity_ids)
+                | docs_with("document_id", self._documents_of(filters.entity_ids))
+            )
         if filters.passage_ids is not None:
             sets.append(docs_with("passage_id", filters.passage_ids))
         if filters.date_from or filters.date_to:
@@ -346,14 +354,26 @@ class SearchEngine:
             return False
         if filters.passage_ids is not None and pid not in filters.passage_ids:
             return False
-        if filters.entity_ids is not None and not filters.entity_ids.intersection(
-            self.store.passage_entity_ids([pid]).get(pid, [])
+        if (
+            filters.entity_ids is not None
+            and p["document_id"] not in self._documents_of(filters.entity_ids)
+            and not filters.entity_ids.intersection(
+                self.store.passage_entity_ids([pid]).get(pid, [])
+            )
         ):
             return False
         date = self._doc_dates.get(p["document_id"], "")
         if filters.date_from and not (date and date >= filters.date_from):
             return False
         return not (filters.date_to and not (date and date <= filters.date_to))
+
+    def _documents_of(self, entity_ids: frozenset[str] | None) -> set[str]:
+        """Return the documents linked as a whole to any of ``entity_ids`` (issued by one)."""
+        if not entity_ids:
+            return set()
+        if self._entity_documents is None:
+            self._entity_documents = self.store.entity_document_ids()
+        return {d for e in entity_ids for d in self._entity_documents.get(e, ())}
 
     def _listing(self, filters: Filters, document: str | None, limit: int) -> list[Hit]:
         if document:

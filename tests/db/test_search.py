@@ -129,6 +129,36 @@ def test_empty_query_with_entity_lists_its_passages_in_order(library):
     ]
 
 
+def test_choosing_an_organ_lists_the_passages_of_the_documents_it_issued(library):
+    """The General Assembly: the passages naming it and every passage of its resolution."""
+    listed = [
+        h.passage_id for h in library.search("", limit=10_000, entity="General Assembly").hits
+    ]
+    resolution = {p["id"] for p in library.document("a-res-77-20")["passages_list"]}
+    mentioned = library.store.mention_counts()
+    naming = set().union(
+        *(mentioned.get(n, set()) for n in library.gazetteer.descendants("general_assembly"))
+    )
+    assert len(naming) == 8 and not naming <= resolution
+    assert set(listed) == resolution | naming == library.entity_passage_ids("general_assembly")
+    assert len(listed) == len(set(listed))
+    order = {p["id"]: i for i, p in enumerate(library.store.passages())}
+    assert listed == sorted(listed, key=order.__getitem__)
+    # Words and references are searched within them too ("OP 1" does not name the GA).
+    assert "a-res-77-20:op1" not in naming
+    found = {
+        h.passage_id
+        for h in library.search("piracy", entity="general_assembly", meaning=False).hits
+    }
+    assert "a-res-77-20:op1" in found and found <= set(listed)
+    assert first(library, "OP 1", entity="General Assembly") == "a-res-77-20:op1"
+    assert "a-res-77-20:op1" not in library.entity_passage_ids("dpo")
+    assert first(library, "OP 1", entity="DPO") != "a-res-77-20:op1"
+    # The tree counts what the filter lists.
+    (ga,) = (n for n in library.entity_tree("un") if n["id"] == "general_assembly")
+    assert ga["total"] == len(listed)
+
+
 def test_citation_respects_filters(library):
     assert first(library, "77/20 para 11", document="united-nations") != "a-res-77-20:op11"
 

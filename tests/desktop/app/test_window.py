@@ -9,6 +9,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
 from desktop.app import shortcuts
+from desktop.app.models import NODE_ROLE
+from desktop.app.search import RESULT_LIMIT
 from desktop.app.settings import Settings
 from desktop.app.viewer import passage_anchor
 
@@ -600,3 +602,17 @@ def test_an_acronym_marks_only_its_entity_in_the_viewer(qtbot, window, search_fo
     assert "United Nations Office on Drugs and Crime" in runs
     assert set(runs) == {"United Nations Office on Drugs and Crime"}
     assert window.reader_pane.viewer.toPlainText().count("United Nations") > len(runs)
+
+
+def test_choosing_the_general_assembly_lists_its_resolution(qtbot, window):
+    """Its own resolution's passages, and the passages naming it, as many as the tree says."""
+    assert window.tree_pane.select("un", "entity:general_assembly")
+    model = window.search_pane.results_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    shown = [model.hit(r).passage_id for r in range(model.rowCount())]
+    assert "a-res-77-20:op1" in shown  # names no organ: there as part of the GA's resolution
+    assert "united-nations:s1.p1" in shown  # names the GA
+    node = window.tree_pane.current_view().currentIndex().data(NODE_ROLE)
+    assert node.ref == "general_assembly"
+    assert node.count == len(window.library.entity_passage_ids("general_assembly")) > 8
+    assert len(shown) == min(node.count, RESULT_LIMIT)
