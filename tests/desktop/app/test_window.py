@@ -13,6 +13,7 @@ from desktop.app.models import NODE_ROLE
 from desktop.app.search import RESULT_LIMIT
 from desktop.app.settings import Settings
 from desktop.app.viewer import passage_anchor
+from desktop.app.window import MainWindow
 
 # The offscreen platform plugin says so whenever a window with a menu bar is shown.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise)")
@@ -616,3 +617,23 @@ def test_choosing_the_general_assembly_lists_its_resolution(qtbot, window):
     assert node.ref == "general_assembly"
     assert node.count == len(window.library.entity_passage_ids("general_assembly")) > 8
     assert len(shown) == min(node.count, RESULT_LIMIT)
+
+
+def test_status_messages_expire(qtbot, library, theme):
+    settings = Settings()
+    settings.status_timeout_ms = 300
+    window = MainWindow(library, Settings(), theme)
+    qtbot.addWidget(window)
+    window.show()
+    bar = window.statusBar()
+    # A message asking for 3 s (nothing to copy) and one asking for no timeout at all.
+    window.selection.copy_citation()
+    assert bar.currentMessage() == "Select a result or a passage first."
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=2000)
+    window.reader_pane.message.emit("Footnote 1: old news", 0)
+    assert bar.currentMessage() == "Footnote 1: old news"
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=2000)
+    # Work under way stays while it is under way.
+    window.status_bar.show_lasting("Importing a.pdf (1 of 2)…")
+    qtbot.wait(600)
+    assert bar.currentMessage() == "Importing a.pdf (1 of 2)…"
