@@ -308,11 +308,16 @@ class Library:
 
     def _mentioned_by(self) -> dict[str, set[str]]:
         if self._mentioned is None:
-            self._mentioned = self.store.mention_counts()
+            self._mentioned = self.store.linked_passage_ids()
         return self._mentioned
 
     def entity_passage_ids(self, entity_id: str) -> frozenset[str]:
-        """Return the passages that mention the entity or any entity below it."""
+        """Return the passages linked to the entity or any entity below it.
+
+        A passage is linked to an entity it mentions and to the organ that issued its
+        document (choosing the General Assembly lists its resolutions' passages too):
+        the passages :meth:`search` with ``entity`` lists.
+        """
         mentioned = self._mentioned_by()
         ids: set[str] = set()
         for nid in self.gazetteer.descendants(entity_id):
@@ -323,8 +328,8 @@ class Library:
         """Return a tree as a flat list of nodes, parents first, with passage counts.
 
         Each node: ``id, name, acronyms, aliases, former_names, category, parent,
-        status, closed, description, passages`` (passages that mention it) and
-        ``total`` (including its descendants).
+        status, closed, description, passages`` (passages linked to it: mentioning it,
+        or in a document it issued) and ``total`` (including its descendants).
 
         Raises:
             QueryError: ``tree`` is not one of ``un``, ``capabilities``, ``themes``.
@@ -552,7 +557,7 @@ class Library:
             text: What the officer typed (empty with a filter lists the filtered passages).
             limit: At most this many hits.
             entity: Restrict to passages linked to this entity (id, name or acronym)
-                or any entity below it.
+                or any entity below it: mentioning it, or in a document it issued.
             context_document: The document open in the viewer (or ``--document``): where a
                 paragraph reference without a symbol points. It does not filter the hits.
             meaning: Let passages related by meaning fill in where the words do not match

@@ -53,6 +53,8 @@ class Plan:
         pinned: Passages a reference resolved to, in the order they are shown (first).
         query: The Whoosh query for the words (None: no words to search).
         mark_terms: Analysed terms to mark in snippets.
+        mark_entities: Entities named by an acronym: their mentions the linker stored in
+            a passage are marked (not every word of their names, such as each "United").
         corrected: The query with typos corrected, when a word was corrected.
         document_listing: A document to list in order (a bare symbol in the library).
         notice: Sentences to show above the hits: what a reference did not find, or which
@@ -65,6 +67,7 @@ class Plan:
     pinned: list[str] = field(default_factory=list)
     query: wq.Query | None = None
     mark_terms: set[str] = field(default_factory=set)
+    mark_entities: set[str] = field(default_factory=set)
     corrected: str | None = None
     document_listing: str | None = None
     notice: str | None = None
@@ -280,8 +283,22 @@ def _phrase(fieldname: str, words: tuple[str, ...] | list[str], boost: float = 1
     return wq.Phrase(fieldname, list(words), slop=1, boost=boost)
 
 
-def _any_field(words: tuple[str, ...] | list[str], boost: float = 1.0) -> wq.Query:
-    subs = [_phrase(f, words, b * boost) for f, b in FIELD_BOOSTS.items() if b > 0]
+def _any_field(
+    words: tuple[str, ...] | list[str], boost: float = 1.0, *, names: bool = True
+) -> wq.Query:
+    """Return the words searched in every weighted field.
+
+    Args:
+        words: Analysed terms (a phrase when several).
+        boost: Multiplies each field's weight.
+        names: Search the linked entities' names too (False for a plain English word such
+            as "who", which there would be the acronym of the World Health Organization).
+    """
+    subs = [
+        _phrase(f, words, b * boost)
+        for f, b in FIELD_BOOSTS.items()
+        if b > 0 and (names or f != "entities")
+    ]
     return wq.DisjunctionMax(subs, tiebreak=0.1)
 
 
@@ -445,9 +462,10 @@ class QueryPlanner:
         rest = text if missing else ref.rest
         if rest:
             words = self._words(rest)
-            plan.query, plan.mark_terms, plan.corrected = (
+            plan.query, plan.mark_terms, plan.mark_entities, plan.corrected = (
                 words.query,
                 words.mark_terms,
+                words.mark_entities,
                 words.corrected,
             )
         return plan
@@ -479,7 +497,7 @@ class QueryPlanner:
                 covered.add(i)
                 for node in nodes:
                     should.append(self._node_query(node, boost=1.2))
-                    plan.mark_terms.update(self._node_terms(node))
+                    plan.mark_entities.add(node.id)
                 plan.mark_terms.update(analyse(w))
                 if fold(w) not in STOP_WORDS:
                     # The acronym as written ranks its literal mentions a little higher.
@@ -548,14 +566,19 @@ class QueryPlanner:
             for t in ts
             if fold(raw_words[i]) not in STOP_WORDS and i not in covered
         ]
-        if not content and not should and not musts:
+        only_stop_words = not content and not should and not musts
+        if only_stop_words:
             content = [(i, t) for i, ts in enumerate(analysed) for t in ts]
         terms = [t for _, t in content]
         plan.mark_terms.update(terms)
         # Words in a large share of the corpus ("interpol", "nations") weigh almost nothing
         # in BM25 but cost the most to score: leave them out when rarer words remain.
         rare = [t for t in dict.fromkeys(terms) if not self._common(t)]
-        per_term = [_any_field([t]) for t in (rare or dict.fromkeys(terms))]
+        # Stop words are English words, never names: an acronym typed in lower case ("who")
+        # is not searched among the linked entities' acronyms ("WHO").
+        per_term = [
+            _any_field([t], names=not only_stop_words) for t in (rare or dict.fromkeys(terms))
+        ]
         if len(terms) > 1 and rare:
             should.append(_phrase("text", terms, boost=2.0))
         if per_term:
@@ -565,14 +588,9 @@ class QueryPlanner:
             plan.query = wq.Or([plan.query]) if len(musts) == 1 and not should else plan.query
         elif should:
             plan.query = wq.Or(should)
-        plan.mark_terms = {t for t in plan.mark_terms if t not in STOP_WORDS}
+        if not only_stop_words:
+            plan.mark_terms = {t for t in plan.mark_terms if t not in STOP_WORDS}
         return plan
-
-    def _node_terms(self, node: Node) -> set[str]:
-        out: set[str] = set()
-        for name in [*node.all_names(), *node.all_acronyms()]:
-            out.update(analyse(name))
-        return out
 
     def _common(self, term: str) -> bool:
         """Return True for a term in more than a fifth of the passages (its text field)."""

@@ -10,6 +10,7 @@ heading, its document's title and its linked entities' names, done by
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -96,18 +97,22 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     passage_ids: frozenset[str] | None = None
-    #: Passages mentioning any of these entities (an entity and those below it).
+    #: Passages linked to any of these entities (an entity and those below it): mentioning
+    #: one, or in a document linked to one as a whole (a resolution and its issuing organ).
     entity_ids: frozenset[str] | None = None
 
-    def whoosh_filter(self) -> wq.Query | None:
-        """Return the Whoosh filter query for these restrictions, or None."""
+    def whoosh_filter(self, entity_documents: Iterable[str] = ()) -> wq.Query | None:
+        """Return the Whoosh filter query for these restrictions, or None.
+
+        Args:
+            entity_documents: The documents linked as a whole to :attr:`entity_ids`
+                (their passages pass the entity filter).
+        """
         parts: list[wq.Query] = []
         if self.entity_ids is not None:
-            parts.append(
-                wq.Or([wq.Term("entity_ids", e) for e in sorted(self.entity_ids)])
-                if self.entity_ids
-                else wq.NullQuery
-            )
+            linked = [wq.Term("entity_ids", e) for e in sorted(self.entity_ids)]
+            linked += [wq.Term("document_id", d) for d in sorted(entity_documents)]
+            parts.append(wq.Or(linked) if linked else wq.NullQuery)
         if self.document:
             parts.append(wq.Term("document_id", self.document))
         if self.kind:
@@ -128,7 +133,11 @@ class Filters:
 
 
 def make_snippet(
-    text: str, query_terms: set[str], width: int = SNIPPET_CHARS
+    text: str,
+    query_terms: set[str],
+    width: int = SNIPPET_CHARS,
+    *,
+    mentions: Iterable[tuple[int, int]] = (),
 ) -> tuple[str, list[tuple[int, int]]]:
     """Return a window of ``text`` around the best cluster of matches, matches marked.
 
@@ -136,11 +145,16 @@ def make_snippet(
         text: The passage's clean text.
         query_terms: Analysed query terms to mark.
         width: Approximate snippet length in characters.
+        mentions: (start, end) spans to mark as well (mentions of an entity the query
+            named by its acronym), merged with the terms' spans they overlap.
 
     Returns:
-        The snippet (matches wrapped in ``**``) and the match spans in ``text``.
+        The snippet (matches wrapped in ``**``) and the match spans in ``text``, in
+        order and never overlapping.
     """
-    spans = [(s, e) for term, s, e in analyze(text) if term in query_terms]
+    spans = _merged(
+        [(s, e) for term, s, e in analyze(text) if term in query_terms] + list(mentions)
+    )
     snippet = "".join(
         f"{MARK_OPEN}{part}{MARK_CLOSE}" if marked else part
         for part, marked in snippet_parts(text, spans, width)
@@ -175,6 +189,7 @@ class SearchEngine:
         self.searcher = ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         self.ranker = Ranker(self.searcher, self._load_fields, candidates=candidates)
         self._entity_terms: dict[str, list[str]] | None = None
+        self._entity_documents: dict[str, set[str]] | None = None
         docs = store.documents()
         self._titles = {d["id"]: d["title"] for d in docs}
         self._doc_seq = {d["id"]: d["seq"] for d in docs}
@@ -212,7 +227,7 @@ class SearchEngine:
             document order. ``notice`` says what a reference did not find.
         """
         filters = filters or Filters()
-        flt = filters.whoosh_filter()
+        flt = filters.whoosh_filter(self._documents_of(filters.entity_ids))
         plan = (
             self.planner.plan(text, context_document=context_document) if self.planner else Plan()
         )
@@ -252,11 +267,18 @@ class SearchEngine:
                 [(f.passage_id, f.score) for f in fused],
                 plan.mark_terms,
                 limit,
+                entities=plan.mark_entities,
                 by_meaning={f.passage_id for f in fused if f.by_meaning},
                 asked=asked,
             )
         else:
-            hits = self._hits(scored, plan.mark_terms, limit, mentions=plan.mentions)
+            hits = self._hits(
+                scored,
+                plan.mark_terms,
+                limit,
+                mentions=plan.mentions,
+                entities=plan.mark_entities,
+            )
         if plan.mentions is not None:
             notice = _join(
                 notice,
@@ -270,7 +292,7 @@ class SearchEngine:
         if self.meaning is None:
             return []
         found = self.meaning.nearest(text, DENSE_CANDIDATES)
-        if filters.whoosh_filter() is None:
+        if filters.whoosh_filter(self._documents_of(filters.entity_ids)) is None:
             return found
         return [(pid, c) for pid, c in found if self._passes(pid, filters)]
 
@@ -283,7 +305,10 @@ class SearchEngine:
         if filters.kind:
             sets.append(docs_with("kind", KIND_FILTER.get(filters.kind, (filters.kind,))))
         if filters.entity_ids is not None:
-            sets.append(docs_with("entity_ids", filters.entity_ids))
+            sets.append(
+                docs_with("entity_ids", filters.entity_ids)
+                | docs_with("document_id", self._documents_of(filters.entity_ids))
+            )
         if filters.passage_ids is not None:
             sets.append(docs_with("passage_id", filters.passage_ids))
         if filters.date_from or filters.date_to:
@@ -329,14 +354,26 @@ class SearchEngine:
             return False
         if filters.passage_ids is not None and pid not in filters.passage_ids:
             return False
-        if filters.entity_ids is not None and not filters.entity_ids.intersection(
-            self.store.passage_entity_ids([pid]).get(pid, [])
+        if (
+            filters.entity_ids is not None
+            and p["document_id"] not in self._documents_of(filters.entity_ids)
+            and not filters.entity_ids.intersection(
+                self.store.passage_entity_ids([pid]).get(pid, [])
+            )
         ):
             return False
         date = self._doc_dates.get(p["document_id"], "")
         if filters.date_from and not (date and date >= filters.date_from):
             return False
         return not (filters.date_to and not (date and date <= filters.date_to))
+
+    def _documents_of(self, entity_ids: frozenset[str] | None) -> set[str]:
+        """Return the documents linked as a whole to any of ``entity_ids`` (issued by one)."""
+        if not entity_ids:
+            return set()
+        if self._entity_documents is None:
+            self._entity_documents = self.store.entity_document_ids()
+        return {d for e in entity_ids for d in self._entity_documents.get(e, ())}
 
     def _listing(self, filters: Filters, document: str | None, limit: int) -> list[Hit]:
         if document:
@@ -353,6 +390,7 @@ class SearchEngine:
         limit: int,
         *,
         mentions: str | None = None,
+        entities: set[str] | frozenset[str] = frozenset(),
         by_meaning: set[str] | None = None,
         asked: str = "",
     ) -> list[Hit]:
@@ -363,11 +401,13 @@ class SearchEngine:
             qterms: Analysed query terms to mark in snippets.
             limit: At most this many hits.
             mentions: A symbol's number the passages must mention (others are left out).
+            entities: Entities whose stored mentions in each passage are marked too.
             by_meaning: Passages found by meaning alone: their snippet is their sentence
                 closest to ``asked`` and nothing is marked.
             asked: The words meaning was matched on.
         """
         passages = self.store.passages_by_id(pid for pid, _ in scored)
+        spans = self.store.mention_spans(passages, entities) if entities else {}
         hits: list[Hit] = []
         seen: set[str] = set()
         cited = _mention_pattern(mentions) if mentions else None
@@ -380,9 +420,9 @@ class SearchEngine:
                 continue
             match = MATCH_WORDS
             if by_meaning and pid in by_meaning and self.meaning is not None:
-                match, snippet, spans = MATCH_MEANING, self.meaning.snippet(asked, p["text"]), []
+                match, snippet, marks = MATCH_MEANING, self.meaning.snippet(asked, p["text"]), []
             else:
-                snippet, spans = make_snippet(p["text"], qterms)
+                snippet, marks = make_snippet(p["text"], qterms, mentions=spans.get(pid, ()))
             hits.append(
                 Hit(
                     passage_id=pid,
@@ -395,13 +435,24 @@ class SearchEngine:
                     text=p["text"],
                     snippet=snippet,
                     score=round(score, 4),
-                    highlights=spans,
+                    highlights=marks,
                     match=match,
                 )
             )
             if len(hits) >= limit:
                 break
         return hits
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return ``spans`` sorted, overlapping ones joined (a term inside a mention)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
 
 
 def _join(first: str | None, second: str) -> str:

@@ -458,7 +458,8 @@ class Store:
             kind: Only passages of this kind.
             date_from: Only documents dated on or after this ISO date (undated ones excluded).
             date_to: Only documents dated on or before this ISO date (undated ones excluded).
-            entity_ids: Only passages mentioning one of these entities.
+            entity_ids: Only passages linked to one of these entities: mentioning it, or
+                in a document linked to it as a whole (a resolution and its issuing organ).
             passage_ids: Only these passages.
         """
         where: list[str] = []
@@ -479,11 +480,13 @@ class Store:
             ents = list(entity_ids)
             marks = ",".join("?" * len(ents))
             where.append(
-                f"p.id IN (SELECT passage_id FROM mentions WHERE entity_id IN ({marks}))"
+                f"(p.id IN (SELECT passage_id FROM mentions WHERE entity_id IN ({marks}))"
+                f" OR p.document_id IN (SELECT document_id FROM document_entities"
+                f" WHERE entity_id IN ({marks})))"
                 if ents
                 else "0"
             )
-            args.extend(ents)
+            args.extend(ents + ents)
         if passage_ids is not None:
             # One JSON array, not a parameter each: there may be many thousands (and the
             # read-only connection cannot hold them in a temporary table).
@@ -534,6 +537,29 @@ class Store:
             out.setdefault(entity_id, set()).add(passage_id)
         return out
 
+    def linked_passage_ids(self) -> dict[str, set[str]]:
+        """Return, for each entity id, the passages linked to it.
+
+        A passage is linked to an entity it mentions, and to the entity its whole document
+        is linked to (a resolution to its issuing organ, ``document_entities``).
+        """
+        out = self.mention_counts()
+        for entity_id, passage_id in self.db.execute(
+            "SELECT de.entity_id, p.id FROM document_entities de "
+            "JOIN passages p ON p.document_id = de.document_id"
+        ):
+            out.setdefault(entity_id, set()).add(passage_id)
+        return out
+
+    def entity_document_ids(self) -> dict[str, set[str]]:
+        """Return, for each entity id, the documents linked to it as a whole."""
+        out: dict[str, set[str]] = {}
+        for document_id, entity_id in self.db.execute(
+            "SELECT document_id, entity_id FROM document_entities"
+        ):
+            out.setdefault(entity_id, set()).add(document_id)
+        return out
+
     def mentions(self, passage_id: str) -> list[dict[str, Any]]:
         """Return the entity mentions of one passage, in text order."""
         return [
@@ -544,6 +570,22 @@ class Store:
                 [passage_id],
             )
         ]
+
+    def mention_spans(
+        self, passage_ids: Iterable[str], entity_ids: Iterable[str]
+    ) -> dict[str, list[tuple[int, int]]]:
+        """Return, per passage id, the (start, end) spans of its mentions of those entities."""
+        ids, ents = list(passage_ids), json.dumps(list(entity_ids))
+        out: dict[str, list[tuple[int, int]]] = {}
+        for start in range(0, len(ids), 500):
+            sql = (
+                "SELECT passage_id, start, end FROM mentions WHERE passage_id IN "
+                "(SELECT value FROM json_each(?)) AND entity_id IN (SELECT value FROM json_each(?))"
+                " ORDER BY passage_id, start"
+            )
+            for pid, s, e in self.db.execute(sql, [json.dumps(ids[start : start + 500]), ents]):
+                out.setdefault(pid, []).append((s, e))
+        return out
 
     def document_entities(self, document_id: str) -> list[dict[str, Any]]:
         """Return the entities a whole document is linked to (e.g. its issuing organ)."""

@@ -368,7 +368,9 @@ def entity_nodes(tree: str, flat: Sequence[dict[str, Any]]) -> list[TreeNode]:
             tip.append(f"Category: {str(e['category']).replace('_', ' ').capitalize()}")
         if status and status not in ("active", "current"):
             tip.append(f"Status: {status}" + (f" ({e['closed']})" if e.get("closed") else ""))
-        tip.append(f"{e.get('passages', 0)} passages name it; {e.get('total', 0)} with its parts")
+        tip.append(
+            f"{e.get('passages', 0)} passages linked to it; {e.get('total', 0)} with its parts"
+        )
         nodes[e["id"]] = TreeNode(
             key=f"entity:{e['id']}",
             label=label,

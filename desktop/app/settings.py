@@ -18,6 +18,8 @@ SETTINGS_FILENAME = "liaison-desktop.ini"
 THEME_MODES = ("system", "light", "dark")
 #: How many recent searches are kept.
 RECENT = 12
+#: How long a status-bar message stays when the preferences say nothing (milliseconds).
+STATUS_TIMEOUT_MS = 5000
 
 
 def settings_path() -> Path:
@@ -64,6 +66,15 @@ class Settings:
     @splitter_sizes.setter
     def splitter_sizes(self, value: list[int]) -> None:
         self.qsettings.setValue("window/splitter", [str(int(v)) for v in value])
+
+    @property
+    def status_timeout_ms(self) -> int:
+        """How long a status-bar message stays, in milliseconds (at least 1)."""
+        return max(1, self._int("window/status_timeout_ms", STATUS_TIMEOUT_MS))
+
+    @status_timeout_ms.setter
+    def status_timeout_ms(self, value: int) -> None:
+        self.qsettings.setValue("window/status_timeout_ms", int(value))
 
     @property
     def tree_tab(self) -> int:

@@ -42,6 +42,7 @@ from desktop.app.panes.search import SearchPane
 from desktop.app.panes.tree import TREE_TABS, TreePane
 from desktop.app.selection import Selection
 from desktop.app.settings import Settings
+from desktop.app.status import StatusBar
 from desktop.app.theme import ThemeManager, html_colors
 from desktop.app.viewer import plain_tooltip
 from desktop.app.widgets import FileDropFilter
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.splitter)
         self.setCentralWidget(outer)
+        self.status_bar = StatusBar(settings.status_timeout_ms, self)  # messages expire
+        self.setStatusBar(self.status_bar)
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setObjectName("job-progress")
         self.progress_bar.setAccessibleName("Import progress")
@@ -341,7 +344,7 @@ class MainWindow(QMainWindow):
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setVisible(busy)
         if busy:
-            self.statusBar().showMessage(text)
+            self.status_bar.show_lasting(text)
         else:
             self.statusBar().clearMessage()
             if QApplication.focusWidget() is None:
@@ -353,7 +356,7 @@ class MainWindow(QMainWindow):
             self.progress_bar.setRange(0, total)
             self.progress_bar.setValue(done)
             if name:
-                self.statusBar().showMessage(f"Importing {name} ({done + 1} of {total})…")
+                self.status_bar.show_lasting(f"Importing {name} ({done + 1} of {total})…")
 
     def _show_imported(self, document_id: str) -> None:
         self.tree_pane.filter_field.clear()

@@ -63,6 +63,36 @@ def test_acronym_only_in_its_form(library):
     assert "a-res-77-20:op13" not in ids(library, "who are the partners", n=5)
 
 
+@pytest.mark.parametrize("query", ["who", "Who", "who?"])
+def test_an_acronym_in_lower_case_that_is_a_word_is_the_word(library, query):
+    """Lower-case "who" is the word ("those who return"), not the World Health Organization."""
+    hits = library.search(query, limit=5).hits
+    assert [h.passage_id for h in hits] == ["a-res-77-20:op2"]
+    assert [hits[0].text[s:e] for s, e in hits[0].highlights] == ["who"]
+    # In capitals it still expands to the entity, marked as the linker found it.
+    (who,) = library.search("WHO", limit=5).hits
+    assert who.passage_id == "a-res-77-20:op13"
+    assert [who.text[s:e] for s, e in who.highlights] == ["World Health Organization"]
+
+
+def test_an_acronym_marks_its_entity_s_mentions_only(library):
+    """UNODC marks its own mentions, not each "United Nations" (or "national") around them."""
+    hits = {h.passage_id: h for h in library.search("UNODC", limit=20).hits}
+    op14 = hits["a-res-77-20:op14"]
+    assert op14.text.count("United Nations") == 3
+    assert [op14.text[s:e] for s, e in op14.highlights] == [
+        "United Nations Office on Drugs and Crime"
+    ]
+    both = hits["united-nations:s10.p1"]
+    assert [both.text[s:e] for s, e in both.highlights] == [
+        "United Nations Office on Drugs and Crime",
+        "UNODC",
+    ]
+    assert "United Nations" in both.text.replace("United Nations Office on Drugs and Crime", "")
+    marked = [text for text, on in op14.parts() if on]
+    assert marked == ["United Nations Office on Drugs and Crime"]
+
+
 def test_each_passage_once(library):
     hits = library.search("United Nations INTERPOL cooperation", limit=100).hits
     assert len({h.passage_id for h in hits}) == len(hits)
@@ -97,6 +127,36 @@ def test_empty_query_with_entity_lists_its_passages_in_order(library):
         "united-nations:s6.p1",
         "united-nations:s6.p2",
     ]
+
+
+def test_choosing_an_organ_lists_the_passages_of_the_documents_it_issued(library):
+    """The General Assembly: the passages naming it and every passage of its resolution."""
+    listed = [
+        h.passage_id for h in library.search("", limit=10_000, entity="General Assembly").hits
+    ]
+    resolution = {p["id"] for p in library.document("a-res-77-20")["passages_list"]}
+    mentioned = library.store.mention_counts()
+    naming = set().union(
+        *(mentioned.get(n, set()) for n in library.gazetteer.descendants("general_assembly"))
+    )
+    assert len(naming) == 8 and not naming <= resolution
+    assert set(listed) == resolution | naming == library.entity_passage_ids("general_assembly")
+    assert len(listed) == len(set(listed))
+    order = {p["id"]: i for i, p in enumerate(library.store.passages())}
+    assert listed == sorted(listed, key=order.__getitem__)
+    # Words and references are searched within them too ("OP 1" does not name the GA).
+    assert "a-res-77-20:op1" not in naming
+    found = {
+        h.passage_id
+        for h in library.search("piracy", entity="general_assembly", meaning=False).hits
+    }
+    assert "a-res-77-20:op1" in found and found <= set(listed)
+    assert first(library, "OP 1", entity="General Assembly") == "a-res-77-20:op1"
+    assert "a-res-77-20:op1" not in library.entity_passage_ids("dpo")
+    assert first(library, "OP 1", entity="DPO") != "a-res-77-20:op1"
+    # The tree counts what the filter lists.
+    (ga,) = (n for n in library.entity_tree("un") if n["id"] == "general_assembly")
+    assert ga["total"] == len(listed)
 
 
 def test_citation_respects_filters(library):

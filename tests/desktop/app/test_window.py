@@ -9,8 +9,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
 from desktop.app import shortcuts
+from desktop.app.models import NODE_ROLE
+from desktop.app.search import RESULT_LIMIT
 from desktop.app.settings import Settings
 from desktop.app.viewer import passage_anchor
+from desktop.app.window import MainWindow
 
 # The offscreen platform plugin says so whenever a window with a menu bar is shown.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise)")
@@ -565,3 +568,72 @@ def test_a_squeezed_layout_is_never_saved(make_window):
     assert min(squeezed) < 120
     window.close()
     assert Settings().splitter_sizes != squeezed
+
+
+def _marked_runs(window) -> list[str]:
+    """Return the runs of text the viewer shows marked as search terms, in order."""
+    runs: list[str] = []
+    block = window.reader_pane.viewer.document().begin()
+    while block.isValid():
+        current = ""
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.charFormat().background().color().name() == TERM_MARK.split(":")[1]:
+                current += fragment.text()
+            elif current:
+                runs.append(current)
+                current = ""
+            it += 1
+        if current:
+            runs.append(current)
+        block = block.next()
+    return runs
+
+
+def test_an_acronym_marks_only_its_entity_in_the_viewer(qtbot, window, search_for):
+    search_for(window, "UNODC")
+    model = window.search_pane.results_model
+    row = next(r for r in range(model.rowCount()) if model.hit(r).passage_id.endswith(":op14"))
+    window.search_pane.results_view.setCurrentIndex(model.index(row, 0))
+    QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.reader_pane.reader.passage is not None)
+    assert window.reader_pane.reader.passage["id"] == "a-res-77-20:op14"
+    runs = _marked_runs(window)
+    assert "United Nations Office on Drugs and Crime" in runs
+    assert set(runs) == {"United Nations Office on Drugs and Crime"}
+    assert window.reader_pane.viewer.toPlainText().count("United Nations") > len(runs)
+
+
+def test_choosing_the_general_assembly_lists_its_resolution(qtbot, window):
+    """Its own resolution's passages, and the passages naming it, as many as the tree says."""
+    assert window.tree_pane.select("un", "entity:general_assembly")
+    model = window.search_pane.results_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    shown = [model.hit(r).passage_id for r in range(model.rowCount())]
+    assert "a-res-77-20:op1" in shown  # names no organ: there as part of the GA's resolution
+    assert "united-nations:s1.p1" in shown  # names the GA
+    node = window.tree_pane.current_view().currentIndex().data(NODE_ROLE)
+    assert node.ref == "general_assembly"
+    assert node.count == len(window.library.entity_passage_ids("general_assembly")) > 8
+    assert len(shown) == min(node.count, RESULT_LIMIT)
+
+
+def test_status_messages_expire(qtbot, library, theme):
+    settings = Settings()
+    settings.status_timeout_ms = 300
+    window = MainWindow(library, Settings(), theme)
+    qtbot.addWidget(window)
+    window.show()
+    bar = window.statusBar()
+    # A message asking for 3 s (nothing to copy) and one asking for no timeout at all.
+    window.selection.copy_citation()
+    assert bar.currentMessage() == "Select a result or a passage first."
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=2000)
+    window.reader_pane.message.emit("Footnote 1: old news", 0)
+    assert bar.currentMessage() == "Footnote 1: old news"
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=2000)
+    # Work under way stays while it is under way.
+    window.status_bar.show_lasting("Importing a.pdf (1 of 2)…")
+    qtbot.wait(600)
+    assert bar.currentMessage() == "Importing a.pdf (1 of 2)…"
