@@ -19,6 +19,7 @@ import re
 import shutil
 import sqlite3
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ import sqlite_utils
 
 from db import paths
 from db.errors import ImportRejectedError, LiaisonError, NotFoundError, ParseError
-from db.extract import DEFAULT_LIMITS, Deadline, ImportLimits, extract
+from db.extract import DEFAULT_LIMITS, IMPORT_SUFFIXES, Deadline, ImportLimits, extract
 from db.locking import data_lock
 from db.parse import ParsedDocument, parse_text
 from db.parse.identity import different_documents
@@ -521,14 +522,106 @@ def _counts_message(lib_store: Any, document_id: str) -> tuple[str, dict[str, in
     return f"{label}: {', '.join(parts)}", counts
 
 
+@dataclass
+class Skipped:
+    """A file or folder a folder import passed over, and why (one clause)."""
+
+    path: Path
+    reason: str
+    #: True when it could not be read (counted as refused), False for a non-document.
+    unreadable: bool = False
+
+
+@dataclass
+class FileScan:
+    """What :func:`find_documents` found: the files to import, in order, and what it skipped."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def find_documents(sources: list[Path]) -> FileScan:
+    """Expand files and folders into the files to import.
+
+    A file named directly is kept whatever its type (the import says why it is refused).
+    A folder is walked recursively, in name order: hidden files and folders (a name
+    starting with ``.``) are passed over silently, symbolic links to folders are not
+    followed, a file of a type the importer does not read (see
+    :data:`db.extract.IMPORT_SUFFIXES`) and a folder that cannot be listed are skipped
+    with a reason. A file met twice is kept once.
+
+    Args:
+        sources: Files and folders, as the officer named them.
+
+    Returns:
+        The files to import and what was skipped.
+    """
+    scan = FileScan()
+    seen: set[Path] = set()
+
+    def keep(path: Path) -> None:
+        key = path.absolute()
+        if key not in seen:
+            seen.add(key)
+            scan.files.append(path)
+
+    def unlistable(exc: OSError) -> None:
+        why = exc.strerror or exc.__class__.__name__
+        scan.skipped.append(Skipped(Path(exc.filename), f"cannot be read ({why})", True))
+
+    for source in sources:
+        if not source.is_dir():
+            keep(source)
+            continue
+        for folder, dirs, names in os.walk(source, onerror=unlistable):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if name.startswith("."):
+                    continue
+                path = Path(folder) / name
+                if path.suffix.lower() in IMPORT_SUFFIXES:
+                    keep(path)
+                else:
+                    scan.skipped.append(Skipped(path, "is not a document Liaison imports"))
+    return scan
+
+
+#: progress(done, total, report): called after each file of an import.
+ImportProgress = Callable[[int, int, ImportReport], None]
+
+
 def import_files(
     files: list[Path],
     *,
     library_dir: Path | None = None,
     store_dir: Path | None = None,
     limits: ImportLimits = DEFAULT_LIMITS,
+    progress: ImportProgress | None = None,
 ) -> list[ImportReport]:
     """Import files into the officer's library, one at a time.
+
+    See :func:`iter_imports`, which this runs to the end.
+    """
+    return list(
+        iter_imports(
+            files, library_dir=library_dir, store_dir=store_dir, limits=limits, progress=progress
+        )
+    )
+
+
+def iter_imports(
+    files: list[Path],
+    *,
+    library_dir: Path | None = None,
+    store_dir: Path | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    progress: ImportProgress | None = None,
+) -> Iterator[ImportReport]:
+    """Import files into the officer's library, one at a time, yielding each report.
+
+    Stopping early (closing the iterator, or an interrupt such as Ctrl+C while a
+    file is being imported) keeps every file already reported whole and takes the
+    file under way back out, so the library holds exactly the files reported.
 
     Each file is read once, checked, parsed and compared with what the library
     holds before anything is written; the store is then rebuilt to include it.
@@ -541,8 +634,9 @@ def import_files(
         library_dir: The library folder (default: :func:`db.paths.library_dir`).
         store_dir: The working store (default: :func:`db.paths.store_dir`).
         limits: How much work one document may cost (see :class:`db.extract.ImportLimits`).
+        progress: Called with ``(done, total, report)`` after each file.
 
-    Returns:
+    Yields:
         One report per file, in order.
 
     Raises:
@@ -552,7 +646,11 @@ def import_files(
     store_dir = store_dir or paths.store_dir()
     # One import at a time across processes: a second copy waits for the first.
     with data_lock(library_dir.parent):
-        return [_import_guarded(path, library_dir, store_dir, limits) for path in files]
+        for done, path in enumerate(files, start=1):
+            report = _import_guarded(path, library_dir, store_dir, limits)
+            if progress:
+                progress(done, len(files), report)
+            yield report
 
 
 def display_name(path: Path) -> str:
