@@ -8,12 +8,10 @@ interrupted build never leaves a half-written store in place.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,50 +25,18 @@ from db import paths
 from db.catalog import CatalogEntry, load_catalog
 from db.crossrefs import context_of, recognise
 from db.entities import Gazetteer, Linker
-from db.errors import LiaisonError, ParseError, StoreError
+from db.errors import LiaisonError, ParseError, StoreWriteError
 from db.extract import extract
-from db.imports import library_fingerprint, list_imports
+from db.files import rmtree, sha256_bytes, sha256_file, swap_in
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
 from db.locking import data_lock
+from db.originals import library_fingerprint, list_imports
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
 from db.semantic import VECTORS_VERSION, write_vectors
 from db.store import DB_FILENAME, SCHEMA_VERSION, Store, migrate, write_references
 
 MANIFEST_NAME = "manifest.json"
-#: errno values that mean "this folder cannot be written" rather than "the disk failed".
-READ_ONLY_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
-
-
-class StoreWriteError(StoreError):
-    """A new store could not be written (full disk, read-only folder); the old one is unchanged.
-
-    Attributes:
-        errno: The operating system's error number, when known.
-    """
-
-    def __init__(self, message: str, errno_: int | None = None) -> None:
-        super().__init__(message)
-        self.errno = errno_
-
-    @property
-    def read_only(self) -> bool:
-        """True when the folder cannot be written at all (permissions, read-only media)."""
-        return self.errno in READ_ONLY_ERRNOS
-
-    @classmethod
-    def from_os_error(cls, exc: OSError, store_dir: Path) -> StoreWriteError:
-        """Describe an :class:`OSError` met while writing a store, in one sentence."""
-        reason = exc.strerror or str(exc) or exc.__class__.__name__
-        if exc.errno == errno.ENOSPC:
-            what = f"there is not enough disk space to write the store in {store_dir.parent}"
-        elif exc.errno in READ_ONLY_ERRNOS:
-            what = f"the folder {store_dir.parent} cannot be written ({reason})"
-        else:
-            what = f"the store could not be written in {store_dir.parent} ({reason})"
-        return cls(f"{what}; the previous store is unchanged", exc.errno)
-
-
 #: progress(step, done, total): called as the build advances.
 Progress = Callable[[str, int, int], None]
 
@@ -120,15 +86,6 @@ class BuildReport:
     merged: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-def sha256_file(path: Path) -> str:
-    """Return the hex SHA-256 of a file."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def inputs_fingerprint(resources: Path | None = None, library: Path | None = None) -> str:
     """Return a fingerprint of everything a build reads, and of the code versions.
 
@@ -139,25 +96,23 @@ def inputs_fingerprint(resources: Path | None = None, library: Path | None = Non
         library: The officer's library folder (default: the data folder's).
     """
     resources = resources or paths.resources_dir()
-    h = hashlib.sha256(library_fingerprint(library or paths.library_dir()).encode())
-    h.update(f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode())
-    h.update(f";vectors={VECTORS_VERSION}".encode())
+    parts = [
+        library_fingerprint(library or paths.library_dir()),
+        f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}",
+        f";vectors={VECTORS_VERSION}",
+    ]
     for sub in ("corpus", "gazetteer", "search", "embeddings"):
         folder = resources / sub
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(str(path.relative_to(resources)).encode())
-            h.update(sha256_file(path).encode())
-    return h.hexdigest()
+            parts += [str(path.relative_to(resources)), sha256_file(path)]
+    return sha256_bytes("".join(parts).encode())
 
 
 def passage_fingerprint(parsed: ParsedDocument) -> str:
     """Return a fingerprint of a parse's passages: equal for two captures of one page."""
-    h = hashlib.sha256()
-    for p in parsed.passages:
-        h.update(f"{p.kind}\x1f{p.text}\x1e".encode())
-    return h.hexdigest()
+    return sha256_bytes("".join(f"{p.kind}\x1f{p.text}\x1e" for p in parsed.passages).encode())
 
 
 def read_source(path: Path) -> str:
@@ -183,7 +138,7 @@ def library_sources(library: Path) -> list[SourceFile]:
         path = library / f.original
         try:
             data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != f.sha256:
+            if sha256_bytes(data) != f.sha256:
                 continue
             ex = extract(path, data)
             parsed = parse_text(ex.text, title=f.title)
@@ -618,7 +573,7 @@ def _write_store(
         for lock in (tmp / INDEX_DIRNAME).glob("*_WRITELOCK"):
             lock.unlink()
         write_manifest(tmp)
-        _swap_in(tmp, store_dir)
+        swap_in(tmp, store_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -638,40 +593,9 @@ def remove_leftovers(store_dir: Path) -> list[str]:
         return removed
     for p in store_dir.parent.glob(f".{store_dir.name}.*-*"):
         if p.is_dir() and p.name.split(".")[-1].split("-")[0] in ("building", "old"):
-            _rmtree(p)
+            rmtree(p)
             removed.append(p.name)
     return removed
-
-
-def _rmtree(path: Path) -> None:
-    """Delete a folder, making read-only sub-folders writable first if needed."""
-
-    def retry(func: Callable[..., Any], name: str, _exc: BaseException) -> None:
-        try:
-            os.chmod(os.path.dirname(name), 0o700)
-            func(name)
-        except OSError:
-            pass
-
-    if not path.exists():
-        return
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(path, onexc=retry)
-    else:
-        shutil.rmtree(path, onerror=lambda f, n, e: retry(f, n, e[1]))
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except OSError:
-        if old.exists():
-            os.replace(old, target)
-        raise
-    _rmtree(old)
 
 
 def store_state(store_dir: Path | None = None, library: Path | None = None) -> str:

@@ -353,6 +353,21 @@ class Store:
         ).fetchone()[0]
         return self._document(rows[0], n)
 
+    def document_with_source(self, sha256: str) -> str | None:
+        """Return the id of the document one of whose captures has this SHA-256, if any."""
+        row = self.db.execute(
+            "SELECT document_id FROM sources WHERE sha256 = ?", [sha256]
+        ).fetchone()
+        return row[0] if row else None
+
+    def linked_entity_ids(self, document_id: str, tree: str) -> set[str]:
+        """Return the ids of the entities of one tree a document's passages mention."""
+        rows = self.db.execute(
+            "SELECT DISTINCT entity_id FROM mentions WHERE document_id = ? AND tree = ?",
+            [document_id, tree],
+        )
+        return {r[0] for r in rows}
+
     def source_text(self, document_id: str) -> str:
         """Return the text of the document's primary source (passage spans point into it)."""
         row = self.db.execute(

@@ -15,8 +15,9 @@ import pytest
 
 from db import paths
 from db.extract import MAX_IMPORT_BYTES
-from db.imports import import_files, list_imports, remove_document
+from db.imports import import_files, remove_document
 from db.library import open_library
+from db.originals import list_imports
 from tests.helpers.documents import RESOLUTION, make_pdf, resolution_pdf, web_page_html
 
 

@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from db.extract import IMPORT_SUFFIXES
-from db.imports import check_library, find_documents, list_imports
+from db.imports import find_documents
+from db.originals import check_library, list_imports
 from desktop.cli import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NOTHING_ADDED, _ImportProgress, cli
 from tests.helpers import layouts
 from tests.helpers.documents import make_pdf
