@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.migrations import Migrations
 
 from db import paths
 from db.errors import LiaisonError, LibraryError
@@ -30,7 +31,6 @@ from db.parse import parse_text
 
 LIBRARY_DB = "library.sqlite"
 ORIGINALS = "originals"
-LIBRARY_SCHEMA_VERSION = 1
 LIBRARY_MANIFEST = "manifest.json"
 LIBRARY_MANIFEST_VERSION = 1
 
@@ -54,28 +54,116 @@ class ImportedFile:
         return Path(ORIGINALS) / f"{self.sha256}{self.suffix}"
 
 
-def _connect(library_dir: Path, path: Path | None = None) -> sqlite_utils.Database:
+# -- the record's schema ---------------------------------------------------------------
+#
+# library.sqlite is user data: its schema only moves forward, through MIGRATIONS
+# (sqlite_utils.migrations). Append a function to change it; never edit one. A record
+# made before migrations existed (schema 1: PRAGMA user_version = 1, no
+# _sqlite_migrations table) already holds what m001_imports creates.
+
+
+def m001_imports(db: sqlite_utils.Database) -> None:
+    """The first schema: one row per imported file, keyed by its SHA-256."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS [imports] ([sha256] TEXT PRIMARY KEY, [file_name] TEXT, "
+        "[suffix] TEXT, [format] TEXT, [encoding] TEXT, [size] INTEGER, [title] TEXT, "
+        "[imported_at] TEXT)"
+    )
+
+
+def m002_required_fields(db: sqlite_utils.Database) -> None:
+    """Make every field a row cannot do without NOT NULL, and index the import order."""
+    db.execute(
+        "CREATE TABLE [imports_new] ("
+        "[sha256] TEXT PRIMARY KEY NOT NULL CHECK (length([sha256]) = 64), "
+        "[file_name] TEXT NOT NULL, [suffix] TEXT NOT NULL, [format] TEXT NOT NULL, "
+        "[encoding] TEXT, [size] INTEGER NOT NULL CHECK ([size] >= 0), [title] TEXT, "
+        "[imported_at] TEXT NOT NULL)"
+    )
+    db.execute(
+        "INSERT INTO [imports_new] (sha256, file_name, suffix, format, encoding, size, title, "
+        "imported_at) SELECT sha256, file_name, suffix, format, encoding, size, title, "
+        "imported_at FROM [imports]"
+    )
+    db.execute("DROP TABLE [imports]")
+    db.execute("ALTER TABLE [imports_new] RENAME TO [imports]")
+    db.execute("CREATE INDEX [imports_order] ON [imports] ([imported_at], [sha256])")
+
+
+#: The record's schema history, oldest first.
+MIGRATIONS = Migrations("liaison.library")
+MIGRATION_NAMES: tuple[str, ...] = tuple(
+    MIGRATIONS()(fn).__name__ for fn in (m001_imports, m002_required_fields)
+)
+
+
+def _connect(
+    library_dir: Path, path: Path | None = None, *, migrate: bool = True
+) -> sqlite_utils.Database:
+    """Open the record (or a new one at ``path``) for writing, migrated to the current schema.
+
+    Args:
+        library_dir: The library folder (created with its originals folder if needed).
+        path: Another file to open instead of ``library.sqlite`` (a replacement being built).
+        migrate: Apply pending migrations (False only to let SQLite roll back a journal).
+
+    Raises:
+        LibraryError: The record was written by a newer Liaison (nothing is changed).
+    """
     library_dir.mkdir(parents=True, exist_ok=True)
     (library_dir / ORIGINALS).mkdir(exist_ok=True)
     db = sqlite_utils.Database(sqlite3.connect(path or library_dir / LIBRARY_DB, timeout=30))
-    if int(db.execute("PRAGMA user_version").fetchone()[0]) < 1:
-        with db.conn:
-            db["imports"].create(
-                {
-                    "sha256": str,
-                    "file_name": str,
-                    "suffix": str,
-                    "format": str,
-                    "encoding": str,
-                    "size": int,
-                    "title": str,
-                    "imported_at": str,
-                },
-                pk="sha256",
-                if_not_exists=True,
+    if not migrate:
+        return db
+    try:
+        unknown = sorted({m.name for m in MIGRATIONS.applied(db)} - set(MIGRATION_NAMES))
+        if unknown:
+            raise LibraryError(
+                f"your library record {LIBRARY_DB} was written by a newer Liaison "
+                f"(schema {', '.join(unknown)}); it was left as it is"
             )
-            db.execute(f"PRAGMA user_version = {LIBRARY_SCHEMA_VERSION}")
+        if MIGRATIONS.pending(db):
+            MIGRATIONS.apply(db)
+    except BaseException:
+        db.conn.close()
+        raise
     return db
+
+
+def record_needs_migration(library_dir: Path | None = None) -> bool:
+    """True when ``library.sqlite`` exists and has migrations still to apply (read-only check)."""
+    library_dir = library_dir or paths.library_dir()
+    db_path = library_dir / LIBRARY_DB
+    if not db_path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return bool(MIGRATIONS.pending(sqlite_utils.Database(conn)))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False  # damaged: repair_library deals with it
+
+
+def migrate_library(library_dir: Path | None = None) -> list[str]:
+    """Bring the record to the current schema and settle its manifest (data lock held).
+
+    Returns:
+        The names of the migrations applied (empty when there were none).
+    """
+    library_dir = library_dir or paths.library_dir()
+    if not record_needs_migration(library_dir):
+        return []
+    db = _connect(library_dir, migrate=False)
+    try:
+        pending = [m.name for m in MIGRATIONS.pending(db)]
+        MIGRATIONS.apply(db)
+    finally:
+        db.conn.close()
+    # The record's bytes changed, its rows did not: the manifest records the new digest.
+    write_library_manifest(library_dir)
+    return pending
 
 
 def list_imports(library_dir: Path | None = None) -> list[ImportedFile]:
@@ -347,7 +435,7 @@ def repair_library(library_dir: Path | None = None) -> str | None:
     journal = library_dir / f"{LIBRARY_DB}-journal"
     if journal.exists():
         try:  # opening read-write lets SQLite roll back a commit that was cut short
-            _connect(library_dir).conn.close()
+            _connect(library_dir, migrate=False).conn.close()
         except (sqlite3.DatabaseError, OSError):
             pass
         else:
@@ -421,7 +509,7 @@ def repair_library(library_dir: Path | None = None) -> str | None:
 
 
 def ensure_library(library_dir: Path | None = None) -> str | None:
-    """Verify the library record on open; repair it (under the data lock) when needed.
+    """Verify the library record on open; repair and migrate it when needed (data lock held).
 
     Returns:
         One sentence when something was damaged or lost, else None.
@@ -430,11 +518,13 @@ def ensure_library(library_dir: Path | None = None) -> str | None:
         LibraryError: The library is damaged and cannot be repaired (a read-only folder).
     """
     library_dir = library_dir or paths.library_dir()
-    if check_library(library_dir).consistent:
+    if check_library(library_dir).consistent and not record_needs_migration(library_dir):
         return None
     with data_lock(library_dir.parent):
         try:
-            return repair_library(library_dir)
+            note = repair_library(library_dir)  # first: it judges the record by its digest
+            migrate_library(library_dir)
+            return note
         except (OSError, sqlite3.DatabaseError) as exc:
             if check_library(library_dir).rows is not None:
                 return None  # readable as it is; it will be settled when it can be written
@@ -489,10 +579,9 @@ def record_original(library_dir: Path, record: ImportedFile, data: bytes) -> Non
         record: The row to add.
         data: The original's bytes (their SHA-256 is ``record.sha256``).
     """
-    library_dir.mkdir(parents=True, exist_ok=True)
-    write_library_manifest(library_dir, pending={"add": dict(record.__dict__)})
-    db = _connect(library_dir)
+    db = _connect(library_dir)  # first: a record it may not write stops everything here
     try:
+        write_library_manifest(library_dir, pending={"add": dict(record.__dict__)})
         write_bytes_atomically(library_dir / record.original, data)
         with db.conn:
             db["imports"].insert(record.__dict__)
