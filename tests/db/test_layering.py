@@ -113,3 +113,20 @@ def test_no_module_of_db_imports_one_that_imports_it_back():
 def test_no_db_import_sits_inside_a_function():
     deferred = [line for _, (_, lines) in sorted(GRAPH.items()) for line in lines]
     assert deferred == []
+
+
+#: The modules that own a database: the derived store, and the two of user data.
+SQL_OWNERS = {"db.store", "db.originals", "db.briefs"}
+SQL_WORDS = ("SELECT ", "INSERT INTO", "DELETE FROM", "UPDATE ", "CREATE TABLE", "PRAGMA ")
+
+
+def test_every_sql_statement_lives_in_the_module_that_owns_its_database():
+    found = []
+    for module, path in sorted(MODULES.items()):
+        if module in SQL_OWNERS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if any(word in node.value.upper() for word in SQL_WORDS):
+                    found.append(f"{module}:{node.lineno}: {node.value[:60]!r}")
+    assert found == []
