@@ -522,7 +522,11 @@ def import_(sources: tuple[Path, ...], as_json: bool) -> None:
     """
     from db.imports import find_documents, iter_imports
 
-    scan = find_documents(list(sources))
+    try:
+        scan = find_documents(list(sources))
+    except KeyboardInterrupt:
+        _say("liaison: interrupted while looking for files: nothing was imported", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     counts: Counter[str] = Counter()
     for skipped in scan.skipped:
         status = "rejected" if skipped.unreadable else "skipped"
