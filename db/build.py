@@ -8,12 +8,10 @@ interrupted build never leaves a half-written store in place.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,50 +25,36 @@ from db import paths
 from db.catalog import CatalogEntry, load_catalog
 from db.crossrefs import context_of, recognise
 from db.entities import Gazetteer, Linker
-from db.errors import LiaisonError, ParseError, StoreError
+from db.errors import LiaisonError, ParseError, StoreWriteError
 from db.extract import extract
-from db.imports import library_fingerprint, list_imports
+from db.files import rmtree, sha256_bytes, sha256_file, swap_in
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
 from db.locking import data_lock
+from db.originals import library_fingerprint, list_imports
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
 from db.semantic import VECTORS_VERSION, write_vectors
-from db.store import DB_FILENAME, SCHEMA_VERSION, Store, migrate, write_references
+from db.store import (
+    DB_FILENAME,
+    SCHEMA_VERSION,
+    Store,
+    close_journal,
+    document_issuers,
+    document_symbols,
+    index_sources,
+    insert_document,
+    insert_document_entities,
+    insert_mentions,
+    migrate,
+    passage_entity_pairs,
+    passage_texts,
+    read_fingerprint,
+    replace_entities,
+    write_meta,
+    write_references,
+)
 
 MANIFEST_NAME = "manifest.json"
-#: errno values that mean "this folder cannot be written" rather than "the disk failed".
-READ_ONLY_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
-
-
-class StoreWriteError(StoreError):
-    """A new store could not be written (full disk, read-only folder); the old one is unchanged.
-
-    Attributes:
-        errno: The operating system's error number, when known.
-    """
-
-    def __init__(self, message: str, errno_: int | None = None) -> None:
-        super().__init__(message)
-        self.errno = errno_
-
-    @property
-    def read_only(self) -> bool:
-        """True when the folder cannot be written at all (permissions, read-only media)."""
-        return self.errno in READ_ONLY_ERRNOS
-
-    @classmethod
-    def from_os_error(cls, exc: OSError, store_dir: Path) -> StoreWriteError:
-        """Describe an :class:`OSError` met while writing a store, in one sentence."""
-        reason = exc.strerror or str(exc) or exc.__class__.__name__
-        if exc.errno == errno.ENOSPC:
-            what = f"there is not enough disk space to write the store in {store_dir.parent}"
-        elif exc.errno in READ_ONLY_ERRNOS:
-            what = f"the folder {store_dir.parent} cannot be written ({reason})"
-        else:
-            what = f"the store could not be written in {store_dir.parent} ({reason})"
-        return cls(f"{what}; the previous store is unchanged", exc.errno)
-
-
 #: progress(step, done, total): called as the build advances.
 Progress = Callable[[str, int, int], None]
 
@@ -120,15 +104,6 @@ class BuildReport:
     merged: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-def sha256_file(path: Path) -> str:
-    """Return the hex SHA-256 of a file."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def inputs_fingerprint(resources: Path | None = None, library: Path | None = None) -> str:
     """Return a fingerprint of everything a build reads, and of the code versions.
 
@@ -139,25 +114,23 @@ def inputs_fingerprint(resources: Path | None = None, library: Path | None = Non
         library: The officer's library folder (default: the data folder's).
     """
     resources = resources or paths.resources_dir()
-    h = hashlib.sha256(library_fingerprint(library or paths.library_dir()).encode())
-    h.update(f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}".encode())
-    h.update(f";vectors={VECTORS_VERSION}".encode())
+    parts = [
+        library_fingerprint(library or paths.library_dir()),
+        f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}",
+        f";vectors={VECTORS_VERSION}",
+    ]
     for sub in ("corpus", "gazetteer", "search", "embeddings"):
         folder = resources / sub
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(str(path.relative_to(resources)).encode())
-            h.update(sha256_file(path).encode())
-    return h.hexdigest()
+            parts += [str(path.relative_to(resources)), sha256_file(path)]
+    return sha256_bytes("".join(parts).encode())
 
 
 def passage_fingerprint(parsed: ParsedDocument) -> str:
     """Return a fingerprint of a parse's passages: equal for two captures of one page."""
-    h = hashlib.sha256()
-    for p in parsed.passages:
-        h.update(f"{p.kind}\x1f{p.text}\x1e".encode())
-    return h.hexdigest()
+    return sha256_bytes("".join(f"{p.kind}\x1f{p.text}\x1e" for p in parsed.passages).encode())
 
 
 def read_source(path: Path) -> str:
@@ -183,7 +156,7 @@ def library_sources(library: Path) -> list[SourceFile]:
         path = library / f.original
         try:
             data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != f.sha256:
+            if sha256_bytes(data) != f.sha256:
                 continue
             ex = extract(path, data)
             parsed = parse_text(ex.text, title=f.title)
@@ -311,9 +284,11 @@ def write_record(db: sqlite_utils.Database, docs: list[BuiltDocument], fingerpri
     """Write documents, sources, passages and footnotes into a migrated database."""
     with db.conn:
         for doc in docs:
-            db["documents"].insert(document_row(doc))
-            for s in doc.sources:
-                db["sources"].insert(
+            footnotes = doc.primary.parsed.footnotes
+            insert_document(
+                db,
+                document_row(doc),
+                sources=[
                     {
                         "document_id": doc.id,
                         "file": s.entry.file,
@@ -321,10 +296,10 @@ def write_record(db: sqlite_utils.Database, docs: list[BuiltDocument], fingerpri
                         "role": "primary" if s is doc.primary else "duplicate",
                         "text": s.text,
                     }
-                )
-            db["passages"].insert_all(passage_rows(doc))
-            for fn in doc.primary.parsed.footnotes:
-                db["footnotes"].insert(
+                    for s in doc.sources
+                ],
+                passages=passage_rows(doc),
+                footnotes=[
                     {
                         "document_id": doc.id,
                         "number": fn.number,
@@ -335,15 +310,14 @@ def write_record(db: sqlite_utils.Database, docs: list[BuiltDocument], fingerpri
                         "span_end": fn.segment[1],
                         "passage_id": f"{doc.id}:fn{fn.number}",
                     }
-                )
-                for local in fn.cited_by:
-                    db["passage_footnotes"].insert(
-                        {
-                            "passage_id": f"{doc.id}:{local}",
-                            "document_id": doc.id,
-                            "number": fn.number,
-                        }
-                    )
+                    for fn in footnotes
+                ],
+                passage_footnotes=[
+                    {"passage_id": f"{doc.id}:{local}", "document_id": doc.id, "number": fn.number}
+                    for fn in footnotes
+                    for local in fn.cited_by
+                ],
+            )
         meta = {
             "schema_version": str(SCHEMA_VERSION),
             "parser_version": str(PARSER_VERSION),
@@ -351,7 +325,7 @@ def write_record(db: sqlite_utils.Database, docs: list[BuiltDocument], fingerpri
             "fingerprint": fingerprint,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        db["meta"].upsert_all([{"key": k, "value": v} for k, v in meta.items()], pk="key")
+        write_meta(db, meta)
 
 
 def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
@@ -364,33 +338,34 @@ def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
     """
     linker = Linker(gazetteer)
     with db.conn:
-        for table in ("mentions", "document_entities", "entities"):
-            db.execute(f"DELETE FROM {table}")
-        db["entities"].insert_all(
-            {
-                "id": n.id,
-                "tree": n.tree,
-                "seq": n.seq,
-                "name": n.name,
-                "acronyms": json.dumps(n.acronyms, ensure_ascii=False),
-                "aliases": json.dumps(n.aliases, ensure_ascii=False),
-                "former_names": json.dumps(n.former_names, ensure_ascii=False),
-                "category": n.category,
-                "parent": n.parent,
-                "status": n.status,
-                "closed": n.closed,
-                "description": n.description,
-                "note": n.note,
-            }
-            for n in gazetteer.nodes.values()
+        replace_entities(
+            db,
+            (
+                {
+                    "id": n.id,
+                    "tree": n.tree,
+                    "seq": n.seq,
+                    "name": n.name,
+                    "acronyms": json.dumps(n.acronyms, ensure_ascii=False),
+                    "aliases": json.dumps(n.aliases, ensure_ascii=False),
+                    "former_names": json.dumps(n.former_names, ensure_ascii=False),
+                    "category": n.category,
+                    "parent": n.parent,
+                    "status": n.status,
+                    "closed": n.closed,
+                    "description": n.description,
+                    "note": n.note,
+                }
+                for n in gazetteer.nodes.values()
+            ),
         )
         rows = []
-        for p in db.query("SELECT id, document_id, text FROM passages"):
-            for m in linker.find(p["text"]):
+        for passage_id, document_id, text in passage_texts(db):
+            for m in linker.find(text):
                 rows.append(
                     {
-                        "passage_id": p["id"],
-                        "document_id": p["document_id"],
+                        "passage_id": passage_id,
+                        "document_id": document_id,
                         "entity_id": m.node_id,
                         "tree": m.tree,
                         "start": m.start,
@@ -398,13 +373,15 @@ def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
                         "surface": m.surface,
                     }
                 )
-        db["mentions"].insert_all(rows)
-        for d in db.query("SELECT id, issuing_body FROM documents"):
-            node = gazetteer.resolve(d["issuing_body"]) if d["issuing_body"] else None
+        insert_mentions(db, rows)
+        issued = []
+        for document_id, issuing_body in document_issuers(db):
+            node = gazetteer.resolve(issuing_body) if issuing_body else None
             if node is not None:
-                db["document_entities"].insert(
-                    {"document_id": d["id"], "entity_id": node.id, "role": "issued_by"}
+                issued.append(
+                    {"document_id": document_id, "entity_id": node.id, "role": "issued_by"}
                 )
+        insert_document_entities(db, issued)
     return len(rows)
 
 
@@ -420,21 +397,19 @@ def reference_rows(
         db: The record.
         document_id: Only this document's passages (for an incremental update).
     """
-    symbols = {r["id"]: r["symbol"] for r in db.query("SELECT id, symbol FROM documents")}
+    symbols = document_symbols(db)
     rows = []
-    sql = "SELECT id, document_id, text FROM passages"
-    args = [] if document_id is None else [document_id]
-    for p in db.query(sql + (" WHERE document_id = ?" if args else ""), args):
-        own = symbols.get(p["document_id"])
-        for ref in recognise(p["text"], context=context_of(own), own_symbol=own):
-            rows.append({"passage_id": p["id"], "document_id": p["document_id"], **ref.to_dict()})
+    for passage_id, doc_id, text in passage_texts(db, document_id):
+        own = symbols.get(doc_id)
+        for ref in recognise(text, context=context_of(own), own_symbol=own):
+            rows.append({"passage_id": passage_id, "document_id": doc_id, **ref.to_dict()})
     return rows
 
 
 def _entity_ids(db: sqlite_utils.Database) -> dict[str, str]:
     out: dict[str, list[str]] = {}
-    for r in db.query("SELECT DISTINCT passage_id, entity_id FROM mentions"):
-        out.setdefault(r["passage_id"], []).append(r["entity_id"])
+    for passage_id, entity_id in passage_entity_pairs(db):
+        out.setdefault(passage_id, []).append(entity_id)
     return {k: ",".join(v) for k, v in out.items()}
 
 
@@ -442,18 +417,18 @@ def _entity_terms(db: sqlite_utils.Database) -> dict[str, str]:
     """Return, per passage id, the names and acronyms of every entity it mentions."""
     names = Store(db).entity_index_texts()
     out: dict[str, list[str]] = {}
-    for r in db.query("SELECT DISTINCT passage_id, entity_id FROM mentions"):
-        out.setdefault(r["passage_id"], []).append(names.get(r["entity_id"], ""))
+    for passage_id, entity_id in passage_entity_pairs(db):
+        out.setdefault(passage_id, []).append(names.get(entity_id, ""))
     return {k: " ; ".join(v) for k, v in out.items()}
 
 
 def index_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     """Return the Whoosh documents for every passage of a record."""
-    docs = {r["id"]: r for r in db.query("SELECT id, title, symbol, date, origin FROM documents")}
+    docs, passages = index_sources(db)
     entity_terms = _entity_terms(db)
     entity_ids = _entity_ids(db)
     out = []
-    for p in db.query("SELECT * FROM passages ORDER BY document_id, seq"):
+    for p in passages:
         d = docs[p["document_id"]]
         cite = [p["citation"].lower()]
         if d["symbol"] and p["number"]:
@@ -611,14 +586,14 @@ def _write_store(
             if progress:
                 progress("index", 1, 1)
             write_vectors(tmp, ((p["passage_id"], p["heading"], p["text"]) for p in indexed))
-            db.execute("PRAGMA journal_mode = DELETE")
+            close_journal(db)
         finally:
             conn.close()
         # Whoosh leaves its (released) write lock behind: a finished store has none.
         for lock in (tmp / INDEX_DIRNAME).glob("*_WRITELOCK"):
             lock.unlink()
         write_manifest(tmp)
-        _swap_in(tmp, store_dir)
+        swap_in(tmp, store_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -638,40 +613,9 @@ def remove_leftovers(store_dir: Path) -> list[str]:
         return removed
     for p in store_dir.parent.glob(f".{store_dir.name}.*-*"):
         if p.is_dir() and p.name.split(".")[-1].split("-")[0] in ("building", "old"):
-            _rmtree(p)
+            rmtree(p)
             removed.append(p.name)
     return removed
-
-
-def _rmtree(path: Path) -> None:
-    """Delete a folder, making read-only sub-folders writable first if needed."""
-
-    def retry(func: Callable[..., Any], name: str, _exc: BaseException) -> None:
-        try:
-            os.chmod(os.path.dirname(name), 0o700)
-            func(name)
-        except OSError:
-            pass
-
-    if not path.exists():
-        return
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(path, onexc=retry)
-    else:
-        shutil.rmtree(path, onerror=lambda f, n, e: retry(f, n, e[1]))
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except OSError:
-        if old.exists():
-            os.replace(old, target)
-        raise
-    _rmtree(old)
 
 
 def store_state(store_dir: Path | None = None, library: Path | None = None) -> str:
@@ -683,14 +627,10 @@ def store_state(store_dir: Path | None = None, library: Path | None = None) -> s
     if verify_manifest(store_dir):
         return "damaged"
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        finally:
-            conn.close()
+        fingerprint = read_fingerprint(db_path)
     except sqlite3.DatabaseError:
         return "damaged"
-    if row is None or row[0] != inputs_fingerprint(library=library):
+    if fingerprint is None or fingerprint != inputs_fingerprint(library=library):
         return "stale"
     return "fresh"
 

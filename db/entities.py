@@ -31,14 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from db.errors import LiaisonError
+from db.errors import GazetteerError
 
 TREES = {"un": "un_entities.toml", "capabilities": "capabilities.toml", "themes": "themes.toml"}
 TREE_LABELS = {"un": "UN entities", "capabilities": "INTERPOL capabilities", "themes": "Themes"}
-
-
-class GazetteerError(LiaisonError):
-    """The gazetteer data is missing or inconsistent."""
 
 
 @dataclass

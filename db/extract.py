@@ -37,9 +37,12 @@ if TYPE_CHECKING:
 
 #: Files larger than this are refused (a UN resolution PDF is well under 1 MB).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-PDF_SUFFIXES = {".pdf"}
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"}) | MARKDOWN_SUFFIXES
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+PDF_SUFFIXES = frozenset({".pdf"})
+#: Every file type the importer reads (a folder import picks these and skips the rest).
+IMPORT_SUFFIXES: tuple[str, ...] = tuple(sorted(TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES))
 _MIN_WORDS = 20
 
 
@@ -608,7 +611,7 @@ def extract(
         if len(body.split()) < _MIN_WORDS:
             raise ImportRejectedError("has almost no readable text (mostly script or markup)")
         return _checked(Extracted(body, "html", encoding, title), limits)
-    fmt = "markdown" if suffix in {".md", ".markdown"} else "text"
+    fmt = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
     return _checked(Extracted(text, fmt, encoding, None), limits)
 
 

@@ -24,6 +24,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.support.charset import accent_map
 
+from db.errors import UnsafeIndexError
+
 INDEX_DIRNAME = "index"
 INDEX_NAME = "passages"
 #: Bump when the schema or analysis changes: older indexes are then rebuilt.
@@ -212,10 +214,6 @@ def build_index(index_dir: Path, docs: Iterable[dict[str, Any]]) -> int:
         writer.commit(optimize=True)
     ix.close()
     return n
-
-
-class UnsafeIndexError(Exception):
-    """The index asked to unpickle something that is not part of Whoosh: refused."""
 
 
 #: Built-in callables a Whoosh pickle may name (containers only, nothing that runs code).

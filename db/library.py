@@ -8,7 +8,6 @@ stale or damaged, and returns a :class:`Library`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import tempfile
@@ -20,7 +19,6 @@ from typing import Any
 from db import paths
 from db.build import (
     Progress,
-    StoreWriteError,
     build_store,
     remove_leftovers,
     store_state,
@@ -44,10 +42,13 @@ from db.errors import (
     QueryError,
     StoreError,
     StoreMissingError,
+    StoreWriteError,
 )
+from db.files import sha256_bytes
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
 from db.kinds import NUMBERED_KINDS
 from db.locking import data_lock
+from db.originals import ensure_library, list_imports
 from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.semantic import VECTORS_NAME, MeaningSearch
@@ -595,7 +596,7 @@ def fallback_store_dir(store_dir: Path) -> Path:
     A folder under the system's temporary folder, private to this user and to
     this store location (the store is derived data: losing it costs a rebuild).
     """
-    key = hashlib.sha256(str(store_dir.absolute()).encode()).hexdigest()[:16]
+    key = sha256_bytes(str(store_dir.absolute()).encode())[:16]
     user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
     return Path(tempfile.gettempdir()) / f"liaison-{user}" / key / "store"
 
@@ -622,8 +623,6 @@ def ensure_store(
         StoreError: The store is unusable and ``auto_build`` is False, or it
             could not be rebuilt (full disk, nowhere to write).
     """
-    from db.imports import ensure_library, list_imports
-
     library_dir = library_dir or paths.library_dir()
     messages: list[str] = []
 

@@ -20,7 +20,6 @@ Nothing here imports Qt or the search engine.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import unicodedata
@@ -34,6 +33,7 @@ import numpy as np
 
 from db import paths
 from db.errors import LiaisonError, ModelError, StoreError
+from db.files import sha256_file
 from db.query import STOP_WORDS
 
 #: Where the table comes from and under what licence (README and Help › About).
@@ -103,7 +103,7 @@ class TokenTable:
         table, vocab = folder / TABLE_FILE, folder / VOCAB_FILE
         try:
             for path, want in ((table, TABLE_SHA256), (vocab, VOCAB_SHA256)):
-                if hashlib.sha256(path.read_bytes()).hexdigest() != want:
+                if sha256_file(path) != want:
                     raise ModelError(f"{path.name} is not the embedding table Liaison ships")
             with np.load(table, allow_pickle=False) as npz:
                 vectors, scales = npz["vectors"], npz["scales"]

@@ -357,6 +357,21 @@ class Store:
         ).fetchone()[0]
         return self._document(rows[0], n)
 
+    def document_with_source(self, sha256: str) -> str | None:
+        """Return the id of the document one of whose captures has this SHA-256, if any."""
+        row = self.db.execute(
+            "SELECT document_id FROM sources WHERE sha256 = ?", [sha256]
+        ).fetchone()
+        return row[0] if row else None
+
+    def linked_entity_ids(self, document_id: str, tree: str) -> set[str]:
+        """Return the ids of the entities of one tree a document's passages mention."""
+        rows = self.db.execute(
+            "SELECT DISTINCT entity_id FROM mentions WHERE document_id = ? AND tree = ?",
+            [document_id, tree],
+        )
+        return {r[0] for r in rows}
+
     def source_text(self, document_id: str) -> str:
         """Return the text of the document's primary source (passage spans point into it)."""
         row = self.db.execute(
@@ -654,3 +669,97 @@ class Store:
             r["markup"] = json.loads(r["markup"]) if r.get("markup") else []
             out.append(r)
         return out
+
+
+# -- writing a store (db.build calls these; every statement of the store stays here) --------
+
+
+def insert_document(
+    db: sqlite_utils.Database,
+    document: dict[str, Any],
+    *,
+    sources: list[dict[str, Any]],
+    passages: list[dict[str, Any]],
+    footnotes: list[dict[str, Any]],
+    passage_footnotes: list[dict[str, Any]],
+) -> None:
+    """Insert one document with its captures, passages and footnotes (inside a transaction)."""
+    db["documents"].insert(document)
+    db["sources"].insert_all(sources)
+    db["passages"].insert_all(passages)
+    db["footnotes"].insert_all(footnotes)
+    db["passage_footnotes"].insert_all(passage_footnotes)
+
+
+def write_meta(db: sqlite_utils.Database, meta: dict[str, str]) -> None:
+    """Record the store's versions, fingerprint and build time (``meta`` table)."""
+    db["meta"].upsert_all([{"key": k, "value": v} for k, v in meta.items()], pk="key")
+
+
+def replace_entities(db: sqlite_utils.Database, entities: Iterable[dict[str, Any]]) -> None:
+    """Replace the gazetteer's rows, dropping every mention and issuer link made from the old."""
+    for table in ("mentions", "document_entities", "entities"):
+        db.execute(f"DELETE FROM {table}")
+    db["entities"].insert_all(entities)
+
+
+def passage_texts(
+    db: sqlite_utils.Database, document_id: str | None = None
+) -> list[tuple[str, str, str]]:
+    """Return ``(passage_id, document_id, text)`` of every passage (or one document's)."""
+    sql = "SELECT id, document_id, text FROM passages"
+    if document_id is None:
+        return [tuple(r) for r in db.execute(sql).fetchall()]
+    return [tuple(r) for r in db.execute(sql + " WHERE document_id = ?", [document_id])]
+
+
+def insert_mentions(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Insert entity mentions (``passage_id, document_id, entity_id, tree, start, end``, …)."""
+    db["mentions"].insert_all(rows)
+
+
+def document_issuers(db: sqlite_utils.Database) -> list[tuple[str, str | None]]:
+    """Return ``(document_id, issuing_body)`` of every document."""
+    return [tuple(r) for r in db.execute("SELECT id, issuing_body FROM documents").fetchall()]
+
+
+def insert_document_entities(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Insert document-level entity links (``document_id, entity_id, role``)."""
+    db["document_entities"].insert_all(rows)
+
+
+def document_symbols(db: sqlite_utils.Database) -> dict[str, str | None]:
+    """Return each document's symbol (None for a document without one), by id."""
+    return {r[0]: r[1] for r in db.execute("SELECT id, symbol FROM documents")}
+
+
+def passage_entity_pairs(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """Return the distinct ``(passage_id, entity_id)`` pairs of the mentions."""
+    return [tuple(r) for r in db.execute("SELECT DISTINCT passage_id, entity_id FROM mentions")]
+
+
+def index_sources(
+    db: sqlite_utils.Database,
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """Return what the search index is built from: documents by id, and passages in order."""
+    docs = {r["id"]: r for r in db.query("SELECT id, title, symbol, date, origin FROM documents")}
+    return docs, list(db.query("SELECT * FROM passages ORDER BY document_id, seq"))
+
+
+def close_journal(db: sqlite_utils.Database) -> None:
+    """Leave the database as one self-contained file (no WAL or journal beside it)."""
+    db.execute("PRAGMA journal_mode = DELETE")
+
+
+def read_fingerprint(db_path: Path) -> str | None:
+    """Return the fingerprint a store was built from, reading its database read-only.
+
+    Raises:
+        sqlite3.DatabaseError: The file is not a readable store database.
+    """
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None

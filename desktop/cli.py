@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -35,6 +36,10 @@ STARTED_AT = time.perf_counter()
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+#: ``liaison import`` added nothing: every file was already in the library (or none was found).
+EXIT_NOTHING_ADDED = 3
+#: Interrupted (Ctrl+C): what was done before is kept whole.
+EXIT_INTERRUPTED = 130
 
 
 #: Characters JSON may leave raw but ``str.splitlines`` (and many readers) take as line ends;
@@ -450,39 +455,137 @@ def search(
             _print_hits(result, lib, style)
 
 
-@cli.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON report per file.")
-def import_(files: tuple[Path, ...], as_json: bool) -> None:
-    """Import text, Markdown, HTML or PDF files into your own library.
+def _path_text(path: Path) -> str:
+    """Return a path fit to print: bytes that are not UTF-8 become U+FFFD."""
+    return os.fsencode(str(path)).decode("utf-8", "replace")
 
+
+def _time_left(seconds: float) -> str:
+    """Return ``seconds`` as a rough human duration: ``about 40 s``, ``about 3 min``."""
+    if seconds < 60:
+        return f"about {max(1, round(seconds))} s"
+    if seconds < 3600:
+        return f"about {round(seconds / 60)} min"
+    return f"about {seconds / 3600:.1f} h"
+
+
+class _ImportProgress:
+    """One line on a terminal's standard error: files done, of how many, and time left."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.started = time.monotonic()
+        self.done = 0
+        self.active = sys.stderr.isatty() and total > 1
+
+    def line(self) -> str:
+        """Return the progress line for the files done so far."""
+        text = f"Importing {self.done}/{self.total}"
+        if 0 < self.done < self.total:
+            per_file = (time.monotonic() - self.started) / self.done
+            text += f", {_time_left(per_file * (self.total - self.done))} left"
+        return text
+
+    def clear(self) -> None:
+        """Take the progress line off the terminal (before printing anything else)."""
+        if self.active:
+            click.echo("\r\033[K", err=True, nl=False)
+
+    def draw(self) -> None:
+        """Draw (or redraw) the progress line."""
+        if self.active:
+            click.echo(f"\r\033[K{self.line()}", err=True, nl=False)
+
+
+def _import_summary(counts: Counter[str]) -> str:
+    """Return the one-line summary of an import from its counts by status."""
+    parts = [
+        f"{counts['imported']} imported",
+        f"{counts['duplicate']} already there",
+        f"{counts['rejected']} refused",
+    ]
+    if counts["skipped"]:
+        parts.append(f"{counts['skipped']} skipped (not documents)")
+    return "Done: " + ", ".join(parts) + "."
+
+
+@cli.command(name="import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report per file.")
+def import_(sources: tuple[Path, ...], as_json: bool) -> None:
+    """Import text, Markdown, HTML or PDF files, or folders of them, into your own library.
+
+    A folder is imported with everything under it: hidden files and folders are
+    passed over, other files that are not documents are skipped with a reason.
     Each file is checked before anything is written: a file that cannot be
     imported is reported (and the library left as it was) without stopping the
-    others. Exits 1 if any file was rejected.
+    others. Ctrl+C keeps the files already imported. Exits 1 if any file was
+    refused, 3 if nothing was added (everything already there), 130 if interrupted.
     """
-    from db.imports import import_files
+    from db.imports import find_documents, iter_imports
 
-    with _errors():
-        reports = import_files(list(files))
-    failed = False
-    for r in reports:
+    try:
+        scan = find_documents(list(sources))
+    except KeyboardInterrupt:
+        _say("liaison: interrupted while looking for files: nothing was imported", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    counts: Counter[str] = Counter()
+    for skipped in scan.skipped:
+        status = "rejected" if skipped.unreadable else "skipped"
+        counts[status] += 1
+        message = f"{_path_text(skipped.path)} {skipped.reason}"
         if as_json:
-            _dump(
-                {
-                    "file": r.file,
-                    "status": r.status,
-                    "message": r.message,
-                    "document_id": r.document_id,
-                    "counts": r.counts,
-                }
-            )
-        elif r.status == "rejected":
-            _say(f"liaison: error: {r.message}", err=True)
+            _dump({"file": _path_text(skipped.path), "status": status, "message": message})
         else:
-            _say(r.message)
-        failed = failed or r.status == "rejected"
-    if failed:
+            _say(f"liaison: {'error' if skipped.unreadable else 'skipped'}: {message}", err=True)
+    bar = _ImportProgress(len(scan.files))
+    bar.draw()
+    reports = iter_imports(scan.files)
+    try:
+        with _errors():
+            for r in reports:
+                bar.done += 1
+                bar.clear()
+                counts["imported" if r.ok else r.status] += 1
+                if as_json:
+                    _dump(
+                        {
+                            "file": r.file,
+                            "status": r.status,
+                            "message": r.message,
+                            "document_id": r.document_id,
+                            "counts": r.counts,
+                        }
+                    )
+                elif r.status == "rejected":
+                    _say(f"liaison: error: {r.message}", err=True)
+                else:
+                    _say(r.message)
+                sys.stdout.flush()
+                bar.draw()
+    except KeyboardInterrupt:
+        reports.close()
+        bar.clear()
+        kept = counts["imported"]
+        _say(
+            f"liaison: interrupted: {kept} {'file' if kept == 1 else 'files'} imported and kept; "
+            "any file under way was not added",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    bar.clear()
+    several = len(scan.files) + len(scan.skipped) > 1 or any(p.is_dir() for p in sources)
+    if not as_json and several:
+        _say(_import_summary(counts))
+    if counts["rejected"]:
         sys.exit(EXIT_ERROR)
+    if not counts["imported"]:
+        if counts["duplicate"]:
+            what = f"{'the file is' if counts['duplicate'] == 1 else 'every file is'} already there"
+        else:
+            what = "no document to import was found"
+        _say(f"liaison: nothing added: {what}", err=as_json)
+        sys.exit(EXIT_NOTHING_ADDED)
 
 
 @cli.command()

@@ -15,8 +15,9 @@ import pytest
 
 from db import paths
 from db.extract import MAX_IMPORT_BYTES
-from db.imports import import_files, list_imports, remove_document
+from db.imports import import_files, remove_document
 from db.library import open_library
+from db.originals import list_imports
 from tests.helpers.documents import RESOLUTION, make_pdf, resolution_pdf, web_page_html
 
 
@@ -250,9 +251,10 @@ def test_cli_import_and_remove(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["import", str(pdf), str(empty)])
     assert result.exit_code == 1
-    assert result.stdout.strip() == (
-        "A/RES/79/999: 2 preambular paragraphs, 3 operative paragraphs, 1 footnote, 3 entities"
-    )
+    assert result.stdout.splitlines() == [
+        "A/RES/79/999: 2 preambular paragraphs, 3 operative paragraphs, 1 footnote, 3 entities",
+        "Done: 1 imported, 0 already there, 1 refused.",
+    ]
     assert result.stderr.strip().splitlines()[-1] == "liaison: error: empty.txt is empty"
     result = runner.invoke(cli, ["documents", "--json"])
     origins = {d["id"]: d["origin"] for d in json.loads(result.stdout)}

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from db import paths
 from db.build import verify_manifest
-from db.imports import LIBRARY_MANIFEST, check_library, import_files
+from db.imports import import_files
+from db.originals import LIBRARY_MANIFEST, check_library
 from desktop.cli import cli
 from tests.reliability.test_store_integrity import baseline, cli_search, store
 

@@ -11,8 +11,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from db import paths
-from db.imports import import_files, list_imports
+from db.imports import import_files
 from db.library import open_library
+from db.originals import list_imports
 from desktop.app.settings import Settings
 from desktop.app.window import MainWindow
 from tests.reliability.guards import AuditRecorder, LoopbackListener, python_roots

@@ -26,7 +26,8 @@ from click.testing import CliRunner
 from db import paths
 from db.build import verify_manifest
 from db.extract import ImportLimits
-from db.imports import check_library, import_files, list_imports
+from db.imports import import_files
+from db.originals import check_library, list_imports
 from desktop.cli import cli
 from tests.helpers.documents import (
     RESOLUTION,
@@ -150,13 +151,13 @@ def test_text_of_many_short_paragraphs_is_refused_past_the_passage_bound(store, 
 KILL_DURING_BUILD = """
 import os, sys
 from pathlib import Path
-import db.build
+import db.imports
 from db.imports import import_files
 
 def killed(*args, **kwargs):
     os._exit(9)  # the process dies while the store is being rebuilt
 
-db.build.build_store = killed
+db.imports.build_store = killed  # the name the import use case calls
 import_files([Path(sys.argv[1])])
 """
 

@@ -14,8 +14,8 @@ import pytest
 
 from db import paths
 from db.build import verify_manifest
-from db.imports import check_library, list_imports
 from db.library import open_library
+from db.originals import check_library, list_imports
 
 LIAISON = Path(sys.executable).parent / "liaison"
 RUNS = 50

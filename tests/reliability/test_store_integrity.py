@@ -21,8 +21,9 @@ from click.testing import CliRunner
 
 from db import paths
 from db.build import verify_manifest
-from db.imports import LIBRARY_DB, LIBRARY_MANIFEST, import_files, list_imports
+from db.imports import import_files
 from db.library import open_library
+from db.originals import LIBRARY_DB, LIBRARY_MANIFEST, list_imports
 from desktop.cli import cli
 from tests.helpers.documents import RESOLUTION
 

@@ -1,0 +1,90 @@
+"""Files on disk: SHA-256 digests, atomic writes and folder swaps (one helper for each).
+
+Every module of :mod:`db` that hashes a file, writes a file that must be whole or
+absent, or swaps a freshly built folder into place does it through this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+#: JSON as :func:`json.dump` writes it: what a manifest holds.
+JsonValue = dict[str, "JsonValue"] | list["JsonValue"] | str | int | float | bool | None
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex SHA-256 of some bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex SHA-256 of a file, read in blocks (never whole into memory)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file, fsync, rename).
+
+    A process killed while writing leaves at most a hidden ``.NAME.PID.tmp`` beside it.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomically(path: Path, obj: JsonValue) -> None:
+    """Write ``obj`` as indented, key-sorted UTF-8 JSON to ``path``, whole or not at all."""
+    text = json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False)
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def rmtree(path: Path) -> None:
+    """Delete a folder, making read-only sub-folders writable first if needed."""
+
+    def retry(func: Callable[[str], object], name: str, _exc: BaseException) -> None:
+        try:
+            os.chmod(os.path.dirname(name), 0o700)
+            func(name)
+        except OSError:
+            pass
+
+    if not path.exists():
+        return
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=retry)
+    else:
+        shutil.rmtree(path, onerror=lambda f, n, e: retry(f, n, e[1]))
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in the place of ``target`` (two renames), then delete the old one.
+
+    If the second rename fails, the old folder is put back.
+    """
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old.exists():
+            os.replace(old, target)
+        raise
+    rmtree(old)

@@ -1,0 +1,589 @@
+"""The officer's folder of originals: the record of what was imported, and its checks.
+
+The library folder (:func:`db.paths.library_dir`) holds the original files under
+``originals/``, named by their SHA-256, ``library.sqlite`` (one row per imported
+file: the record, real user data with real migrations) and ``manifest.json`` (the
+record's SHA-256 and a copy of its rows). This module writes, checks and repairs
+those three; it knows nothing of the derived store built from them (:mod:`db.build`)
+nor of the import and removal use cases that call it (:mod:`db.imports`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from db import paths
+from db.errors import LiaisonError, LibraryError
+from db.extract import extract
+from db.files import sha256_bytes, sha256_file, write_bytes_atomically, write_json_atomically
+from db.locking import data_lock
+from db.parse import parse_text
+
+LIBRARY_DB = "library.sqlite"
+ORIGINALS = "originals"
+LIBRARY_MANIFEST = "manifest.json"
+LIBRARY_MANIFEST_VERSION = 1
+
+
+@dataclass
+class ImportedFile:
+    """One row of the library record."""
+
+    sha256: str
+    file_name: str
+    suffix: str
+    format: str
+    encoding: str | None
+    size: int
+    title: str | None
+    imported_at: str
+
+    @property
+    def original(self) -> Path:
+        """The stored original, relative to the library folder."""
+        return Path(ORIGINALS) / f"{self.sha256}{self.suffix}"
+
+
+# -- the record's schema ---------------------------------------------------------------
+#
+# library.sqlite is user data: its schema only moves forward, through MIGRATIONS
+# (sqlite_utils.migrations). Append a function to change it; never edit one. A record
+# made before migrations existed (schema 1: PRAGMA user_version = 1, no
+# _sqlite_migrations table) already holds what m001_imports creates.
+
+
+def m001_imports(db: sqlite_utils.Database) -> None:
+    """The first schema: one row per imported file, keyed by its SHA-256."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS [imports] ([sha256] TEXT PRIMARY KEY, [file_name] TEXT, "
+        "[suffix] TEXT, [format] TEXT, [encoding] TEXT, [size] INTEGER, [title] TEXT, "
+        "[imported_at] TEXT)"
+    )
+
+
+def m002_required_fields(db: sqlite_utils.Database) -> None:
+    """Make every field a row cannot do without NOT NULL, and index the import order."""
+    db.execute(
+        "CREATE TABLE [imports_new] ("
+        "[sha256] TEXT PRIMARY KEY NOT NULL CHECK (length([sha256]) = 64), "
+        "[file_name] TEXT NOT NULL, [suffix] TEXT NOT NULL, [format] TEXT NOT NULL, "
+        "[encoding] TEXT, [size] INTEGER NOT NULL CHECK ([size] >= 0), [title] TEXT, "
+        "[imported_at] TEXT NOT NULL)"
+    )
+    db.execute(
+        "INSERT INTO [imports_new] (sha256, file_name, suffix, format, encoding, size, title, "
+        "imported_at) SELECT sha256, file_name, suffix, format, encoding, size, title, "
+        "imported_at FROM [imports]"
+    )
+    db.execute("DROP TABLE [imports]")
+    db.execute("ALTER TABLE [imports_new] RENAME TO [imports]")
+    db.execute("CREATE INDEX [imports_order] ON [imports] ([imported_at], [sha256])")
+
+
+#: The record's schema history, oldest first.
+MIGRATIONS = Migrations("liaison.library")
+MIGRATION_NAMES: tuple[str, ...] = tuple(
+    MIGRATIONS()(fn).__name__ for fn in (m001_imports, m002_required_fields)
+)
+
+
+def _connect(
+    library_dir: Path, path: Path | None = None, *, migrate: bool = True
+) -> sqlite_utils.Database:
+    """Open the record (or a new one at ``path``) for writing, migrated to the current schema.
+
+    Args:
+        library_dir: The library folder (created with its originals folder if needed).
+        path: Another file to open instead of ``library.sqlite`` (a replacement being built).
+        migrate: Apply pending migrations (False only to let SQLite roll back a journal).
+
+    Raises:
+        LibraryError: The record was written by a newer Liaison (nothing is changed).
+    """
+    library_dir.mkdir(parents=True, exist_ok=True)
+    (library_dir / ORIGINALS).mkdir(exist_ok=True)
+    db = sqlite_utils.Database(sqlite3.connect(path or library_dir / LIBRARY_DB, timeout=30))
+    if not migrate:
+        return db
+    try:
+        unknown = sorted({m.name for m in MIGRATIONS.applied(db)} - set(MIGRATION_NAMES))
+        if unknown:
+            raise LibraryError(
+                f"your library record {LIBRARY_DB} was written by a newer Liaison "
+                f"(schema {', '.join(unknown)}); it was left as it is"
+            )
+        if MIGRATIONS.pending(db):
+            MIGRATIONS.apply(db)
+    except BaseException:
+        db.conn.close()
+        raise
+    return db
+
+
+def record_needs_migration(library_dir: Path | None = None) -> bool:
+    """True when ``library.sqlite`` exists and has migrations still to apply (read-only check)."""
+    library_dir = library_dir or paths.library_dir()
+    db_path = library_dir / LIBRARY_DB
+    if not db_path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return bool(MIGRATIONS.pending(sqlite_utils.Database(conn)))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False  # damaged: repair_library deals with it
+
+
+def migrate_library(library_dir: Path | None = None) -> list[str]:
+    """Bring the record to the current schema and settle its manifest (data lock held).
+
+    Returns:
+        The names of the migrations applied (empty when there were none).
+    """
+    library_dir = library_dir or paths.library_dir()
+    if not record_needs_migration(library_dir):
+        return []
+    db = _connect(library_dir, migrate=False)
+    try:
+        pending = [m.name for m in MIGRATIONS.pending(db)]
+        MIGRATIONS.apply(db)
+    finally:
+        db.conn.close()
+    # The record's bytes changed, its rows did not: the manifest records the new digest.
+    write_library_manifest(library_dir)
+    return pending
+
+
+def list_imports(library_dir: Path | None = None) -> list[ImportedFile]:
+    """Return the library's imported files, oldest first (empty when there is no library)."""
+    library_dir = library_dir or paths.library_dir()
+    if not (library_dir / LIBRARY_DB).is_file():
+        return []
+    try:
+        conn = sqlite3.connect(f"{(library_dir / LIBRARY_DB).resolve().as_uri()}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        try:
+            # A record whose creation was cut short (a full disk) has no table yet: empty.
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'imports'").fetchone():
+                return []
+            rows = conn.execute("SELECT * FROM imports ORDER BY imported_at, sha256").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise LibraryError(f"the library record {LIBRARY_DB} is damaged ({exc})") from exc
+    return [ImportedFile(**dict(r)) for r in rows]
+
+
+def library_fingerprint(library_dir: Path | None = None) -> str:
+    """Return a fingerprint of the library's content (part of the store's inputs)."""
+    text = "".join(
+        f"{f.sha256}\x1f{f.title}\x1f{f.file_name}\x1e" for f in list_imports(library_dir)
+    )
+    return sha256_bytes(text.encode())
+
+
+def tidy_library(library_dir: Path | None = None) -> list[str]:
+    """Remove originals no record row names (left by an import killed half-way).
+
+    Call with the data lock held (:func:`db.locking.data_lock`): an import in
+    another process writes its original before it records it.
+
+    Returns:
+        One line per file removed.
+    """
+    library_dir = library_dir or paths.library_dir()
+    folder = library_dir / ORIGINALS
+    if not folder.is_dir():
+        return []
+    known = {f.original.name for f in list_imports(library_dir)}
+    removed = []
+    for p in folder.iterdir():
+        if p.name not in known:
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            removed.append(p.name)
+    return removed
+
+
+# -- the library manifest --------------------------------------------------------
+#
+# ``manifest.json`` holds the SHA-256 of ``library.sqlite`` and a copy of its rows
+# (the originals are named by their own SHA-256). Every commit writes it twice:
+# first with the change marked "pending" (so a process killed between the SQLite
+# commit and the manifest update is told apart from damage), then settled.
+
+
+def _rows(files: list[ImportedFile]) -> list[dict[str, Any]]:
+    return sorted((dict(f.__dict__) for f in files), key=lambda r: r["sha256"])
+
+
+def write_library_manifest(
+    library_dir: Path, *, pending: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Record the library's state in ``manifest.json`` (call after each commit, lock held).
+
+    Args:
+        library_dir: The library folder.
+        pending: A change about to be committed: ``{"add": row}`` or ``{"remove": [sha256]}``.
+
+    Returns:
+        The manifest written.
+    """
+    db_path = library_dir / LIBRARY_DB
+    files = list_imports(library_dir)
+    manifest = {
+        "version": LIBRARY_MANIFEST_VERSION,
+        "library_sqlite": sha256_file(db_path) if db_path.is_file() else None,
+        "imports": _rows(files),
+        "originals": {f.original.as_posix(): {"sha256": f.sha256, "size": f.size} for f in files},
+        "pending": pending,
+    }
+    write_json_atomically(library_dir / LIBRARY_MANIFEST, manifest)
+    return manifest
+
+
+@dataclass
+class LibraryCheck:
+    """What :func:`check_library` found (read-only: nothing is changed)."""
+
+    exists: bool
+    manifest: dict[str, Any] | None
+    manifest_problem: str | None  # "missing" | "unreadable" | None
+    sqlite_sha: str | None
+    rows: list[dict[str, Any]] | None  # None: library.sqlite is missing or unreadable
+    journal: bool
+    unknown_originals: list[str]
+    bad_originals: list[str]  # recorded originals missing or of the wrong size
+
+    @property
+    def consistent(self) -> bool:
+        """True when the record, its manifest and the originals agree."""
+        if not self.exists:
+            return True
+        return (
+            self.manifest is not None
+            and not self.manifest.get("pending")
+            and self.rows is not None
+            and self.sqlite_sha == self.manifest.get("library_sqlite")
+            and self.rows == self.manifest.get("imports")
+            and not self.journal
+            and not self.unknown_originals
+            and not self.bad_originals
+        )
+
+
+def _valid_row(row: object) -> dict[str, Any]:
+    """Return ``row`` when it is a record row as :class:`ImportedFile` holds it.
+
+    Raises:
+        ValueError: Anything else.
+    """
+    if not isinstance(row, dict):
+        raise ValueError("a row is not an object")
+    f = ImportedFile(**row)  # TypeError: missing or unknown keys
+    text = ("sha256", "file_name", "suffix", "format", "imported_at")
+    if not all(isinstance(getattr(f, k), str) for k in text) or len(f.sha256) != 64:
+        raise ValueError("a row has a field of the wrong type")
+    if not isinstance(f.size, int) or isinstance(f.size, bool) or f.size < 0:
+        raise ValueError("a row has a size that is not a count of bytes")
+    if "/" in f.suffix or "\\" in f.suffix or any(c not in "0123456789abcdef" for c in f.sha256):
+        raise ValueError("a row names an original outside the originals folder")
+    return row
+
+
+def _valid_manifest(manifest: object) -> dict[str, Any]:
+    """Return a library manifest read from disk when it has the shape this module writes.
+
+    Raises:
+        ValueError: Valid JSON of the wrong shape (``"pending": "x"``, ``{"remove": 5}``, …).
+    """
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("imports"), list):
+        raise ValueError("not a library manifest")
+    for row in manifest["imports"]:
+        _valid_row(row)
+    if not isinstance(manifest.get("library_sqlite"), (str, type(None))):
+        raise ValueError("library_sqlite is not a digest")
+    pending = manifest.get("pending")
+    if pending is not None:
+        if not isinstance(pending, dict) or len(pending) != 1:
+            raise ValueError("pending is not one change")
+        if "add" in pending:
+            _valid_row(pending["add"])
+        elif not (
+            isinstance(pending.get("remove"), list)
+            and all(isinstance(x, str) for x in pending["remove"])
+        ):
+            raise ValueError("pending is neither an addition nor a removal")
+    return manifest
+
+
+def check_library(library_dir: Path | None = None) -> LibraryCheck:
+    """Compare the library record with its manifest and its originals, changing nothing."""
+    library_dir = library_dir or paths.library_dir()
+    db_path = library_dir / LIBRARY_DB
+    mpath = library_dir / LIBRARY_MANIFEST
+    folder = library_dir / ORIGINALS
+    originals = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    exists = db_path.exists() or mpath.exists() or bool(originals)
+    manifest: dict[str, Any] | None = None
+    problem: str | None = None
+    if mpath.is_file():
+        try:
+            manifest = _valid_manifest(json.loads(mpath.read_text(encoding="utf-8")))
+        except (ValueError, TypeError, OSError):
+            manifest, problem = None, "unreadable"
+    elif exists:
+        problem = "missing"
+    rows: list[dict[str, Any]] | None = None
+    sqlite_sha = None
+    if db_path.is_file():
+        try:
+            sqlite_sha = sha256_file(db_path)
+            rows = _rows(list_imports(library_dir))
+        except (LiaisonError, OSError, TypeError):
+            rows = None
+    journal = (library_dir / f"{LIBRARY_DB}-journal").exists()
+    known = {ImportedFile(**r).original.name: r for r in rows or []}
+    pending = (manifest or {}).get("pending") or {}
+    if "add" in pending:
+        known.setdefault(ImportedFile(**pending["add"]).original.name, pending["add"])
+    unknown = [name for name in originals if name not in known]
+    bad = []
+    for name, row in known.items():
+        p = folder / name
+        if not p.is_file() or p.stat().st_size != row["size"]:
+            bad.append(name)
+    return LibraryCheck(exists, manifest, problem, sqlite_sha, rows, journal, unknown, sorted(bad))
+
+
+def _write_record(library_dir: Path, rows: list[dict[str, Any]]) -> None:
+    """Replace ``library.sqlite`` by a new file holding exactly ``rows``."""
+    tmp = library_dir / f".{LIBRARY_DB}.rebuild-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    try:
+        db = _connect(library_dir, tmp)
+        try:
+            with db.conn:
+                if rows:
+                    db["imports"].insert_all(rows)
+        finally:
+            db.conn.close()
+        (library_dir / f"{LIBRARY_DB}-journal").unlink(missing_ok=True)
+        os.replace(tmp, library_dir / LIBRARY_DB)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _rows_from_originals(library_dir: Path) -> list[dict[str, Any]]:
+    """Rebuild record rows from the stored originals alone (file names and dates are lost)."""
+    rows = []
+    folder = library_dir / ORIGINALS
+    for p in sorted(folder.iterdir()) if folder.is_dir() else []:
+        sha, _, suffix = p.name.partition(".")
+        if len(sha) != 64 or not p.is_file():
+            continue
+        try:
+            data = p.read_bytes()
+            if sha256_bytes(data) != sha:
+                continue
+            ex = extract(p, data)
+            title = ex.title or parse_text(ex.text, title=None).title
+        except (LiaisonError, OSError):
+            continue
+        stamp = datetime.fromtimestamp(p.stat().st_mtime, UTC)
+        rows.append(
+            ImportedFile(
+                sha256=sha,
+                file_name=p.name,
+                suffix=f".{suffix}" if suffix else "",
+                format=ex.format,
+                encoding=ex.encoding,
+                size=len(data),
+                title=title or p.stem,
+                imported_at=stamp.isoformat(timespec="microseconds"),
+            ).__dict__
+        )
+    return rows
+
+
+def repair_library(library_dir: Path | None = None) -> str | None:
+    """Bring the library record, its manifest and its originals back in line.
+
+    Call with the data lock held. An import or removal killed half-way is
+    settled silently (the change is either whole or absent); damage is
+    repaired from what is intact and described in one sentence.
+
+    Returns:
+        One sentence for the officer when something was damaged or lost, else None.
+    """
+    library_dir = library_dir or paths.library_dir()
+    journal = library_dir / f"{LIBRARY_DB}-journal"
+    if journal.exists():
+        try:  # opening read-write lets SQLite roll back a commit that was cut short
+            _connect(library_dir, migrate=False).conn.close()
+        except (sqlite3.DatabaseError, OSError):
+            pass
+        else:
+            # SQLite rolled back and deleted a hot journal; one still there is not hot (a
+            # process killed before writing it): stale, and no writer can be running (lock held).
+            journal.unlink(missing_ok=True)
+    check = check_library(library_dir)
+    if check.consistent:
+        return None
+    notes: list[str] = []
+    manifest = check.manifest
+    rows = check.rows
+    if manifest is not None:
+        expected = manifest["imports"]
+        pending = manifest.get("pending") or {}
+        after = list(expected)
+        if "add" in pending:
+            after = sorted([*expected, pending["add"]], key=lambda r: r["sha256"])
+        if pending.get("remove"):
+            after = [r for r in expected if r["sha256"] not in set(pending["remove"])]
+        unchanged = check.sqlite_sha == manifest.get("library_sqlite")
+        if rows is not None and "add" in pending and rows == after != expected:
+            # An import stays pending until its store was built: one killed before
+            # that (or by a document that cannot be built) is undone, never retried.
+            target = expected
+            _write_record(library_dir, target)
+            name = pending["add"]["file_name"]
+            notes.append(
+                f"the import of {name} was interrupted; it was not added (import it again)"
+            )
+        elif rows is not None and (unchanged or (pending and rows in (expected, after))):
+            target = rows
+        else:
+            target = expected
+            what = "is missing" if check.sqlite_sha is None and rows is None else "was damaged"
+            if rows is not None and rows == expected:
+                what = "had changed on disk"
+            _write_record(library_dir, target)
+            notes.append(
+                f"your library record {LIBRARY_DB} {what}; it was restored from its manifest"
+            )
+    elif rows is not None:
+        target = rows
+        if check.manifest_problem == "unreadable":
+            notes.append("the library manifest was unreadable and was recreated from the record")
+    else:
+        target = _rows_from_originals(library_dir)
+        _write_record(library_dir, target)
+        notes.append(
+            f"your library record and its manifest were both damaged; the record was rebuilt "
+            f"from the {len(target)} stored originals (their file names and import dates are lost)"
+        )
+    bad = set(check_library(library_dir).bad_originals)
+    lost = [r for r in target if ImportedFile(**r).original.name in bad]
+    if lost:
+        keep = [r for r in target if r not in lost]
+        _write_record(library_dir, keep)
+        for r in lost:
+            (library_dir / ImportedFile(**r).original).unlink(missing_ok=True)
+        names = ", ".join(sorted(r["file_name"] for r in lost))
+        notes.append(
+            f"{names} could not be kept (the stored original is missing or damaged; "
+            "import it again)"
+        )
+    tidy_library(library_dir)
+    write_library_manifest(library_dir)
+    if not notes:
+        return None
+    text = "; ".join(notes)
+    return text[0].upper() + text[1:] + "."
+
+
+def ensure_library(library_dir: Path | None = None) -> str | None:
+    """Verify the library record on open; repair and migrate it when needed (data lock held).
+
+    Returns:
+        One sentence when something was damaged or lost, else None.
+
+    Raises:
+        LibraryError: The library is damaged and cannot be repaired (a read-only folder).
+    """
+    library_dir = library_dir or paths.library_dir()
+    if check_library(library_dir).consistent and not record_needs_migration(library_dir):
+        return None
+    with data_lock(library_dir.parent):
+        try:
+            note = repair_library(library_dir)  # first: it judges the record by its digest
+            migrate_library(library_dir)
+            return note
+        except (OSError, sqlite3.DatabaseError) as exc:
+            if check_library(library_dir).rows is not None:
+                return None  # readable as it is; it will be settled when it can be written
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise LibraryError(
+                f"your library record {LIBRARY_DB} is damaged and cannot be repaired here "
+                f"({reason})"
+            ) from exc
+
+
+def forget(library_dir: Path, shas: list[str]) -> list[ImportedFile]:
+    """Take files out of the record and delete their originals (call with the data lock held).
+
+    The removal is marked pending in the manifest first, so a process killed half-way
+    is told apart from damage and settled on the next start.
+
+    Args:
+        library_dir: The library folder.
+        shas: The SHA-256 of each file to take out (unknown ones are ignored).
+
+    Returns:
+        The record rows removed.
+    """
+    rows = [r for r in list_imports(library_dir) if r.sha256 in shas]
+    if not rows:
+        return []
+    write_library_manifest(library_dir, pending={"remove": [r.sha256 for r in rows]})
+    db = _connect(library_dir)
+    try:
+        with db.conn:
+            for r in rows:
+                db.execute("DELETE FROM imports WHERE sha256 = ?", [r.sha256])
+    finally:
+        db.conn.close()
+    for r in rows:
+        (library_dir / r.original).unlink(missing_ok=True)
+    write_library_manifest(library_dir)
+
+    return rows
+
+
+def record_original(library_dir: Path, record: ImportedFile, data: bytes) -> None:
+    """Store an original and add its row to the record (call with the data lock held).
+
+    The manifest marks the addition pending before anything is written; the caller
+    settles it with :func:`write_library_manifest` once the store holds the document
+    (or takes it back out with :func:`forget`). An addition still pending on the next
+    start is undone, never retried.
+
+    Args:
+        library_dir: The library folder.
+        record: The row to add.
+        data: The original's bytes (their SHA-256 is ``record.sha256``).
+    """
+    db = _connect(library_dir)  # first: a record it may not write stops everything here
+    try:
+        write_library_manifest(library_dir, pending={"add": dict(record.__dict__)})
+        write_bytes_atomically(library_dir / record.original, data)
+        with db.conn:
+            db["imports"].insert(record.__dict__)
+    finally:
+        db.conn.close()
