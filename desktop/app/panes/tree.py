@@ -32,6 +32,7 @@ from desktop.app.models import (
     document_outline,
     entity_nodes,
 )
+from desktop.app.panes.references import instrument_nodes
 
 if TYPE_CHECKING:
     from db.library import Library
@@ -41,6 +42,7 @@ TREE_TABS = (
     ("documents", "Documents"),
     ("capabilities", "Capabilities"),
     ("themes", "Themes"),
+    ("references", "References"),
 )
 ENTITY_TREES = ("un", "capabilities", "themes")
 ENTITY_CHIP_LABELS = {"un": "UN", "capabilities": "Capability", "themes": "Theme"}
@@ -249,6 +251,9 @@ class TreePane(QWidget):
         self.set_nodes("documents", document_outline(docs), "The store holds no documents.")
         for tree in ENTITY_TREES:
             self.set_nodes(tree, entity_nodes(tree, library.entity_tree(tree)), "No entries.")
+        self.set_nodes(
+            "references", instrument_nodes(library.instruments()), "No document cites another."
+        )
         for view in self.views.values():
             view.expandToDepth(0)
 
