@@ -322,7 +322,7 @@ class CompareDialog(QDialog):
             self.model.appendRow(cells)
         self.table.resizeRowsToContents()
         if self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(0, 1))
+            self.table.setCurrentIndex(self.model.index(0, 2))
 
     def rows(self) -> list[Pair]:
         """Return the pairs shown (all, or only those whose words differ)."""
