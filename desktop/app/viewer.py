@@ -475,6 +475,8 @@ class DocumentViewer(QTextBrowser):
         self.setUndoRedoEnabled(False)
         self.anchorClicked.connect(self._on_anchor)
         self.footnotes: dict[str, str] = {}
+        self.reference_tips: dict[str, str] = {}
+        """What each reference link says on hover (``PASSAGE@START`` → text)."""
         self.source_mode = False
 
     def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: N802
@@ -547,6 +549,11 @@ class DocumentViewer(QTextBrowser):
             if link and link[0] == "fn" and link[1] in self.footnotes:
                 QToolTip.showText(
                     event.globalPos(), plain_tooltip(self.footnotes[link[1]]), self.viewport()
+                )
+                return True
+            if link and link[0] == "ref" and link[1] in self.reference_tips:
+                QToolTip.showText(
+                    event.globalPos(), plain_tooltip(self.reference_tips[link[1]]), self.viewport()
                 )
                 return True
             QToolTip.hideText()

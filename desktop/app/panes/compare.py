@@ -237,6 +237,11 @@ class CompareDialog(QDialog):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        # Wide enough to read two paragraphs side by side: most of the window.
+        if parent is not None:
+            self.resize(int(parent.width() * 0.92), int(parent.height() * 0.88))
+        else:
+            self.resize(1100, 680)
         self.old_box.currentIndexChanged.connect(self.refresh)
         self.new_box.currentIndexChanged.connect(self._on_new)
         self.show_same.toggled.connect(self.refresh)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app.models import TreeNode
-from desktop.app.viewer import split_reference_key
+from desktop.app.viewer import reference_key, split_reference_key
 
 if TYPE_CHECKING:
     from db.library import Library
@@ -84,6 +84,16 @@ def instrument_nodes(instruments: Sequence[dict[str, Any]]) -> list[TreeNode]:
             )
         )
     return list(roots.values())
+
+
+def reference_tip(ref: dict[str, Any]) -> str:
+    """Return what hovering a reference says: where clicking it leads."""
+    name = str(ref["target"]) + (f", para. {ref['paragraph']}" if ref["paragraph"] else "")
+    if ref["target_passage_id"]:
+        return f"{name} — in your library: click to open the paragraph"
+    if ref["target_document_id"]:
+        return f"{name} — in your library: click to open it"
+    return f"{ref['label']} {name} — not in your library: click for its card (Import…)"
 
 
 class InstrumentCard(QDialog):
@@ -203,6 +213,7 @@ class ReferenceLinks(QObject):
         self.window = parent
         self.card: InstrumentCard | None = None
         reader_pane.viewer.reference_link.connect(self.follow)
+        reader_pane.reader.changed.connect(self._set_tips)
         reader_pane.viewer.cited_by_link.connect(
             lambda pid: self.cited_by_menu(pid).popup(QCursor.pos())
         )
@@ -211,6 +222,16 @@ class ReferenceLinks(QObject):
     def library(self) -> Library | None:
         """The open library (None while a job changes it)."""
         return self.reader_pane.library
+
+    def _set_tips(self) -> None:
+        """Say on hover where each reference of the open document leads."""
+        reader = self.reader_pane.reader
+        tips: dict[str, str] = {}
+        if reader.document is not None and reader.library is not None:
+            for refs in reader.references(reader.document["id"]).values():
+                for r in refs:
+                    tips[reference_key(r["passage_id"], r["start"])] = reference_tip(r)
+        self.reader_pane.viewer.reference_tips = tips
 
     def follow(self, key: str) -> None:
         """Follow the reference ``PASSAGE@START``: open its paragraph or document, or its card."""

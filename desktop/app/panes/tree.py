@@ -42,8 +42,10 @@ TREE_TABS = (
     ("documents", "Documents"),
     ("capabilities", "Capabilities"),
     ("themes", "Themes"),
-    ("references", "References"),
+    ("references", "Refs"),
 )
+#: Tooltips of tabs whose short title needs saying in full.
+TAB_TOOLTIPS = {"references": "References: every instrument the texts cite, with counts"}
 ENTITY_TREES = ("un", "capabilities", "themes")
 ENTITY_CHIP_LABELS = {"un": "UN", "capabilities": "Capability", "themes": "Theme"}
 
@@ -117,7 +119,9 @@ class TreePane(QWidget):
             empty.setMargin(16)
             stack.addWidget(view)
             stack.addWidget(empty)
-            self.tab_widget.addTab(stack, title)
+            index = self.tab_widget.addTab(stack, title)
+            if key in TAB_TOOLTIPS:
+                self.tab_widget.setTabToolTip(index, TAB_TOOLTIPS[key])
             self.tab_keys.append(key)
             self.views[key], self.proxies[key], self.models[key] = view, proxy, model
             self.stacks[key], self.empty_labels[key] = stack, empty

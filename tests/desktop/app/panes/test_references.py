@@ -60,6 +60,8 @@ def test_a_reference_outside_the_library_opens_its_card(qtbot, own_window, monke
     window.reader_pane.reader.open_document(RESOLUTION)
     ref = _reference(window, RESOLUTION, "A/RES/51/1")
     assert ref["surface"].startswith("resolution 51/1") and not ref["in_library"]
+    tip = window.reader_pane.viewer.reference_tips[reference_key(ref["passage_id"], ref["start"])]
+    assert tip.endswith("A/RES/51/1 — not in your library: click for its card (Import…)")
     click_reference(qtbot, window, ref)
     qtbot.waitUntil(lambda: window.refs.card is not None, timeout=3000)
     card = window.refs.card
@@ -91,6 +93,8 @@ def test_a_paragraph_reference_opens_the_paragraph(qtbot, own_window, tmp_path):
     ref = _reference(window, note_id, "A/RES/77/20")
     assert ref["surface"] == "resolution 77/20, para. 12"
     assert ref["target_passage_id"] == f"{RESOLUTION}:op12"
+    tip = window.reader_pane.viewer.reference_tips[reference_key(ref["passage_id"], ref["start"])]
+    assert tip == "A/RES/77/20, para. 12 — in your library: click to open the paragraph"
     click_reference(qtbot, window, ref)
     qtbot.waitUntil(lambda: reader.passage is not None, timeout=3000)
     assert reader.passage["id"] == f"{RESOLUTION}:op12"
