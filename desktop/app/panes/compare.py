@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QPainter,
     QPalette,
+    QShowEvent,
     QStandardItem,
     QStandardItemModel,
     QTextDocument,
@@ -249,6 +250,14 @@ class CompareDialog(QDialog):
             self.set_documents(None, new_id)
         else:
             self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Focus the rows (arrows move through them at once) when something is compared."""
+        super().showEvent(event)
+        if self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        else:
+            self.new_box.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     # -- choosing ------------------------------------------------------------------
 

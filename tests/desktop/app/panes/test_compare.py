@@ -65,7 +65,7 @@ def test_compare_is_keyboard_navigable_and_opens_the_paragraph(qtbot, with_succe
     window, _new_id, _ = with_successor
     dialog = window.open_compare()
     table = dialog.table
-    table.setFocus()
+    qtbot.waitUntil(table.hasFocus, timeout=2000)  # the rows have the keys from the start
     assert table.currentIndex().row() == 0
     qtbot.keyClick(table, Qt.Key.Key_Down)
     qtbot.keyClick(table, Qt.Key.Key_Down)
