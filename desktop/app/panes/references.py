@@ -173,9 +173,16 @@ class InstrumentCard(QDialog):
         layout.addWidget(self.facts_label)
         layout.addSpacing(6)
         layout.addWidget(heading)
-        layout.addWidget(self.cited_list, 1)
+        layout.addWidget(self.cited_list)
         layout.addWidget(buttons)
-        self.resize(560, 340)
+        # Enter does what the card is for: open the instrument, or import it.
+        self.open_cited_button.setAutoDefault(False)
+        main = self.open_button or self.import_button
+        if main is not None:
+            main.setDefault(True)
+        rows = min(max(self.cited_list.count(), 2), 8)
+        self.cited_list.setFixedHeight(rows * self.cited_list.fontMetrics().lineSpacing() + 12)
+        self.resize(560, self.sizeHint().height())
 
     def _on_item(self, item: QListWidgetItem) -> None:
         self.passage_chosen.emit(str(item.data(PASSAGE_ROLE)))
