@@ -111,7 +111,7 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", "Open the selected result in the viewer"),
     ("Esc", "Clear the search field; close the find bar"),
     ("Tab / Shift+Tab", "Move between controls (the viewer's links: click, or Enter on a link)"),
-    ("Enter (on a viewer link)", "Show the footnote, or select the entity in the tree"),
+    ("Enter (on a viewer link)", "Show the footnote, select the entity, or follow the reference"),
     ("Drop files on the window", "Import them (text, Markdown, HTML, PDF)"),
 )
 
