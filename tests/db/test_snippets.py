@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from db.labels import MATCH_MEANING
 from db.search import MARK_CLOSE, MARK_OPEN
 from db.snippets import SNIPPET_CHARS, snippet_parts
 
 
 def test_parts_are_the_snippet_with_matches_flagged(library):
-    for hit in library.search("maritime piracy", limit=20).hits:
+    hits = library.search("maritime piracy", limit=20).hits
+    # A hit found by meaning alone shows its sentence, unmarked (Hit.parts), not a window.
+    by_words = [h for h in hits if h.match != MATCH_MEANING]
+    assert by_words
+    for hit in hits:
+        assert hit.parts() == (
+            [(hit.snippet, False)]
+            if hit.match == MATCH_MEANING
+            else snippet_parts(hit.text, hit.highlights)
+        )
+    for hit in by_words:
         parts = snippet_parts(hit.text, hit.highlights)
         rebuilt = "".join(f"{MARK_OPEN}{t}{MARK_CLOSE}" if m else t for t, m in parts)
         assert rebuilt == hit.snippet
