@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.citations import DEFAULT_STYLE, check_style
 from db.errors import ExportError
+from db.files import atomic_path
 
 if TYPE_CHECKING:  # types only: the command line imports this module's formats at start
     from db.briefs import Brief, DiffPart, Footnote, ItemCheck
@@ -287,32 +284,6 @@ def to_html(doc: BriefDocument) -> str:
 
 
 # -- files ------------------------------------------------------------------------------------
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds.
-
-    Raises:
-        ExportError: The folder cannot be written.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {path}: No such folder")
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder")
-    # Not created here: the writer creates it, with the permissions any new file gets.
-    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.partial"
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_markdown(doc: BriefDocument, path: Path) -> Path:

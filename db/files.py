@@ -9,10 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from db.errors import ExportError
 
 #: JSON as :func:`json.dump` writes it: what a manifest holds.
 JsonValue = dict[str, "JsonValue"] | list["JsonValue"] | str | int | float | bool | None
@@ -88,3 +92,29 @@ def swap_in(new: Path, target: Path) -> None:
             os.replace(old, target)
         raise
     rmtree(old)
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds.
+
+    Raises:
+        ExportError: The folder cannot be written.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {path}: No such folder")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    # Not created here: the writer creates it, with the permissions any new file gets.
+    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.partial"
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -33,6 +33,7 @@ from db.citations import (
     quotation,
 )
 from db.compare import Pair, align, propose_predecessor, to_markdown
+from db.compare_export import write_docx as write_comparison_docx
 from db.crossrefs import KIND_LABELS, parse_symbol
 from db.entities import TREES, Gazetteer, Node
 from db.errors import (
@@ -531,6 +532,28 @@ class Library:
         citations = {pid: p["citation"] for pid, p in self.store.passages_by_id(ids).items()}
         return to_markdown(
             pairs,
+            old_label=old["symbol"] or old["title"],
+            new_label=new["symbol"] or new["title"],
+            citations=citations,
+            include_same=include_same,
+        )
+
+    def compare_docx(
+        self, old_id: str, new_id: str, path: Path, *, include_same: bool = False
+    ) -> Path:
+        """Write the comparison of two documents as a Word document (as :meth:`compare_markdown`).
+
+        Raises:
+            NotFoundError: Either document does not exist.
+            ExportError: The file cannot be written.
+        """
+        pairs = self.compare(old_id, new_id)
+        old, new = self.store.document(old_id), self.store.document(new_id)
+        ids = [x for p in pairs for x in (p.old, p.new) if x]
+        citations = {pid: p["citation"] for pid, p in self.store.passages_by_id(ids).items()}
+        return write_comparison_docx(
+            pairs,
+            path,
             old_label=old["symbol"] or old["title"],
             new_label=new["symbol"] or new["title"],
             citations=citations,

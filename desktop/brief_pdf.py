@@ -33,8 +33,9 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from db.brief_export import BriefDocument, atomic_path, to_html
+from db.brief_export import BriefDocument, to_html
 from db.errors import ExportError
+from db.files import atomic_path
 
 #: Resolution of the PDF's coordinate system (dots per inch).
 PDF_DPI = 300

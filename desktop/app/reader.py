@@ -120,6 +120,9 @@ class Reader(QObject):
         self.query = ""
         self._documents: dict[str, dict[str, Any]] = {}
         self._mentions: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self._references: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self._cited: dict[str, list[dict[str, Any]]] | None = None
+        self._new_since: dict[str, tuple[str, dict[str, str]]] = {}
 
     def set_library(self, library: Library | None) -> None:
         """Read another library (reopened after an import or removal), or none for a while.
@@ -135,6 +138,9 @@ class Reader(QObject):
         self.library = library
         self._documents.clear()
         self._mentions.clear()
+        self._references.clear()
+        self._cited = None
+        self._new_since.clear()
         known = {d["id"] for d in library.documents()}
         self.history.retain(lambda loc: loc.document_id in known)
         current = self.history.current
@@ -221,6 +227,63 @@ class Reader(QObject):
             }
         return self._mentions[document_id]
 
+    def references(self, document_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Return the references each passage of a document makes (cached)."""
+        assert self.library is not None
+        if document_id not in self._references:
+            by_passage: dict[str, list[dict[str, Any]]] = {}
+            for r in self.library.references(document_id):
+                by_passage.setdefault(r["passage_id"], []).append(r)
+            self._references[document_id] = by_passage
+        return self._references[document_id]
+
+    def reference(self, passage_id: str, start: int) -> dict[str, Any] | None:
+        """Return the reference starting at ``start`` in ``passage_id`` (of a rendered document)."""
+        if self.library is None:
+            return None
+        document_id = self.library.passage(passage_id)["document_id"]
+        refs = self.references(document_id).get(passage_id, ())
+        return next((r for r in refs if int(r["start"]) == start), None)
+
+    def cited_by(self, document_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Return the references citing each passage of a document (key ``""``: the document).
+
+        A reference to a paragraph counts for that paragraph; one to the document as a
+        whole (no paragraph, or a paragraph not found) counts for the document.
+        """
+        assert self.library is not None
+        if self._cited is None:
+            cited: dict[str, list[dict[str, Any]]] = {}
+            for r in self.library.references():
+                if r["target_passage_id"]:
+                    cited.setdefault(r["target_passage_id"], []).append(r)
+                elif r["target_document_id"]:
+                    cited.setdefault("doc:" + r["target_document_id"], []).append(r)
+            self._cited = cited
+        doc = self.load_document(document_id)
+        out = {
+            p["id"]: self._cited[p["id"]] for p in doc["passages_list"] if p["id"] in self._cited
+        }
+        whole = self._cited.get("doc:" + document_id)
+        if whole:
+            out[""] = whole
+        return out
+
+    def new_since(self, document_id: str) -> tuple[str, dict[str, str]]:
+        """Return (the predecessor's symbol, what is new since it) for a document (cached)."""
+        assert self.library is not None
+        if document_id not in self._new_since:
+            old = self.library.predecessor(document_id)
+            if old is None:
+                self._new_since[document_id] = ("", {})
+            else:
+                label = self.load_document(old).get("symbol") or old
+                self._new_since[document_id] = (
+                    label,
+                    self.library.new_since(document_id, old),
+                )
+        return self._new_since[document_id]
+
     def highlights(self, document_id: str, query: str) -> dict[str, list[tuple[int, int]]]:
         """Return the query's match spans for every passage of the document that matches it."""
         if not query.strip() or self.library is None:
@@ -235,12 +298,17 @@ class Reader(QObject):
         self.document = doc
         self.passage = next((p for p in doc["passages_list"] if p["id"] == loc.passage_id), None)
         self.query = loc.query
+        since_label, since = self.new_since(loc.document_id)
         self.html = render_document(
             doc,
             current=loc.passage_id,
             highlights=self.highlights(loc.document_id, loc.query),
             mentions=self.mentions(loc.document_id),
             colors=self.colors,
+            references=self.references(loc.document_id),
+            cited_by=self.cited_by(loc.document_id),
+            new_since=since,
+            new_since_label=since_label,
         )
         self.anchor = (
             passage_anchor(self._scroll_target(doc, loc.passage_id)) if loc.passage_id else None

@@ -43,6 +43,7 @@ MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Help")
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import documents…", ("Ctrl+O",), "&File"),
     ActionSpec("remove_document", "&Remove document…", (), "&File"),
+    ActionSpec("compare", "&Compare versions…", ("Ctrl+Shift+M",), "&File", separator=True),
     ActionSpec("print", "&Print…", ("Ctrl+P",), "&File", separator=True),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File", separator=True),
     ActionSpec("copy_citation", "Copy &citation", ("Ctrl+Shift+C",), "&Edit"),
@@ -93,6 +94,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("tab_documents", "&Documents tab", ("Alt+2",), "&Go"),
     ActionSpec("tab_capabilities", "&Capabilities tab", ("Alt+3",), "&Go"),
     ActionSpec("tab_themes", "T&hemes tab", ("Alt+4",), "&Go"),
+    ActionSpec("tab_references", "R&eferences tab", ("Alt+5",), "&Go"),
     ActionSpec("back", "&Back", ("Alt+Left",), "&Go", separator=True),
     ActionSpec("forward", "F&orward", ("Alt+Right",), "&Go"),
     ActionSpec("recent_searches", "&Recent searches…", ("Ctrl+R",), "&Search"),
@@ -109,7 +111,7 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", "Open the selected result in the viewer"),
     ("Esc", "Clear the search field; close the find bar"),
     ("Tab / Shift+Tab", "Move between controls (the viewer's links: click, or Enter on a link)"),
-    ("Enter (on a viewer link)", "Show the footnote, or select the entity in the tree"),
+    ("Enter (on a viewer link)", "Show the footnote, select the entity, or follow the reference"),
     ("Drop files on the window", "Import them (text, Markdown, HTML, PDF)"),
 )
 

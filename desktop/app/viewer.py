@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from db.search import Hit
 
 SCHEME = "liaison"
+#: The kinds of our own links: a passage, a footnote, an entity mention, a reference
+#: (``ref/PASSAGE@START``: the reference starting at START in PASSAGE) and the list of
+#: passages citing a passage (``citedby/PASSAGE``).
+LINK_KINDS = ("passage", "fn", "entity", "ref", "citedby")
+#: What a "new since …" mark says for each change (db.compare's change names).
+NEW_SINCE_WORDS = {"added": "new since", "changed": "changed since", "moved": "moved since"}
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _SUB_LETTER = re.compile(r"\(([^()]+)\)$")
 
@@ -62,7 +68,7 @@ def footnote_anchor(number: int | str) -> str:
 
 
 def link_url(kind: str, value: str | int) -> str:
-    """Return one of our own URLs: ``liaison://passage/ID``, ``liaison://fn/N``, ``liaison://entity/ID``."""
+    """Return one of our own URLs (``liaison://passage/ID``, ``…/fn/N``, ``…/ref/ID@START``…)."""
     return f"{SCHEME}://{kind}/{QUrl.toPercentEncoding(str(value)).data().decode('ascii')}"
 
 
@@ -74,9 +80,22 @@ def parse_link(url: QUrl) -> tuple[str, str] | None:
     value = QUrl.fromPercentEncoding(
         url.path(QUrl.ComponentFormattingOption.FullyEncoded).lstrip("/").encode()
     )
-    if kind not in ("passage", "fn", "entity") or not value:
+    if kind not in LINK_KINDS or not value:
         return None
     return kind, value
+
+
+def reference_key(passage_id: str, start: int) -> str:
+    """Return the value of a reference's link: the citing passage and the reference's offset."""
+    return f"{passage_id}@{start}"
+
+
+def split_reference_key(value: str) -> tuple[str, int] | None:
+    """Return (passage id, start) from :func:`reference_key`'s value, or None if malformed."""
+    pid, at, start = value.rpartition("@")
+    if not at or not pid or not start.isdigit():
+        return None
+    return pid, int(start)
 
 
 def format_date(iso: str | None) -> str:
@@ -101,6 +120,7 @@ def render_inline(
     mentions: Sequence[Mapping[str, Any]] = (),
     colors: Colors = LIGHT_COLORS,
     opening: str | None = None,
+    references: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """Render one passage's text: emphasis, matched terms, mentions, footnote markers.
 
@@ -112,6 +132,8 @@ def render_inline(
         colors: The theme's HTML colours.
         opening: An opening phrase to italicise when no emphasis covers it
             (preambular paragraphs, as printed in resolutions).
+        references: Recognised references {passage_id, start, end, in_library} to link
+            (``liaison://ref/PASSAGE@START``); a mention overlapping one is not linked.
 
     Returns:
         HTML with every character of ``text`` escaped.
@@ -144,6 +166,12 @@ def render_inline(
         if e > s:
             spans.append((s, e, "term", ""))
     taken: list[tuple[int, int]] = []
+    for r in sorted(references, key=lambda r: int(r["start"])):
+        s, e = max(0, min(int(r["start"]), n)), max(0, min(int(r["end"]), n))
+        if e > s and not any(s < te and ts < e for ts, te in taken):
+            taken.append((s, e))
+            key = reference_key(str(r["passage_id"]), int(r["start"]))
+            spans.append((s, e, "ref" if r.get("in_library") else "ref-out", key))
     for m in sorted(mentions, key=lambda m: (int(m["start"]), -int(m["end"]))):
         s, e = max(0, min(int(m["start"]), n)), max(0, min(int(m["end"]), n))
         if e > s and not any(s < te and ts < e for ts, te in taken):
@@ -165,7 +193,15 @@ def render_inline(
         if "term" in kinds:
             chunk = f'<span style="{_term_style(colors)}">{chunk}</span>'
         mention = next((v for k, v in active if k == "mention"), None)
-        if mention is not None:
+        ref = next(((k, v) for k, v in active if k in ("ref", "ref-out")), None)
+        if ref is not None:
+            # In the library: a plain link; not in it: a dotted one (a card, not a text).
+            line = "underline" if ref[0] == "ref" else "underline; text-decoration-style:dotted"
+            chunk = (
+                f'<a href="{esc(link_url("ref", ref[1]))}" '
+                f'style="color:{colors.link}; text-decoration:{line}">{chunk}</a>'
+            )
+        elif mention is not None:
             chunk = (
                 f'<a href="{esc(link_url("entity", mention))}" '
                 f'style="color:{colors.text}; text-decoration:underline; '
@@ -205,6 +241,40 @@ def _facts(doc: Mapping[str, Any]) -> list[str]:
             bits.append(format_date(doc["date"]))
         lines.append(" · ".join(str(b) for b in bits if b))
     return lines
+
+
+def new_since_mark(change: str, old_label: str, colors: Colors) -> str:
+    """Return the "new since A/RES/77/20" mark put before a paragraph (words, not colour alone)."""
+    words = NEW_SINCE_WORDS.get(change, f"{change} since")
+    return (
+        f'<span style="font-size:small; font-weight:600; color:{colors.link}">'
+        f"[{esc(words)} {esc(old_label)}]</span>&nbsp;"
+    )
+
+
+def cited_by_mark(passage_id: str, count: int, colors: Colors) -> str:
+    """Return the small "cited by N" link put after a paragraph other passages cite."""
+    href = esc(link_url("citedby", passage_id))
+    return (
+        f'&nbsp; <a href="{href}" style="font-size:small; color:{colors.muted}">'
+        f"cited by {count}</a>"
+    )
+
+
+def cited_by_line(references: Sequence[Mapping[str, Any]], colors: Colors, limit: int = 8) -> str:
+    """Return the "Cited by: …" line under a document's header (links to the citing passages)."""
+    seen: dict[str, str] = {}
+    for r in references:
+        seen.setdefault(str(r["passage_id"]), str(r.get("citation") or r["passage_id"]))
+    links = [
+        f'<a href="{esc(link_url("passage", pid))}">{esc(citation)}</a>'
+        for pid, citation in list(seen.items())[:limit]
+    ]
+    more = f" and {len(seen) - limit} more" if len(seen) > limit else ""
+    return (
+        f'<p style="color:{colors.muted}; margin-top:2px; margin-bottom:2px">'
+        f"<b>Cited by:</b> {'; '.join(links)}{esc(more)}</p>"
+    )
 
 
 def _paragraph(p: Mapping[str, Any], body: str, colors: Colors, current: bool) -> str:
@@ -249,6 +319,10 @@ def render_document(
     highlights: Mapping[str, Sequence[tuple[int, int]]] | None = None,
     mentions: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     colors: Colors = LIGHT_COLORS,
+    references: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    cited_by: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    new_since: Mapping[str, str] | None = None,
+    new_since_label: str = "",
 ) -> str:
     """Render a whole document, with its structure, as HTML.
 
@@ -258,6 +332,11 @@ def render_document(
         highlights: Query-match spans per passage id.
         mentions: Entity mentions per passage id.
         colors: The theme's HTML colours.
+        references: The references each passage makes (``Library.references``), linked.
+        cited_by: The references citing each passage (a paragraph link or, under the
+            key ``""``, the document as a whole), shown as "cited by N" and "Cited by: …".
+        new_since: Passage id → ``added``/``changed``/``moved`` since ``new_since_label``.
+        new_since_label: The earlier version's symbol, for the "new since …" marks.
 
     Returns:
         One HTML string; document text is escaped throughout, and each passage
@@ -265,6 +344,9 @@ def render_document(
     """
     highlights = highlights or {}
     mentions = mentions or {}
+    references = references or {}
+    cited_by = cited_by or {}
+    new_since = new_since or {}
     passages = list(doc.get("passages_list") or [])
     out = [
         "<html><head><style>"
@@ -286,6 +368,8 @@ def render_document(
             f'<p style="color:{colors.muted}; margin-top:2px; margin-bottom:2px">'
             f"<b>Note:</b> <i>{esc(note)}</i></p>"
         )
+    if cited_by.get(""):
+        out.append(cited_by_line(cited_by[""], colors))
     out.append(f'<hr style="color:{colors.rule}; background-color:{colors.rule}"/>')
     is_resolution = doc.get("kind") == "resolution"
     shown: tuple[str, ...] = ()
@@ -312,7 +396,12 @@ def render_document(
             mentions=mentions.get(p["id"], ()),
             colors=colors,
             opening=p.get("opening") if p.get("kind") == "preambular" else None,
+            references=references.get(p["id"], ()),
         )
+        if p["id"] in new_since:
+            body = new_since_mark(new_since[p["id"]], new_since_label, colors) + body
+        if cited_by.get(p["id"]):
+            body += cited_by_mark(str(p["id"]), len(cited_by[p["id"]]), colors)
         out.append(_paragraph(p, body, colors, current == p["id"]))
     footnotes = list(doc.get("footnotes") or [])
     if footnotes:
@@ -331,6 +420,7 @@ def render_document(
                 highlights=highlights.get(str(pid), ()) if pid else (),
                 mentions=mentions.get(str(pid), ()) if pid else (),
                 colors=colors,
+                references=references.get(str(pid), ()) if pid else (),
             )
             style = "margin-top:0px; margin-bottom:6px; font-size:small"
             if pid and current == pid:
@@ -373,6 +463,10 @@ class DocumentViewer(QTextBrowser):
     passage_link = Signal(str)
     footnote_link = Signal(str)
     entity_link = Signal(str)
+    reference_link = Signal(str)
+    """Emitted with ``PASSAGE@START`` (:func:`split_reference_key`) when a reference is followed."""
+    cited_by_link = Signal(str)
+    """Emitted with a passage id when its "cited by N" link is followed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -381,6 +475,8 @@ class DocumentViewer(QTextBrowser):
         self.setUndoRedoEnabled(False)
         self.anchorClicked.connect(self._on_anchor)
         self.footnotes: dict[str, str] = {}
+        self.reference_tips: dict[str, str] = {}
+        """What each reference link says on hover (``PASSAGE@START`` → text)."""
         self.source_mode = False
 
     def loadResource(self, type: int, name: QUrl) -> Any:  # noqa: N802
@@ -455,6 +551,11 @@ class DocumentViewer(QTextBrowser):
                     event.globalPos(), plain_tooltip(self.footnotes[link[1]]), self.viewport()
                 )
                 return True
+            if link and link[0] == "ref" and link[1] in self.reference_tips:
+                QToolTip.showText(
+                    event.globalPos(), plain_tooltip(self.reference_tips[link[1]]), self.viewport()
+                )
+                return True
             QToolTip.hideText()
             event.ignore()
             return True
@@ -465,6 +566,10 @@ class DocumentViewer(QTextBrowser):
         if link is None:
             return
         kind, value = link
-        {"passage": self.passage_link, "fn": self.footnote_link, "entity": self.entity_link}[
-            kind
-        ].emit(value)
+        {
+            "passage": self.passage_link,
+            "fn": self.footnote_link,
+            "entity": self.entity_link,
+            "ref": self.reference_link,
+            "citedby": self.cited_by_link,
+        }[kind].emit(value)

@@ -37,7 +37,9 @@ from desktop.app.about import AboutDialog, format_built_at
 from desktop.app.flows import LibraryFlows, document_label
 from desktop.app.jobs import LibraryJobs
 from desktop.app.models import TreeNode
+from desktop.app.panes.compare import CompareDialog
 from desktop.app.panes.reader import ReaderPane
+from desktop.app.panes.references import ReferenceLinks
 from desktop.app.panes.search import SearchPane
 from desktop.app.panes.tree import TREE_TABS, TreePane
 from desktop.app.selection import Selection
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.search_pane = SearchPane(self)
         self.reader_pane = ReaderPane(self)
         self.flows = LibraryFlows(self, self.jobs, settings)
+        self.refs = ReferenceLinks(self.reader_pane, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("panes")
         self.splitter.setChildrenCollapsible(False)
@@ -168,6 +171,7 @@ class MainWindow(QMainWindow):
             "remove_document": lambda: self.flows.remove_open_document(
                 reader.reader.document if self.library is not None else None
             ),
+            "compare": self.open_compare,
             "print": self.print_document,
             "quit": self.close,
             "copy_citation": self.selection.copy_citation,
@@ -198,6 +202,7 @@ class MainWindow(QMainWindow):
             "tab_documents": lambda: self._tab("documents"),
             "tab_capabilities": lambda: self._tab("capabilities"),
             "tab_themes": lambda: self._tab("themes"),
+            "tab_references": lambda: self._tab("references"),
             "back": reader.reader.back,
             "forward": reader.reader.forward,
             "recent_searches": self.show_recent_searches,
@@ -267,7 +272,9 @@ class MainWindow(QMainWindow):
         reader.entity_clicked.connect(self._on_entity_clicked)
         reader.copy_requested.connect(self.selection.copy_citation)
         reader.message.connect(self.statusBar().showMessage)
-        reader.context_menu_requested.connect(self.selection.popup_viewer_menu)
+        reader.context_menu_requested.connect(self._popup_viewer_menu)
+        self.refs.import_requested.connect(self.flows.choose_and_import)
+        self.refs.message.connect(self.statusBar().showMessage)
         self.flows.message.connect(self.statusBar().showMessage)
         self.flows.document_imported.connect(self._show_imported)
         self.flows.open_node.connect(self._on_node)
@@ -292,10 +299,11 @@ class MainWindow(QMainWindow):
         self.search_pane.set_library(library)
         self.tree_pane.load(library)
         self._show_summary(library)
-        about = self._dialogs.pop("about", None)
-        if about is not None:
-            about.close()
-            about.deleteLater()
+        for name in ("about", "compare"):  # both read the library this one replaces
+            dialog = self._dialogs.pop(name, None)
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
         self._update_actions()
         self.library_opened.emit()
 
@@ -392,6 +400,29 @@ class MainWindow(QMainWindow):
             reader.open_passage(node.first_passage, query)
         elif node.kind == "passage":
             reader.open_passage(node.ref, query)
+        elif node.kind == "instrument":
+            self.refs.show_instrument(node.ref)
+
+    def _popup_viewer_menu(self, pos: QPoint) -> None:
+        """The viewer's copy menu, with "Cited by" for the paragraph right-clicked."""
+        if self.reader_pane.selected_id is not None and self.library is not None:
+            self.refs.popup_viewer_menu(self.selection.viewer_menu(), pos)
+
+    def open_compare(self) -> CompareDialog | None:
+        """Open the comparison of the open document with its proposed predecessor."""
+        library = self.library
+        if library is None:
+            self.statusBar().showMessage("The library is not open yet.", 3000)
+            return None
+        doc = self.reader_pane.reader.document
+        old = self._dialogs.pop("compare", None)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        dialog = CompareDialog(library, doc["id"] if doc else None, self)
+        dialog.passage_chosen.connect(lambda pid: self.reader_pane.reader.open_passage(pid))
+        self._open_dialog("compare", lambda: dialog)
+        return dialog
 
     def _on_query_text(self, text: str) -> None:
         if not text.strip():

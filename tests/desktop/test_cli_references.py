@@ -8,42 +8,13 @@ check (80 % of passages shared) does not refuse it as a near-duplicate of 77/20.
 from __future__ import annotations
 
 import json
-import tomllib
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from db.library import Library
 from desktop.cli import cli
-from tests.helpers.editing import edited_resolution
-
-FIXTURES = Path(__file__).resolve().parent.parent / "data" / "compare_fixtures.toml"
-#: Preambular paragraphs whose first "INTERPOL" the successor spells out (more changes).
-SPELLED_OUT = ("pp2", "pp4", "pp6", "pp8", "pp12", "pp13", "pp15", "pp17", "pp19", "pp20")
-
-BRIEFING = """# Briefing note: pandemics and policing
-
-The General Assembly asked INTERPOL and UNODC to analyse the effects of the pandemic on crime
-in resolution 77/20, para. 12, and to report at its seventy-ninth session.
-
-Security Council resolution 2178 (2014) and A/79/150 are background reading.
-"""
-
-
-def successor_edits() -> list[dict]:
-    fixtures = tomllib.loads(FIXTURES.read_text(encoding="utf-8"))["fixture"]
-    edits = list(next(f for f in fixtures if f["name"] == "successor")["edits"])
-    for pid in SPELLED_OUT:
-        edits.append(
-            {
-                "op": "reword",
-                "id": pid,
-                "old": "INTERPOL",
-                "new": "the International Criminal Police Organization (INTERPOL)",
-            }
-        )
-    return edits
+from tests.helpers.editing import BRIEFING, edited_resolution, successor_edits
 
 
 @pytest.fixture(scope="module")

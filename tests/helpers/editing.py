@@ -14,13 +14,26 @@ from __future__ import annotations
 
 import re
 import string
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from db.parse import parse_text
 from tests.helpers.fixtures import corpus_file
 
 ORIGINAL = corpus_file("004")
+FIXTURES = Path(__file__).resolve().parent.parent / "data" / "compare_fixtures.toml"
+#: Preambular paragraphs whose first "INTERPOL" the successor spells out (more changes).
+SPELLED_OUT = ("pp2", "pp4", "pp6", "pp8", "pp12", "pp13", "pp15", "pp17", "pp19", "pp20")
+#: A note citing a paragraph of 77/20 (and instruments the library does not hold).
+BRIEFING = """# Briefing note: pandemics and policing
+
+The General Assembly asked INTERPOL and UNODC to analyse the effects of the pandemic on crime
+in resolution 77/20, para. 12, and to report at its seventy-ninth session.
+
+Security Council resolution 2178 (2014) and A/79/150 are background reading.
+"""
 
 
 @dataclass
@@ -142,6 +155,26 @@ def edited_resolution(edits: list[dict[str, Any]], *, number: str = "79/15") -> 
         if u.origin not in kept:
             result.expected.append((u.origin, None, "dropped"))
     return result
+
+
+def successor_edits() -> list[dict[str, Any]]:
+    """Return the edits making A/RES/79/15, a later version of 77/20 an officer would import.
+
+    The "successor" comparison fixture, plus rewording enough paragraphs that the duplicate
+    check on import (80 % of passages shared) does not refuse it as a near-duplicate.
+    """
+    fixtures = tomllib.loads(FIXTURES.read_text(encoding="utf-8"))["fixture"]
+    edits = list(next(f for f in fixtures if f["name"] == "successor")["edits"])
+    for pid in SPELLED_OUT:
+        edits.append(
+            {
+                "op": "reword",
+                "id": pid,
+                "old": "INTERPOL",
+                "new": "the International Criminal Police Organization (INTERPOL)",
+            }
+        )
+    return edits
 
 
 def local(passage_id: str | None) -> str | None:

@@ -32,6 +32,7 @@ from desktop.app.models import (
     document_outline,
     entity_nodes,
 )
+from desktop.app.panes.references import instrument_nodes
 
 if TYPE_CHECKING:
     from db.library import Library
@@ -41,7 +42,10 @@ TREE_TABS = (
     ("documents", "Documents"),
     ("capabilities", "Capabilities"),
     ("themes", "Themes"),
+    ("references", "Refs"),
 )
+#: Tooltips of tabs whose short title needs saying in full.
+TAB_TOOLTIPS = {"references": "References: every instrument the texts cite, with counts"}
 ENTITY_TREES = ("un", "capabilities", "themes")
 ENTITY_CHIP_LABELS = {"un": "UN", "capabilities": "Capability", "themes": "Theme"}
 
@@ -115,7 +119,9 @@ class TreePane(QWidget):
             empty.setMargin(16)
             stack.addWidget(view)
             stack.addWidget(empty)
-            self.tab_widget.addTab(stack, title)
+            index = self.tab_widget.addTab(stack, title)
+            if key in TAB_TOOLTIPS:
+                self.tab_widget.setTabToolTip(index, TAB_TOOLTIPS[key])
             self.tab_keys.append(key)
             self.views[key], self.proxies[key], self.models[key] = view, proxy, model
             self.stacks[key], self.empty_labels[key] = stack, empty
@@ -249,6 +255,9 @@ class TreePane(QWidget):
         self.set_nodes("documents", document_outline(docs), "The store holds no documents.")
         for tree in ENTITY_TREES:
             self.set_nodes(tree, entity_nodes(tree, library.entity_tree(tree)), "No entries.")
+        self.set_nodes(
+            "references", instrument_nodes(library.instruments()), "No document cites another."
+        )
         for view in self.views.values():
             view.expandToDepth(0)
 
