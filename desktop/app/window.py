@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.app import dialogs, shortcuts
 from desktop.app.about import AboutDialog, format_built_at
+from desktop.app.briefing import Briefing
 from desktop.app.flows import LibraryFlows, document_label
 from desktop.app.jobs import LibraryJobs
 from desktop.app.models import TreeNode
@@ -134,6 +135,10 @@ class MainWindow(QMainWindow):
         )
         self.selection.style = settings.citation_style
         self.selection.message.connect(self.statusBar().showMessage)
+        self.briefing = Briefing(
+            self, self.jobs, self.selection, self.search_pane, self.reader_pane, settings
+        )
+        self.briefing.set_citation_style(settings.citation_style)
         self._build_menus()
         self._connect()
         self._restore()
@@ -165,7 +170,9 @@ class MainWindow(QMainWindow):
             "remove_document": lambda: self.flows.remove_open_document(
                 reader.reader.document if self.library is not None else None
             ),
-            "print": self.print_document,
+            "print": lambda: (
+                self.briefing.print_brief() if self.briefing.has_focus() else self.print_document()
+            ),
             "quit": self.close,
             "copy_citation": self.selection.copy_citation,
             "copy_passage": self.selection.copy_passage,
@@ -198,6 +205,15 @@ class MainWindow(QMainWindow):
             "back": reader.reader.back,
             "forward": reader.reader.forward,
             "recent_searches": self.show_recent_searches,
+            "recent_passages": self.briefing.show_recent,
+            "toggle_brief": self.briefing.show_pane,
+            "pin": self.briefing.pin_selected,
+            "new_brief": self.briefing.new_brief,
+            "open_brief": self.briefing.open_brief,
+            "rename_brief": self.briefing.rename_brief,
+            "export_brief": self.briefing.export_brief,
+            "print_brief": self.briefing.print_brief,
+            "copy_brief": self.briefing.pane.copy_to_clipboard,
             "date_filter": self.choose_dates,
             "remove_filter": search.remove_last_filter,
             "clear_filters": search.clear_filters,
@@ -266,6 +282,7 @@ class MainWindow(QMainWindow):
         reader.message.connect(self.statusBar().showMessage)
         reader.context_menu_requested.connect(self.selection.popup_viewer_menu)
         self.flows.message.connect(self.statusBar().showMessage)
+        self.briefing.message.connect(self.statusBar().showMessage)
         self.flows.document_imported.connect(self._show_imported)
         self.flows.open_node.connect(self._on_node)
         self.theme.changed.connect(self._on_theme)
@@ -287,6 +304,7 @@ class MainWindow(QMainWindow):
         """
         self.reader_pane.set_library(library)
         self.search_pane.set_library(library)
+        self.briefing.set_library(library)
         self.tree_pane.load(library)
         self._show_summary(library)
         about = self._dialogs.pop("about", None)
@@ -468,6 +486,7 @@ class MainWindow(QMainWindow):
         self.settings.citation_style = style
         self.actions_by_name[f"cite_{style}"].setChecked(True)
         self.reader_pane.set_style(style)
+        self.briefing.set_citation_style(style)
         self.selection.refresh()
 
     def print_document(self) -> None:
@@ -609,5 +628,6 @@ class MainWindow(QMainWindow):
         for d in self._dialogs.values():
             d.close()
         self.flows.close_notice()
+        self.briefing.close()
         self.jobs.shutdown()
         super().closeEvent(event)

@@ -235,7 +235,20 @@ def test_every_action_is_in_its_menu_and_answers_its_keys(qtbot, window):
             QTest.keySequence(window.search_pane.results_view, QKeySequence(key))
             assert fired == [spec.name], (spec.name, key, fired)
     keyless = {s.name for s in shortcuts.ACTIONS if not s.keys}
-    assert keyless == {"remove_document", "cite_short", "cite_full", "follow_system", "about"}
+    assert keyless == {
+        "remove_document",
+        "cite_short",
+        "cite_full",
+        "follow_system",
+        "about",
+        # The Brief menu's entries (the pin key and Ctrl+P on the pane are the fast ways).
+        "new_brief",
+        "open_brief",
+        "rename_brief",
+        "export_brief",
+        "print_brief",
+        "copy_brief",
+    }
 
 
 # -- copying what is selected (issue 12) ---------------------------------------------
@@ -267,7 +280,7 @@ def test_copy_takes_the_highlighted_result_not_the_open_passage(qtbot, window, s
     menu = window.selection.results_menu(0)
     first = window.search_pane.current_hit().passage_id
     names = [a.objectName() for a in menu.actions()]
-    assert names == ["copy_citation", "copy_passage"]
+    assert names == ["copy_citation", "copy_passage", "", "pin"]
     menu.actions()[1].trigger()
     text, html = _clipboard()
     assert text.startswith("“" + window.library.passage(first)["text"][:40])
@@ -318,6 +331,8 @@ def test_clicking_a_viewer_paragraph_selects_it_for_copying(qtbot, window):
         "copy_citation",
         "copy_passage",
         "copy_selection",
+        "",
+        "pin",
     ]
     menu.actions()[2].trigger()
     menu.close()
