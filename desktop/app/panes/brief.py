@@ -548,6 +548,7 @@ class BriefPane(QWidget):
         self.view = _ItemsView(self)
         self.view.setModel(self.model)
         header = self.view.header()
+        header.setAccessibleName("Brief columns")
         header.setSectionResizeMode(ITEM_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(NOTE_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
