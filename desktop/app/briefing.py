@@ -253,6 +253,13 @@ class Briefing(QObject):
             self.dock.raise_()
             self.pane.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def toggle_pane(self) -> None:
+        """View › Brief pane: show and focus the pane; hide it when it has the focus."""
+        if self.dock.isVisible() and self.has_focus():
+            self.show_pane(False)
+        else:
+            self.show_pane(True)
+
     def close(self) -> None:
         """Save the notes being typed and close the briefs database."""
         if self.briefs is not None:

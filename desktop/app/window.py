@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
             "forward": reader.reader.forward,
             "recent_searches": self.show_recent_searches,
             "recent_passages": self.briefing.show_recent,
-            "toggle_brief": self.briefing.show_pane,
+            "toggle_brief": lambda _checked: self.briefing.toggle_pane(),
             "pin": self.briefing.pin_selected,
             "new_brief": self.briefing.new_brief,
             "open_brief": self.briefing.open_brief,
