@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPainter, QPaintEvent, QPalette, QPolygon
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from db.library import Library
 
 GUTTER_WIDTH = 14
+DOCK_MIN_WIDTH = 320
 PIN_TOOLTIP = "In the open brief"
 
 
@@ -209,7 +210,9 @@ class Briefing(QObject):
             | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.setVisible(settings.brief_visible and self.briefs is not None)
+        self.dock.hide()
+        if settings.brief_visible and self.briefs is not None:
+            self._reveal_dock()
         self.gutter = PinGutter(reader.viewer)
         self.pane.message.connect(lambda text: self.message.emit(text, 6000))
         self.pane.pinned_changed.connect(self._on_pinned)
@@ -248,10 +251,12 @@ class Briefing(QObject):
         if visible and self.briefs is None:
             self.message.emit(self.error or "Briefs are unavailable.", 8000)
             return
-        self.dock.setVisible(visible)
-        if visible:
-            self.dock.raise_()
-            self.pane.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not visible:
+            self.dock.setVisible(False)
+            return
+        self._reveal_dock()
+        self.dock.raise_()
+        self.pane.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def toggle_pane(self) -> None:
         """View › Brief pane: show and focus the pane; hide it when it has the focus."""
@@ -390,9 +395,20 @@ class Briefing(QObject):
             return False
         if not self.ensure_brief():
             return False
-        if not self.dock.isVisible():
-            self.dock.setVisible(True)
+        self._reveal_dock()
         return self.pane.pin(pid, quote=quote)
+
+    def _reveal_dock(self) -> None:
+        """Show the dock; when it appears, a quarter of the window wide (the viewer keeps room)."""
+        if self.dock.isVisible():
+            return
+        self.dock.setVisible(True)
+        # Once the window has its size (at start-up it has not yet).
+        QTimer.singleShot(0, self._size_dock)
+
+    def _size_dock(self) -> None:
+        width = max(DOCK_MIN_WIDTH, self.window.width() // 4)
+        self.window.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
 
     # -- opening and recent passages -----------------------------------------------------------
 
