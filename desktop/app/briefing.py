@@ -301,7 +301,7 @@ class Briefing(QObject):
             self.message.emit(self.error or "Briefs are unavailable.", 8000)
             return False
         name = self.ask_name("New brief", "Name of the meeting:", default_brief_name())
-        if name is None or not self.pane.new_brief(name):
+        if name is None or not self.pane.new_brief(name, date=dt.date.today().isoformat()):
             return False
         self.show_pane()
         return True
@@ -341,6 +341,13 @@ class Briefing(QObject):
             self.message.emit("Open or create a brief first.", 4000)
             return
         self.pane.ask_export()
+
+    def copy_brief(self) -> bool:
+        """Copy the whole open brief (plain text and HTML)."""
+        if self.pane.current_title() is None:
+            self.message.emit("Open or create a brief first.", 4000)
+            return False
+        return self.pane.copy_to_clipboard()
 
     def print_brief(self) -> Path | None:
         """Write the open brief as a PDF in the data folder and open it in the PDF viewer.

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from desktop.app import dialogs, shortcuts
 from desktop.app.about import AboutDialog, format_built_at
-from desktop.app.briefing import Briefing
 from desktop.app.flows import LibraryFlows, document_label
 from desktop.app.jobs import LibraryJobs
 from desktop.app.models import TreeNode
@@ -49,6 +48,7 @@ from desktop.app.widgets import FileDropFilter
 
 if TYPE_CHECKING:
     from db.library import Library
+    from desktop.app.briefing import Briefing
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 READING_SCALE = 1.12
@@ -135,10 +135,7 @@ class MainWindow(QMainWindow):
         )
         self.selection.style = settings.citation_style
         self.selection.message.connect(self.statusBar().showMessage)
-        self.briefing = Briefing(
-            self, self.jobs, self.selection, self.search_pane, self.reader_pane, settings
-        )
-        self.briefing.set_citation_style(settings.citation_style)
+        self.briefing: Briefing | None = None  # once the library is open (see use_library)
         self._build_menus()
         self._connect()
         self._restore()
@@ -171,7 +168,9 @@ class MainWindow(QMainWindow):
                 reader.reader.document if self.library is not None else None
             ),
             "print": lambda: (
-                self.briefing.print_brief() if self.briefing.has_focus() else self.print_document()
+                self.briefing.print_brief()
+                if self.briefing is not None and self.briefing.has_focus()
+                else self.print_document()
             ),
             "quit": self.close,
             "copy_citation": self.selection.copy_citation,
@@ -205,15 +204,15 @@ class MainWindow(QMainWindow):
             "back": reader.reader.back,
             "forward": reader.reader.forward,
             "recent_searches": self.show_recent_searches,
-            "recent_passages": self.briefing.show_recent,
-            "toggle_brief": lambda _checked: self.briefing.toggle_pane(),
-            "pin": self.briefing.pin_selected,
-            "new_brief": self.briefing.new_brief,
-            "open_brief": self.briefing.open_brief,
-            "rename_brief": self.briefing.rename_brief,
-            "export_brief": self.briefing.export_brief,
-            "print_brief": self.briefing.print_brief,
-            "copy_brief": self.briefing.pane.copy_to_clipboard,
+            "recent_passages": lambda: self._brief("show_recent"),
+            "toggle_brief": lambda _checked: self._brief("toggle_pane"),
+            "pin": lambda: self._brief("pin_selected"),
+            "new_brief": lambda: self._brief("new_brief"),
+            "open_brief": lambda: self._brief("open_brief"),
+            "rename_brief": lambda: self._brief("rename_brief"),
+            "export_brief": lambda: self._brief("export_brief"),
+            "print_brief": lambda: self._brief("print_brief"),
+            "copy_brief": lambda: self._brief("copy_brief"),
             "date_filter": self.choose_dates,
             "remove_filter": search.remove_last_filter,
             "clear_filters": search.clear_filters,
@@ -282,7 +281,6 @@ class MainWindow(QMainWindow):
         reader.message.connect(self.statusBar().showMessage)
         reader.context_menu_requested.connect(self.selection.popup_viewer_menu)
         self.flows.message.connect(self.statusBar().showMessage)
-        self.briefing.message.connect(self.statusBar().showMessage)
         self.flows.document_imported.connect(self._show_imported)
         self.flows.open_node.connect(self._on_node)
         self.theme.changed.connect(self._on_theme)
@@ -304,7 +302,10 @@ class MainWindow(QMainWindow):
         """
         self.reader_pane.set_library(library)
         self.search_pane.set_library(library)
-        self.briefing.set_library(library)
+        if self.briefing is None:
+            self._start_briefing()
+        else:
+            self.briefing.set_library(library)
         self.tree_pane.load(library)
         self._show_summary(library)
         about = self._dialogs.pop("about", None)
@@ -313,6 +314,23 @@ class MainWindow(QMainWindow):
             about.deleteLater()
         self._update_actions()
         self.library_opened.emit()
+
+    def _start_briefing(self) -> None:
+        """Dock the brief pane (once the library is open: briefs are not a start-up import)."""
+        from desktop.app.briefing import Briefing  # sqlite-utils, python-docx: after the paint
+
+        self.briefing = Briefing(
+            self, self.jobs, self.selection, self.search_pane, self.reader_pane, self.settings
+        )
+        self.briefing.set_citation_style(self.settings.citation_style)
+        self.briefing.message.connect(self.statusBar().showMessage)
+
+    def _brief(self, method: str) -> None:
+        """Do what a Brief action asks, or say the briefs are not there yet."""
+        if self.briefing is None:
+            self.statusBar().showMessage("The library is not open yet.", 3000)
+            return
+        getattr(self.briefing, method)()
 
     def _show_waiting(self, text: str) -> None:
         """Say ``text`` where the trees, the results and the summary would be."""
@@ -486,7 +504,8 @@ class MainWindow(QMainWindow):
         self.settings.citation_style = style
         self.actions_by_name[f"cite_{style}"].setChecked(True)
         self.reader_pane.set_style(style)
-        self.briefing.set_citation_style(style)
+        if self.briefing is not None:
+            self.briefing.set_citation_style(style)
         self.selection.refresh()
 
     def print_document(self) -> None:
@@ -628,6 +647,7 @@ class MainWindow(QMainWindow):
         for d in self._dialogs.values():
             d.close()
         self.flows.close_notice()
-        self.briefing.close()
+        if self.briefing is not None:
+            self.briefing.close()
         self.jobs.shutdown()
         super().closeEvent(event)

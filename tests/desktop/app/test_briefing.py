@@ -84,6 +84,8 @@ def test_pin_key_with_no_brief_asks_a_name_pins_the_result_and_marks_it(qtbot, w
     assert not result_text(window, 0).startswith(MARK_TEXT)
     assert "Pinned" in window.statusBar().currentMessage()
     assert window.settings.brief_title == name
+    with Briefs.open() as briefs:
+        assert briefs.get(name).date == dt.date.today().isoformat()
 
 
 def test_cancelling_the_name_pins_nothing(qtbot, window, search_for):
