@@ -95,6 +95,11 @@ def briefs_db_path() -> Path:
     return data_dir() / "briefs.sqlite"
 
 
+def prints_dir() -> Path:
+    """Return the folder of briefs printed as PDF (Brief › Print), opened in the PDF viewer."""
+    return data_dir() / "printed"
+
+
 def bundled_store_dir() -> Path | None:
     """Return the prebuilt store shipped inside a frozen app, if there is one."""
     if not is_frozen():

@@ -51,6 +51,11 @@ class Selection(QObject):
         self.style = DEFAULT_STYLE
         self._selected_from = "viewer"
 
+    @property
+    def source(self) -> str:
+        """Where the selection is: "results" (the highlighted hit) or "viewer" (its paragraph)."""
+        return self._selected_from
+
     def refresh(self) -> None:
         """Show the selection's citation again (after a style change)."""
         self.select_from(self._selected_from)
@@ -124,6 +129,9 @@ class Selection(QObject):
         names = ["copy_citation", "copy_passage"] + (["copy_selection"] if selection else [])
         for name in names:
             menu.addAction(self.actions[name])
+        if "pin" in self.actions:
+            menu.addSeparator()
+            menu.addAction(self.actions["pin"])
         return menu
 
     def results_menu(self, row: int) -> QMenu:

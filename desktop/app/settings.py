@@ -100,6 +100,26 @@ class Settings:
         items = [query, *(q for q in self.recent_searches if q != query)][:RECENT]
         self.qsettings.setValue("search/recent", items)
 
+    # -- briefs --------------------------------------------------------------
+
+    @property
+    def brief_title(self) -> str:
+        """The title of the brief open in the brief pane ("" for none)."""
+        return str(self.qsettings.value("brief/open", "") or "")
+
+    @brief_title.setter
+    def brief_title(self, value: str) -> None:
+        self.qsettings.setValue("brief/open", value)
+
+    @property
+    def brief_visible(self) -> bool:
+        """Whether the brief pane is shown."""
+        return str(self.qsettings.value("brief/visible", "false")).lower() == "true"
+
+    @brief_visible.setter
+    def brief_visible(self, value: bool) -> None:
+        self.qsettings.setValue("brief/visible", "true" if value else "false")
+
     # -- reading -------------------------------------------------------------
 
     @property

@@ -38,7 +38,7 @@ class ActionSpec:
     group: str = ""
 
 
-MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Help")
+MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Brief", "&Help")
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import documents…", ("Ctrl+O",), "&File"),
@@ -85,6 +85,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("projector", "&Projector mode", ("F11",), "&View", checkable=True),
     ActionSpec("follow_system", "Follow &system theme", (), "&View", checkable=True),
+    ActionSpec(
+        "toggle_brief", "&Brief pane", ("Ctrl+Shift+B",), "&View", checkable=True, separator=True
+    ),
     ActionSpec("focus_search", "&Search field", ("Ctrl+K", "Ctrl+L", "/"), "&Go"),
     ActionSpec("focus_tree", "&Tree", ("Ctrl+1",), "&Go"),
     ActionSpec("focus_results", "&Results", ("Ctrl+2",), "&Go"),
@@ -98,9 +101,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("back", "&Back", ("Alt+Left",), "&Go", separator=True),
     ActionSpec("forward", "F&orward", ("Alt+Right",), "&Go"),
     ActionSpec("recent_searches", "&Recent searches…", ("Ctrl+R",), "&Search"),
+    ActionSpec("recent_passages", "Recently opened &passages…", ("Ctrl+Shift+R",), "&Search"),
     ActionSpec("date_filter", "&Dates…", ("Ctrl+Shift+T",), "&Search"),
     ActionSpec("remove_filter", "Remove &last filter", ("Ctrl+Backspace",), "&Search"),
     ActionSpec("clear_filters", "&Clear all filters", ("Ctrl+Shift+Backspace",), "&Search"),
+    ActionSpec("pin", "&Pin to brief", ("Ctrl+B",), "&Brief"),
+    ActionSpec("new_brief", "&New brief…", (), "&Brief", separator=True),
+    ActionSpec("open_brief", "&Open brief…", (), "&Brief"),
+    ActionSpec("rename_brief", "&Rename brief…", (), "&Brief"),
+    ActionSpec("export_brief", "&Export brief…", (), "&Brief", separator=True),
+    ActionSpec("print_brief", "Pr&int brief (as PDF)", (), "&Brief"),
+    ActionSpec("copy_brief", "&Copy the whole brief", (), "&Brief"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1", "Ctrl+/"), "&Help"),
     ActionSpec("about", "&About Liaison and its corpus", (), "&Help"),
 )

@@ -186,6 +186,10 @@ class FindBar(QWidget):
         super().keyPressEvent(event)
 
 
+MARK_TEXT = "■ In the brief"
+"""What marks a result whose passage is in the open brief (words, not only colour)."""
+
+
 class ResultDelegate(QStyledItemDelegate):
     """Paints a result as rich text: citation, heading path, snippet with matches marked."""
 
@@ -194,6 +198,7 @@ class ResultDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.colors: Colors = LIGHT_COLORS
+        self.marked: frozenset[str] = frozenset()
         self._cache: dict[tuple[Any, ...], QTextDocument] = {}
 
     def set_colors(self, colors: Colors) -> None:
@@ -201,12 +206,18 @@ class ResultDelegate(QStyledItemDelegate):
         self.colors = colors
         self._cache.clear()
 
+    def set_marked(self, passage_ids: frozenset[str]) -> None:
+        """Mark these passages' results (in the open brief) with :data:`MARK_TEXT`."""
+        self.marked = passage_ids
+        self._cache.clear()
+
     def clear_cache(self) -> None:
         """Forget laid-out documents (after a font or width change)."""
         self._cache.clear()
 
     def _document(self, hit: Any, font: QFont, width: int) -> QTextDocument:
-        key = (hit.passage_id, hit.snippet, font.toString(), width)
+        marked = hit.passage_id in self.marked
+        key = (hit.passage_id, hit.snippet, font.toString(), width, marked)
         doc = self._cache.get(key)
         if doc is None:
             if len(self._cache) > 500:
@@ -214,7 +225,12 @@ class ResultDelegate(QStyledItemDelegate):
             doc = QTextDocument()
             doc.setDocumentMargin(0)
             doc.setDefaultFont(font)
-            doc.setHtml(result_html(hit, self.colors))
+            mark = (
+                f'<div style="color:{self.colors.muted}; font-size:small">{MARK_TEXT}</div>'
+                if marked
+                else ""
+            )
+            doc.setHtml(mark + result_html(hit, self.colors))
             doc.setTextWidth(max(width, 80))
             self._cache[key] = doc
         return doc

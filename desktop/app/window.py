@@ -16,10 +16,18 @@ what the officer types, and fills its panes when the jobs report it open.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication, QShowEvent
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QFont,
+    QGuiApplication,
+    QPdfWriter,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -32,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db import paths
 from desktop.app import dialogs, shortcuts
 from desktop.app.about import AboutDialog, format_built_at
 from desktop.app.flows import LibraryFlows, document_label
@@ -51,6 +60,7 @@ from desktop.app.widgets import FileDropFilter
 
 if TYPE_CHECKING:
     from db.library import Library
+    from desktop.app.briefing import Briefing
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 READING_SCALE = 1.12
@@ -140,6 +150,7 @@ class MainWindow(QMainWindow):
         )
         self.selection.style = settings.citation_style
         self.selection.message.connect(self.statusBar().showMessage)
+        self.briefing: Briefing | None = None  # once the library is open (see use_library)
         self._build_menus()
         self._connect()
         self._restore()
@@ -172,7 +183,11 @@ class MainWindow(QMainWindow):
                 reader.reader.document if self.library is not None else None
             ),
             "compare": self.open_compare,
-            "print": self.print_document,
+            "print": lambda: (
+                self.briefing.print_brief()
+                if self.briefing is not None and self.briefing.has_focus()
+                else self.print_document()
+            ),
             "quit": self.close,
             "copy_citation": self.selection.copy_citation,
             "copy_passage": self.selection.copy_passage,
@@ -206,6 +221,15 @@ class MainWindow(QMainWindow):
             "back": reader.reader.back,
             "forward": reader.reader.forward,
             "recent_searches": self.show_recent_searches,
+            "recent_passages": lambda: self._brief("show_recent"),
+            "toggle_brief": lambda _checked: self._brief("toggle_pane"),
+            "pin": lambda: self._brief("pin_selected"),
+            "new_brief": lambda: self._brief("new_brief"),
+            "open_brief": lambda: self._brief("open_brief"),
+            "rename_brief": lambda: self._brief("rename_brief"),
+            "export_brief": lambda: self._brief("export_brief"),
+            "print_brief": lambda: self._brief("print_brief"),
+            "copy_brief": lambda: self._brief("copy_brief"),
             "date_filter": self.choose_dates,
             "remove_filter": search.remove_last_filter,
             "clear_filters": search.clear_filters,
@@ -297,6 +321,10 @@ class MainWindow(QMainWindow):
         """
         self.reader_pane.set_library(library)
         self.search_pane.set_library(library)
+        if self.briefing is None:
+            self._start_briefing()
+        else:
+            self.briefing.set_library(library)
         self.tree_pane.load(library)
         self._show_summary(library)
         for name in ("about", "compare"):  # both read the library this one replaces
@@ -306,6 +334,23 @@ class MainWindow(QMainWindow):
                 dialog.deleteLater()
         self._update_actions()
         self.library_opened.emit()
+
+    def _start_briefing(self) -> None:
+        """Dock the brief pane (once the library is open: briefs are not a start-up import)."""
+        from desktop.app.briefing import Briefing  # sqlite-utils, python-docx: after the paint
+
+        self.briefing = Briefing(
+            self, self.jobs, self.selection, self.search_pane, self.reader_pane, self.settings
+        )
+        self.briefing.set_citation_style(self.settings.citation_style)
+        self.briefing.message.connect(self.statusBar().showMessage)
+
+    def _brief(self, method: str) -> None:
+        """Do what a Brief action asks, or say the briefs are not there yet."""
+        if self.briefing is None:
+            self.statusBar().showMessage("The library is not open yet.", 3000)
+            return
+        getattr(self.briefing, method)()
 
     def _show_waiting(self, text: str) -> None:
         """Say ``text`` where the trees, the results and the summary would be."""
@@ -502,19 +547,41 @@ class MainWindow(QMainWindow):
         self.settings.citation_style = style
         self.actions_by_name[f"cite_{style}"].setChecked(True)
         self.reader_pane.set_style(style)
+        if self.briefing is not None:
+            self.briefing.set_citation_style(style)
         self.selection.refresh()
 
-    def print_document(self) -> None:
-        """Print the open document (Ctrl+P), headed by the selected passage's citation."""
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # rare: not at start-up
+    def print_document(self) -> Path | None:
+        """Print the open document (Ctrl+P): a PDF headed by the selected passage's citation.
 
-        if self.reader_pane.reader.document is None:
+        Like a brief, the document is written as a PDF in the data folder (``printed/``)
+        and opened in the system's PDF viewer to print from there: the bundle carries no
+        print dialog (QtPrintSupport is left out of it).
+
+        Returns:
+            The PDF written, or None when no document is open.
+        """
+        reader = self.reader_pane.reader
+        if reader.document is None:
             self.statusBar().showMessage("Open a document to print it.", 4000)
-            return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            self.reader_pane.print_to(printer)
+            return None
+        folder = paths.prints_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{reader.document['id']}.pdf"
+        writer = QPdfWriter(str(target))
+        writer.setTitle(str(reader.document.get("title") or reader.document["id"]))
+        if not self.reader_pane.print_to(writer):
+            return None
+        del writer  # the PDF is finished when its writer goes
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            self.statusBar().showMessage(
+                f"Opened {target.name} in the PDF viewer: print it from there.", 8000
+            )
+        else:
+            self.statusBar().showMessage(
+                f"The document is in {target}; open it to print it.", 10000
+            )
+        return target
 
     # -- zoom and theme ----------------------------------------------------------
 
@@ -643,5 +710,7 @@ class MainWindow(QMainWindow):
         for d in self._dialogs.values():
             d.close()
         self.flows.close_notice()
+        if self.briefing is not None:
+            self.briefing.close()
         self.jobs.shutdown()
         super().closeEvent(event)

@@ -522,6 +522,7 @@ class BriefPane(QWidget):
 
         self.chooser = QComboBox(self)
         self.chooser.setAccessibleName("Open brief")
+        self.chooser.view().setAccessibleName("Briefs")
         self.chooser.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -547,6 +548,7 @@ class BriefPane(QWidget):
         self.view = _ItemsView(self)
         self.view.setModel(self.model)
         header = self.view.header()
+        header.setAccessibleName("Brief columns")
         header.setSectionResizeMode(ITEM_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(NOTE_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -585,7 +587,7 @@ class BriefPane(QWidget):
 
         self.chooser.currentIndexChanged.connect(self._on_chosen)
         self.new_button.clicked.connect(self._ask_new)
-        self.export_button.clicked.connect(self._ask_export)
+        self.export_button.clicked.connect(self.ask_export)
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         self.notes_edit.textChanged.connect(self._notes_timer.start)
         self.view.open_requested.connect(self.open_row)
@@ -643,6 +645,22 @@ class BriefPane(QWidget):
             return False
         self.refresh_briefs(select=made.title)
         self.message.emit(f"New brief “{made.title}”.")
+        return True
+
+    def rename_brief(self, title: str) -> bool:
+        """Give the open brief a new title; False (and a message) when it cannot be renamed."""
+        current = self.model.title
+        if current is None:
+            self.message.emit("Open or create a brief first.")
+            return False
+        self.save_notes()
+        try:
+            made = self.briefs.rename(current, title=title)
+        except LiaisonError as exc:
+            self.message.emit(_sentence(exc))
+            return False
+        self.refresh_briefs(select=made.title)
+        self.message.emit(f"Renamed the brief “{current}” to “{made.title}”.")
         return True
 
     def save_notes(self) -> None:
@@ -763,7 +781,8 @@ class BriefPane(QWidget):
         if ok and title.strip():
             self.new_brief(title)
 
-    def _ask_export(self) -> None:
+    def ask_export(self) -> None:
+        """Ask where to export the open brief (the file type chooses the format), then export."""
         if self.model.title is None:
             return
         filters = {"pdf": "PDF (*.pdf)", "docx": "Word (*.docx)", "md": "Markdown (*.md)"}

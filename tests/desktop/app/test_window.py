@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QTextCursor
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
+from db import paths
 from desktop.app import shortcuts
 from desktop.app.models import NODE_ROLE
 from desktop.app.search import RESULT_LIMIT
@@ -238,7 +242,20 @@ def test_every_action_is_in_its_menu_and_answers_its_keys(qtbot, window):
             QTest.keySequence(window.search_pane.results_view, QKeySequence(key))
             assert fired == [spec.name], (spec.name, key, fired)
     keyless = {s.name for s in shortcuts.ACTIONS if not s.keys}
-    assert keyless == {"remove_document", "cite_short", "cite_full", "follow_system", "about"}
+    assert keyless == {
+        "remove_document",
+        "cite_short",
+        "cite_full",
+        "follow_system",
+        "about",
+        # The Brief menu's entries (the pin key and Ctrl+P on the pane are the fast ways).
+        "new_brief",
+        "open_brief",
+        "rename_brief",
+        "export_brief",
+        "print_brief",
+        "copy_brief",
+    }
 
 
 # -- copying what is selected (issue 12) ---------------------------------------------
@@ -270,7 +287,7 @@ def test_copy_takes_the_highlighted_result_not_the_open_passage(qtbot, window, s
     menu = window.selection.results_menu(0)
     first = window.search_pane.current_hit().passage_id
     names = [a.objectName() for a in menu.actions()]
-    assert names == ["copy_citation", "copy_passage"]
+    assert names == ["copy_citation", "copy_passage", "", "pin"]
     menu.actions()[1].trigger()
     text, html = _clipboard()
     assert text.startswith("“" + window.library.passage(first)["text"][:40])
@@ -321,6 +338,8 @@ def test_clicking_a_viewer_paragraph_selects_it_for_copying(qtbot, window):
         "copy_citation",
         "copy_passage",
         "copy_selection",
+        "",
+        "pin",
     ]
     menu.actions()[2].trigger()
     menu.close()
@@ -493,21 +512,40 @@ def test_operative_paragraphs_include_their_sub_paragraphs(window, search_for):
     assert "a-res-77-20:op17b" in {model.hit(r).passage_id for r in range(model.rowCount())}
 
 
-def test_printing_the_document_with_the_selected_citation(window, tmp_path):
+def test_printing_the_document_with_the_selected_citation(qtbot, window):
     from pypdf import PdfReader
-    from PySide6.QtPrintSupport import QPrinter
 
     window.reader_pane.reader.open_passage("a-res-77-20:op17a")
-    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    out = tmp_path / "printed.pdf"
-    printer.setOutputFileName(str(out))
-    assert window.reader_pane.print_to(printer)
+    opened: list[QUrl] = []
+    handler = _UrlSink(opened)
+    QDesktopServices.setUrlHandler("file", handler, "open")
+    try:
+        window.reader_pane.viewer.setFocus()
+        QTest.keySequence(window.reader_pane.viewer, QKeySequence("Ctrl+P"))
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert len(opened) == 1
+    out = Path(opened[0].toLocalFile())
+    assert out.parent == paths.prints_dir() and out.name == "a-res-77-20.pdf"
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     words = " ".join(text.split())
     assert words.startswith("A/RES/77/20, para. 17(a)")
     assert "INTERPOL I-24/7 global police secure communications system" in words
     assert "print" in {a.objectName() for a in window.menuBar().actions()[0].menu().actions()}
+    # No print dialog: the bundle leaves QtPrintSupport out.
+    assert "PySide6.QtPrintSupport" not in sys.modules
+
+
+class _UrlSink(QObject):
+    """Receives the file URLs the app asks the desktop to open."""
+
+    def __init__(self, urls: list[QUrl]) -> None:
+        super().__init__()
+        self.urls = urls
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
 
 
 def test_tab_leaves_the_viewer_instead_of_walking_its_links(window):
