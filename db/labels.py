@@ -11,3 +11,8 @@ MATCH_MEANING = "meaning"
 MATCH_KINDS = (MATCH_WORDS, MATCH_MEANING)
 #: What the results say about a hit found by meaning alone.
 MEANING_LABEL = "related by meaning"
+#: The score of a passage the query cites ("OP 19"): it always comes first. Readable output
+#: says "reference" instead of the number.
+PINNED_SCORE = 1000.0
+#: What readable results show instead of the score of a cited passage.
+REFERENCE_LABEL = "reference"

@@ -20,10 +20,10 @@ from whoosh import scoring
 from db.errors import LiaisonError
 from db.index import analyze, fast_terms
 from db.kinds import KIND_FILTER
-from db.labels import MATCH_MEANING, MATCH_WORDS
+from db.labels import MATCH_MEANING, MATCH_WORDS, PINNED_SCORE
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
-from db.semantic import DENSE_CANDIDATES, PINNED_SCORE, MeaningSearch, fuse
+from db.semantic import DENSE_CANDIDATES, MeaningSearch, fuse
 from db.snippets import SNIPPET_CHARS, snippet_parts
 
 MARK_OPEN, MARK_CLOSE = "**", "**"

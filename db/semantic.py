@@ -34,6 +34,7 @@ import numpy as np
 from db import paths
 from db.errors import LiaisonError, ModelError, StoreError
 from db.files import sha256_file
+from db.labels import PINNED_SCORE
 from db.query import STOP_WORDS
 
 #: Where the table comes from and under what licence (README and Help › About).
@@ -361,8 +362,6 @@ STRONG_SHARE = 0.5
 #: embeddings cannot tell a weak match from none (gibberish reaches 0.8 on the bundled
 #: corpus), so this only keeps out queries with no known token; such hits are labelled.
 MIN_MEANING_COSINE = 0.3
-#: Passages a query cites (score of the pinned hits in db.search) always stay first.
-PINNED_SCORE = 1000.0
 
 
 @dataclass(frozen=True)

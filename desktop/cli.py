@@ -28,7 +28,7 @@ from db.citations import CITATION_STYLES, DEFAULT_STYLE
 from db.compare import summary as change_counts
 from db.errors import LiaisonError, NotFoundError, QueryError
 from db.kinds import KINDS
-from db.labels import MATCH_MEANING, MEANING_LABEL
+from db.labels import MATCH_MEANING, MEANING_LABEL, PINNED_SCORE, REFERENCE_LABEL
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
 #: timings fall back to it where the process start time is unknown.
@@ -799,7 +799,8 @@ def _print_hits(result: Any, lib: Any, style: str) -> None:
         )
         citation = h.citation if style == DEFAULT_STYLE else lib.citation(h.passage_id, style=style)
         label = f"  [{MEANING_LABEL}]" if h.match == MATCH_MEANING else ""
-        _say(f"{i:>2}. {citation}  ({h.score:.2f}){label}")
+        score = REFERENCE_LABEL if h.score >= PINNED_SCORE else f"{h.score:.2f}"
+        _say(f"{i:>2}. {citation}  ({score}){label}")
         _say(f"    {snippet}")
 
 

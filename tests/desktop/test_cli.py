@@ -242,6 +242,14 @@ def test_issue_examples_give_the_paragraph_or_say_it_does_not_exist(run):
             assert result["hits"][0]["citation"] == first, query
 
 
+def test_readable_search_says_reference_instead_of_a_score_for_a_cited_passage(run):
+    code, out, _ = run("search", "OP 19", "--limit", "1")
+    assert code == 0
+    assert out.splitlines()[0] == " 1. A/RES/77/20, para. 19  (reference)"
+    code, out, _ = run("search", "maritime piracy", "--limit", "1")
+    assert "(reference)" not in out and "1000" not in out
+
+
 def test_readable_search_prints_the_notice_on_its_own_line(run):
     code, out, _ = run("search", "77/20 para 30")
     assert code == 0
