@@ -20,6 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.errors import ImportRejectedError
+from db.kinds import (
+    HTML_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    PDF_SUFFIXES,
+)
 from db.parse.layout import (
     BLOCK_LINE,
     NOTE_START,
@@ -37,12 +42,6 @@ if TYPE_CHECKING:
 
 #: Files larger than this are refused (a UN resolution PDF is well under 1 MB).
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-TEXT_SUFFIXES = frozenset({".txt", ".text"}) | MARKDOWN_SUFFIXES
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-PDF_SUFFIXES = frozenset({".pdf"})
-#: Every file type the importer reads (a folder import picks these and skips the rest).
-IMPORT_SUFFIXES: tuple[str, ...] = tuple(sorted(TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES))
 _MIN_WORDS = 20
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from db import paths
 from db.build import build_store, store_state
 from db.errors import ImportRejectedError, LiaisonError, NotFoundError, ParseError
-from db.extract import DEFAULT_LIMITS, IMPORT_SUFFIXES, Deadline, ImportLimits, extract
+from db.extract import DEFAULT_LIMITS, Deadline, ImportLimits, extract
 from db.files import sha256_bytes
-from db.kinds import KIND_NAMES
+from db.kinds import IMPORT_SUFFIXES, KIND_NAMES
 from db.library import ensure_store
 from db.locking import data_lock
 from db.originals import (
@@ -105,7 +105,7 @@ def find_documents(sources: list[Path]) -> FileScan:
     A folder is walked recursively, in name order: hidden files and folders (a name
     starting with ``.``) are passed over silently, symbolic links to folders are not
     followed, a file of a type the importer does not read (see
-    :data:`db.extract.IMPORT_SUFFIXES`) and a folder that cannot be listed are skipped
+    :data:`db.kinds.IMPORT_SUFFIXES`) and a folder that cannot be listed are skipped
     with a reason. A file met twice is kept once.
 
     Args:

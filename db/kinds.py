@@ -43,3 +43,10 @@ DOCUMENT_KIND_LABELS = {
     "note": "note",
     "document": "document",
 }
+
+#: File types the importer reads, by format (a folder import picks these and skips the rest).
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"}) | MARKDOWN_SUFFIXES
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+PDF_SUFFIXES = frozenset({".pdf"})
+IMPORT_SUFFIXES: tuple[str, ...] = tuple(sorted(TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES))

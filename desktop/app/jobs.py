@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,17 +24,22 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from db.errors import LiaisonError
+from db.kinds import HTML_SUFFIXES, IMPORT_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES
 
 if TYPE_CHECKING:
     from db.imports import ImportReport
     from db.library import Library
 
-#: The file types the import accepts, for the file dialog and drag and drop.
-IMPORT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf")
+
+def _patterns(suffixes: Iterable[str]) -> str:
+    return " ".join(f"*{s}" for s in sorted(suffixes))
+
+
+#: The file dialog's filter, from the importer's file types (:mod:`db.kinds`).
 IMPORT_FILTER = (
-    "Documents (*.txt *.text *.md *.markdown *.html *.htm *.xhtml *.pdf);;"
-    "PDF (*.pdf);;Web pages (*.html *.htm *.xhtml);;"
-    "Text and Markdown (*.txt *.text *.md *.markdown);;All files (*)"
+    f"Documents ({_patterns(IMPORT_SUFFIXES)});;PDF ({_patterns(PDF_SUFFIXES)});;"
+    f"Web pages ({_patterns(HTML_SUFFIXES)});;"
+    f"Text and Markdown ({_patterns(TEXT_SUFFIXES)});;All files (*)"
 )
 
 Reporter = Callable[[int, int, str], None]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from db.extract import IMPORT_SUFFIXES
 from db.imports import find_documents
+from db.kinds import IMPORT_SUFFIXES
 from db.originals import check_library, list_imports
 from desktop.cli import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NOTHING_ADDED, _ImportProgress, cli
 from tests.helpers import layouts
