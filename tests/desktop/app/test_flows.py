@@ -1,9 +1,9 @@
 """Importing and removing documents in the real window, over a real library in the test's folder.
 
-Imports go through :meth:`MainWindow.import_paths`, the code path behind File ▸
+Imports go through :meth:`LibraryFlows.import_paths`, the code path behind File ▸
 Import… and behind a drop; the native file dialog is not driven. The summary
-and error boxes are non-blocking (:attr:`MainWindow.notice_box`); the removal's
-confirmation is a blocking question, patched to answer.
+(:attr:`LibraryFlows.summary_dialog`) and error boxes (:attr:`LibraryFlows.notice_box`)
+are non-blocking; the removal's confirmation is a blocking question, patched to answer.
 """
 
 from __future__ import annotations
@@ -65,10 +65,10 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
     status = run_job(qtbot, window, start)
     assert busy == [True, False]
     assert status == f"Imported {MESSAGE}"
-    box = window.flows.notice_box
-    assert box.isVisible() and box.icon() == QMessageBox.Icon.Information
-    assert box.text() == "<b>Imported 1 file.</b>"
-    assert MESSAGE in box.informativeText()
+    box = window.flows.summary_dialog
+    assert box.isVisible()
+    assert box.headline.text() == "Imported 1 file."
+    assert box.details.toPlainText() == f"Imported (1):\n• {MESSAGE}"
     box.close()
 
     # Shown, and marked, in the Documents tab; open in the viewer.
@@ -133,12 +133,12 @@ def test_rejected_files_are_listed_in_a_dialog(qtbot, own_window, tmp_path):
     note = tmp_path / "harbour.md"
     note.write_text("# Harbour notes\n\nThe harbour master described container checks.\n")
     status = run_job(qtbot, window, lambda: window.flows.import_paths([empty, note]))
-    assert status == "Imported 1 file, 1 file not imported."
-    box = window.flows.notice_box
-    assert box.isVisible() and box.icon() == QMessageBox.Icon.Warning
-    info = box.informativeText()
-    assert "Not imported:" in info and "<li>empty.txt is empty</li>" in info
-    assert "<li>Harbour notes: 1 paragraph" in info
+    assert status == "Imported 1 file, 1 skipped."
+    box = window.flows.summary_dialog
+    assert box.isVisible()
+    info = box.details.toPlainText()
+    assert info.startswith("Skipped (1):\n• empty.txt is empty\n\nImported (1):\n")
+    assert "• Harbour notes: 1 paragraph" in info
     assert "Traceback" not in info
     box.close()
     # The good file is in, the rejected one changed nothing else.
@@ -160,7 +160,7 @@ def test_bundled_documents_cannot_be_removed(qtbot, own_window):
     )
     assert status == "a-res-77-20 is part of the bundled corpus and cannot be removed"
     assert window.flows.notice_box.icon() == QMessageBox.Icon.Warning
-    assert status in window.flows.notice_box.informativeText()
+    assert window.flows.notice_box.text() == f"<b>{status}.</b>"
     window.flows.notice_box.close()
     assert documents_label(window, "a-res-77-20") == "A/RES/77/20"
 
@@ -198,7 +198,7 @@ def test_dropping_files_imports_them(qtbot, own_window, tmp_path):
     assert status.startswith("Imported Test partnership with UNICRI: ")
     (doc,) = [d for d in window.library.documents() if d["origin"] == "imported"]
     assert documents_label(window, doc["id"]) == "Test partnership with UNICRI  (imported)"
-    window.flows.notice_box.close()
+    window.flows.summary_dialog.close()
 
 
 def test_import_summary_words():
@@ -206,13 +206,26 @@ def test_import_summary_words():
     dup = SimpleNamespace(ok=False, status="duplicate", message="b.txt is already in the library")
     bad = SimpleNamespace(ok=False, status="rejected", message="c.pdf is empty", document_id=None)
     summary = summarize_imports([ok, dup, bad, bad])
-    assert summary.headline == (
-        "Imported 1 file, 1 file already in the library, 2 files not imported."
-    )
+    assert summary.headline == "Imported 1 file, 1 already in the library, 2 skipped."
     assert summary.document_id == "x" and not summary.ok
-    assert summary.details().splitlines()[:2] == ["Imported:", "• X: 1 paragraph"]
-    assert summarize_imports([bad]).headline == "1 file not imported."
+    assert summary.details().splitlines() == [
+        "Skipped (2):",
+        "• c.pdf is empty",
+        "• c.pdf is empty",
+        "",
+        "Imported (1):",
+        "• X: 1 paragraph",
+        "",
+        "Already in the library (1):",
+        "• b.txt is already in the library",
+    ]
+    assert summarize_imports([bad]).headline == "Nothing imported: 1 file skipped."
+    assert summarize_imports([dup, bad, bad]).headline == (
+        "Nothing imported: 1 file already in the library, 2 skipped."
+    )
     assert summarize_imports([]).headline == "Nothing to import."
+    cancelled = summarize_imports([ok], total=87, cancelled=True)
+    assert cancelled.headline == "Cancelled after 1 of 87 files: imported 1 file."
 
 
 def test_history_forgets_removed_documents():
@@ -255,13 +268,13 @@ def test_a_file_that_breaks_the_reader_is_one_line_and_the_others_are_imported(
     with qtbot.waitSignal(window.flows.job_finished, timeout=120_000) as finished:
         assert window.flows.import_paths([first, aes, last])
     status = finished.args[0]
-    assert status == "Imported 2 files, 1 file not imported."
-    info = window.flows.notice_box.informativeText()
-    assert "<li>aes.pdf is an encrypted PDF (AES), which Liaison cannot decrypt;" in info
+    assert status == "Imported 2 files, 1 skipped."
+    info = window.flows.summary_dialog.details.toPlainText()
+    assert "\n• aes.pdf is an encrypted PDF (AES), which Liaison cannot decrypt;" in info
     assert (
-        "<li>Lighthouse notes: 1 paragraph" in info and "<li>Portcullis notes: 1 paragraph" in info
+        "\n• Lighthouse notes: 1 paragraph" in info and "\n• Portcullis notes: 1 paragraph" in info
     )
-    window.flows.notice_box.close()
+    window.flows.summary_dialog.close()
     titles = {d["title"] for d in window.library.documents() if d["origin"] == "imported"}
     assert titles == {"Lighthouse notes", "Portcullis notes"}
 
