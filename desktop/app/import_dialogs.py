@@ -95,7 +95,8 @@ class ImportProgressDialog(QDialog):
         self.clock = clock
         self.started: float | None = None
         self.cancelling = False
-        self.done = 0
+        self.finished_job = False
+        self.files_done = 0
         self.total = 0
         self.count_label = QLabel("Looking for documents…", self)
         self.count_label.setObjectName("import-count")
@@ -139,7 +140,7 @@ class ImportProgressDialog(QDialog):
 
         ``total`` 0 means the folders are still being walked.
         """
-        self.done, self.total = done, total
+        self.files_done, self.total = done, total
         if total <= 0:
             self.count_label.setText("Looking for documents…")
             self.bar.setRange(0, 0)
@@ -175,16 +176,16 @@ class ImportProgressDialog(QDialog):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Closing the dialog while the job runs asks to cancel, and keeps it open."""
-        if self.property("finished"):
-            super().closeEvent(event)
+        if self.finished_job:
+            event.accept()
             return
         event.ignore()
         self.request_cancel()
 
     def finish(self) -> None:
         """Close the dialog for good (the job has finished)."""
-        self.setProperty("finished", True)
-        self.close()
+        self.finished_job = True
+        self.done(QDialog.DialogCode.Rejected.value)
 
 
 class ImportSummaryDialog(QDialog):
