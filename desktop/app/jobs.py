@@ -1,11 +1,13 @@
-"""The library's jobs: opening it, importing files, removing documents, each off the GUI thread.
+"""The library's jobs: opening it, importing files and folders, removing documents, off-thread.
 
 :class:`LibraryJobs` is a plain QObject that owns the :class:`db.library.Library`
 the window reads. Every job runs on a worker thread (:class:`Job`): opening the
-library (which may build the store), importing (:func:`db.imports.import_files`)
-and removing (:func:`db.imports.remove_document`), the last two followed by
-reopening the library on the same thread. The GUI thread only receives the
-opened library and the reports, by signals. :mod:`db.library` is imported on
+library (which may build the store), importing (folders walked by
+:func:`db.imports.find_documents`, files imported one at a time by
+:func:`db.imports.iter_imports`, cancellable between two files) and removing
+(:func:`db.imports.remove_document`), the last two followed by reopening the
+library on the same thread. The GUI thread only receives the opened library,
+the progress and the outcome (:class:`ImportOutcome`), by signals. :mod:`db.library` is imported on
 the worker, so the window is painted before Whoosh and the rest of :mod:`db` load.
 
 The library is closed while a job runs: the job swaps a rebuilt store in place

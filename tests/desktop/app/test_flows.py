@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -357,9 +357,17 @@ def test_import_folder_action_imports_nested_folders_with_progress(
     assert action.shortcut().toString() == "Ctrl+Shift+O"
     assert action in window.menuBar().actions()[0].menu().actions()
     seen = _watch_progress(window)
+    ticks: list[int] = []
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: ticks.append(1))
     with qtbot.waitSignal(window.flows.job_finished, timeout=JOB_TIMEOUT) as finished:
         action.trigger()
-        assert window.jobs.busy and not action.isEnabled()
+        # Returned at once: the work runs on the worker, the dialog is up, the loop turns.
+        assert window.jobs.busy and not action.isEnabled() and window.library is None
+        assert window.flows.progress_dialog.isVisible()
+        timer.start(5)
+    timer.stop()
+    assert ticks  # the GUI thread ran its timers while the folder was imported
     assert asked == ["Import a folder into your library"]
     assert window.settings.import_folder == str(tmp_path)
     # Found first, then each file reported before it starts, with its count and the total.
