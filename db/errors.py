@@ -113,6 +113,10 @@ class ImportRejectedError(LiaisonError):
     """A file cannot be imported; the message says why in one line (without the file name)."""
 
 
+class DataFolderError(LiaisonError):
+    """The data folder cannot be written, so nothing can be imported (checked before starting)."""
+
+
 class LockError(LiaisonError):
     """The data folder's lock file cannot be opened or locked, so nothing may be written."""
 

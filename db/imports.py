@@ -16,6 +16,7 @@ import errno
 import os
 import re
 import sqlite3
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,13 @@ from pathlib import Path
 
 from db import paths
 from db.build import build_store, store_state
-from db.errors import ImportRejectedError, LiaisonError, NotFoundError, ParseError
+from db.errors import (
+    DataFolderError,
+    ImportRejectedError,
+    LiaisonError,
+    NotFoundError,
+    ParseError,
+)
 from db.extract import DEFAULT_LIMITS, Deadline, ImportLimits, extract
 from db.files import sha256_bytes
 from db.kinds import IMPORT_SUFFIXES, KIND_NAMES
@@ -248,6 +255,28 @@ def write_problem(exc: OSError | sqlite3.Error, data_dir: Path) -> str:
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"the data folder {data_dir} cannot be written ({reason})"
     return f"the data folder {data_dir} could not be written ({reason})"
+
+
+def check_writable(*, library_dir: Path | None = None) -> None:
+    """Check, before a batch of imports starts, that the data folder can be written.
+
+    Creates the library folder if needed and a temporary file in it (deleted at once),
+    so a read-only data folder is one sentence up front rather than the same reason
+    once per file. No file is left behind; an existing library is not touched.
+
+    Args:
+        library_dir: The library folder (default: :func:`db.paths.library_dir`).
+
+    Raises:
+        DataFolderError: It cannot be written (one clause naming the data folder).
+    """
+    library_dir = library_dir or paths.library_dir()
+    try:
+        library_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=library_dir, prefix=".liaison-probe-"):
+            pass
+    except OSError as exc:
+        raise DataFolderError(write_problem(exc, library_dir.parent)) from exc
 
 
 def _read_source(path: Path, limits: ImportLimits) -> bytes:

@@ -1,29 +1,31 @@
 """The import and remove flows: choosing files, confirming, and telling the officer what happened.
 
-:class:`LibraryFlows` asks (file dialog, confirmation), starts the job on
-:class:`~desktop.app.jobs.LibraryJobs`, and reports the outcome in words: a
-status line (:attr:`LibraryFlows.message`) and a non-modal notice box that the
-officer closes with Enter, Esc or a click. It never touches the panes; when an
-import brings a new document it emits :attr:`LibraryFlows.document_imported`.
+:class:`LibraryFlows` asks (file or folder dialog, confirmation), starts the job
+on :class:`~desktop.app.jobs.LibraryJobs`, shows an import's progress with a
+Cancel button (:class:`~desktop.app.import_dialogs.ImportProgressDialog`, for a
+folder or several files), and reports the outcome in words: a status line
+(:attr:`LibraryFlows.message`) and a non-modal dialog that the officer closes
+with Enter, Esc or a click (the import's summary,
+:class:`~desktop.app.import_dialogs.ImportSummaryDialog`, or a notice box). It
+never touches the panes; when an import brings a new document it emits
+:attr:`LibraryFlows.document_imported`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from desktop.app import dialogs
-from desktop.app.jobs import IMPORT_FILTER, ImportSummary, LibraryJobs, summarize_imports
+from desktop.app.import_dialogs import ImportProgressDialog, ImportSummaryDialog
+from desktop.app.jobs import IMPORT_FILTER, ImportOutcome, ImportSummary, LibraryJobs
 from desktop.app.models import TreeNode
 from desktop.app.settings import Settings
 from desktop.app.viewer import esc
-
-if TYPE_CHECKING:
-    from db.imports import ImportReport
 
 
 def document_label(doc: dict[str, Any]) -> str:
@@ -55,9 +57,13 @@ class LibraryFlows(QObject):
         self.jobs = jobs
         self.settings = settings
         self.notice_box: QMessageBox | None = None
+        self.progress_dialog: ImportProgressDialog | None = None
+        self.summary_dialog: ImportSummaryDialog | None = None
         self.last_import: ImportSummary | None = None
         self._removing = ""
         jobs.imported.connect(self._on_imported)
+        jobs.progressed.connect(self._on_progress)
+        jobs.busy_changed.connect(self._on_busy)
         jobs.removed.connect(self._on_removed)
         jobs.job_failed.connect(self._on_job_failed)
 
@@ -77,38 +83,93 @@ class LibraryFlows(QObject):
             self.settings.import_folder = str(Path(files[0]).parent)
             self.import_paths([Path(f) for f in files])
 
-    def import_paths(self, files: Sequence[Path]) -> bool:
-        """Import ``files`` in the background (what the menu and a drop do).
+    def choose_folder_and_import(self) -> None:
+        """Choose a folder and import every document under it (File ▸ Import folder…)."""
+        if not self.can_change():
+            return
+        start = self.settings.import_folder
+        if not start or not Path(start).is_dir():
+            start = str(Path.home())
+        folder = QFileDialog.getExistingDirectory(
+            self.window, "Import a folder into your library", start
+        )
+        if folder:
+            self.settings.import_folder = str(Path(folder).parent)
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, sources: Sequence[Path]) -> bool:
+        """Import files, and folders with everything under them, in the background.
+
+        What the menu's two actions and a drop do. A folder or several files get a
+        progress dialog with a Cancel button.
 
         Returns:
             True when the import started; :attr:`job_finished` follows, after the
             summary is shown.
         """
-        if not files or not self.can_change():
+        if not sources or not self.can_change():
             return False
-        return self.jobs.start_import([Path(f) for f in files])
+        chosen = [Path(f) for f in sources]
+        if not self.jobs.start_import(chosen):
+            return False
+        if len(chosen) > 1 or chosen[0].is_dir():
+            self._show_progress()
+        return True
 
-    def _on_imported(self, reports: list[ImportReport]) -> None:
-        summary = summarize_imports(reports)
+    def cancel_import(self) -> bool:
+        """Stop the running import after its current file (what Cancel does).
+
+        Returns:
+            True when an import runs and will stop.
+        """
+        return self.jobs.cancel()
+
+    def _show_progress(self) -> None:
+        self._close_progress()
+        self.close_notice()
+        dialog = ImportProgressDialog(self.window)
+        dialog.cancel_requested.connect(self.cancel_import)
+        self.progress_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _on_progress(self, done: int, total: int, name: str) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.set_progress(done, total, name)
+
+    def _on_busy(self, text: str) -> None:
+        if not text:
+            self._close_progress()  # before any summary or error box is shown
+
+    def _close_progress(self) -> None:
+        dialog, self.progress_dialog = self.progress_dialog, None
+        if dialog is not None:
+            dialog.finish()
+            dialog.deleteLater()
+
+    def _on_imported(self, outcome: ImportOutcome) -> None:
+        summary = outcome.summary()
         self.last_import = summary
         if summary.document_id and self.jobs.library is not None:
             self.document_imported.emit(summary.document_id)
-        if len(summary.imported) == 1 and len(reports) == 1:
+        if len(summary.imported) == 1 and len(outcome.reports) == 1 and not outcome.skipped:
             status = f"Imported {summary.imported[0]}"
         else:
             status = summary.headline
         self.message.emit(status, 15000)
-        self.show_notice(
-            "Import",
-            summary.headline,
-            [
-                ("Imported", summary.imported),
-                ("Already in the library", summary.skipped),
-                ("Not imported", summary.rejected),
-            ],
-            warning=not summary.ok,
-        )
+        self.show_summary(summary)
         self.job_finished.emit(status)
+
+    def show_summary(self, summary: ImportSummary) -> ImportSummaryDialog:
+        """Show an import's summary in a non-blocking dialog (kept in :attr:`summary_dialog`)."""
+        self.close_notice()
+        dialog = ImportSummaryDialog(summary, self.window)
+        self.summary_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     # -- removing ----------------------------------------------------------------
 
@@ -159,7 +220,8 @@ class LibraryFlows(QObject):
 
     def _on_job_failed(self, message: str) -> None:
         self.message.emit(message, 15000)
-        self.show_notice("Liaison", "That did not work.", [("", (message,))], warning=True)
+        sentence = message if message.endswith((".", "!", "?")) else message + "."
+        self.show_notice("Liaison", sentence, [], warning=True)
         self.job_finished.emit(message)
 
     def can_change(self) -> bool:
@@ -236,8 +298,12 @@ class LibraryFlows(QObject):
         return box
 
     def close_notice(self) -> None:
-        """Close the notice box, if one is open."""
+        """Close the notice box and the last import summary, if open."""
         if self.notice_box is not None:
             self.notice_box.close()
             self.notice_box.deleteLater()
             self.notice_box = None
+        if self.summary_dialog is not None:
+            self.summary_dialog.close()
+            self.summary_dialog.deleteLater()
+            self.summary_dialog = None

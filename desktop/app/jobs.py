@@ -1,11 +1,13 @@
-"""The library's jobs: opening it, importing files, removing documents, each off the GUI thread.
+"""The library's jobs: opening it, importing files and folders, removing documents, off-thread.
 
 :class:`LibraryJobs` is a plain QObject that owns the :class:`db.library.Library`
 the window reads. Every job runs on a worker thread (:class:`Job`): opening the
-library (which may build the store), importing (:func:`db.imports.import_files`)
-and removing (:func:`db.imports.remove_document`), the last two followed by
-reopening the library on the same thread. The GUI thread only receives the
-opened library and the reports, by signals. :mod:`db.library` is imported on
+library (which may build the store), importing (folders walked by
+:func:`db.imports.find_documents`, files imported one at a time by
+:func:`db.imports.iter_imports`, cancellable between two files) and removing
+(:func:`db.imports.remove_document`), the last two followed by reopening the
+library on the same thread. The GUI thread only receives the opened library,
+the progress and the outcome (:class:`ImportOutcome`), by signals. :mod:`db.library` is imported on
 the worker, so the window is painted before Whoosh and the rest of :mod:`db` load.
 
 The library is closed while a job runs: the job swaps a rebuilt store in place
@@ -23,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from db.errors import LiaisonError
+from db.errors import DataFolderError, LiaisonError
 from db.kinds import HTML_SUFFIXES, IMPORT_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES
 
 if TYPE_CHECKING:
-    from db.imports import ImportReport
+    from db.imports import ImportReport, Skipped
     from db.library import Library
 
 
@@ -110,39 +112,72 @@ class Job(QThread):
 
 
 @dataclass(frozen=True)
+class ImportOutcome:
+    """What one import job did: a report per file it imported, and what it passed over.
+
+    Attributes:
+        reports: One :class:`db.imports.ImportReport` per file imported or refused, in order.
+        skipped: What the folder walk passed over (:class:`db.imports.Skipped`): files
+            that are not documents, folders that cannot be read.
+        total: How many files the job set out to import.
+        cancelled: True when the officer stopped it before the last file.
+        sources: The files and folders the officer chose or dropped.
+    """
+
+    reports: tuple[ImportReport, ...]
+    skipped: tuple[Skipped, ...] = ()
+    total: int = 0
+    cancelled: bool = False
+    sources: tuple[Path, ...] = ()
+
+    def summary(self) -> ImportSummary:
+        """Return the outcome in words (see :func:`summarize_imports`)."""
+        return summarize_imports(
+            self.reports,
+            skipped=self.skipped,
+            total=self.total,
+            cancelled=self.cancelled,
+            sources=self.sources,
+        )
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     """What one import job did, in words for the officer.
 
     Attributes:
-        headline: One sentence ("Imported 1 document.").
+        headline: One sentence ("Imported 12 files, 3 already in the library, 2 skipped.").
         imported: One line per file now in the library.
-        skipped: One line per file already there (duplicates).
-        rejected: One line per file refused, naming the file and the reason.
+        duplicates: One line per file already there.
+        skipped: One line per file refused or passed over, naming it and the reason.
         document_id: The first newly imported document (to show it), or None.
     """
 
     headline: str
     imported: tuple[str, ...]
+    duplicates: tuple[str, ...]
     skipped: tuple[str, ...]
-    rejected: tuple[str, ...]
     document_id: str | None
 
     @property
     def ok(self) -> bool:
-        """True when no file was rejected."""
-        return not self.rejected
+        """True when no file was skipped."""
+        return not self.skipped
+
+    def groups(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Return (heading, lines) for each kind of outcome, empty ones left out."""
+        groups = (
+            ("Skipped", self.skipped),
+            ("Imported", self.imported),
+            ("Already in the library", self.duplicates),
+        )
+        return tuple((title, lines) for title, lines in groups if lines)
 
     def details(self) -> str:
-        """Return the per-file lines, grouped, as plain text."""
-        groups = (
-            ("Imported", self.imported),
-            ("Already in the library", self.skipped),
-            ("Not imported", self.rejected),
-        )
+        """Return the per-file lines, grouped (what was skipped first), as plain text."""
         return "\n\n".join(
-            f"{title}:\n" + "\n".join(f"• {line}" for line in lines)
-            for title, lines in groups
-            if lines
+            f"{title} ({len(lines)}):\n" + "\n".join(f"• {line}" for line in lines)
+            for title, lines in self.groups()
         )
 
 
@@ -150,23 +185,78 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def summarize_imports(reports: Sequence[ImportReport]) -> ImportSummary:
-    """Turn :class:`db.imports.ImportReport` objects into an :class:`ImportSummary`."""
+def _shown_path(path: Path, sources: Sequence[Path]) -> str:
+    """Name a path found in a folder from that folder on ("dossier/2024/photo.png")."""
+    for source in sources:
+        try:
+            return str(path.relative_to(source.parent))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def summarize_imports(
+    reports: Sequence[ImportReport],
+    *,
+    skipped: Sequence[Skipped] = (),
+    total: int | None = None,
+    cancelled: bool = False,
+    sources: Sequence[Path] = (),
+) -> ImportSummary:
+    """Put what an import did (:class:`db.imports.ImportReport` objects) in words.
+
+    Args:
+        reports: One report per file, in order.
+        skipped: What a folder walk passed over, each with its reason.
+        total: How many files the import set out to do (default: ``len(reports)``).
+        cancelled: The officer stopped the import before the last file.
+        sources: The files and folders chosen (to name what was passed over, and
+            what held nothing to import).
+    """
     imported = tuple(r.message for r in reports if r.ok)
-    skipped = tuple(r.message for r in reports if r.status == "duplicate")
-    rejected = tuple(r.message for r in reports if r.status == "rejected")
-    parts = []
-    if imported:
-        parts.append(f"Imported {_plural(len(imported), 'file')}")
-    if skipped:
-        parts.append(f"{_plural(len(skipped), 'file')} already in the library")
-    if rejected:
-        parts.append(f"{_plural(len(rejected), 'file')} not imported")
-    headline = (", ".join(parts) or "Nothing to import") + "."
-    headline = headline[0].upper() + headline[1:]
+    duplicates = tuple(r.message for r in reports if r.status == "duplicate")
+    passed_over = tuple(f"{_shown_path(s.path, sources)} {s.reason}" for s in skipped)
+    refused = tuple(r.message for r in reports if r.status == "rejected")
+    skipped_lines = refused + passed_over
     first = next((r.document_id for r in reports if r.status == "imported"), None)
     first = first or next((r.document_id for r in reports if r.ok), None)
-    return ImportSummary(headline, imported, skipped, rejected, first)
+    if not reports and not cancelled:
+        return ImportSummary(
+            _nothing_found(skipped, sources), imported, duplicates, skipped_lines, first
+        )
+    rest = [(len(duplicates), "already in the library"), (len(skipped_lines), "skipped")]
+    rest = [(n, what) for n, what in rest if n]
+    if imported:
+        parts = [f"imported {_plural(len(imported), 'file')}"]
+        parts += [f"{n} {what}" for n, what in rest]
+        counts = ", ".join(parts)
+    else:
+        parts = [
+            f"{_plural(n, 'file') if i == 0 else n} {what}" for i, (n, what) in enumerate(rest)
+        ]
+        counts = "nothing imported" + (": " + ", ".join(parts) if parts else "")
+    if cancelled:
+        total = len(reports) if total is None else total
+        headline = f"Cancelled after {len(reports)} of {_plural(total, 'file')}: {counts}."
+    else:
+        headline = counts[0].upper() + counts[1:] + "."
+    return ImportSummary(headline, imported, duplicates, skipped_lines, first)
+
+
+def _nothing_found(skipped: Sequence[Skipped], sources: Sequence[Path]) -> str:
+    """One sentence for an import that found no file to import."""
+    unreadable = [s for s in skipped if s.unreadable]
+    if unreadable and len(unreadable) == len(sources):
+        first = unreadable[0]
+        return f"Nothing was imported: {first.path} {first.reason}."
+    folders = [s for s in sources if s.is_dir()]
+    if folders:
+        names = ", ".join(f"“{f.name or f}”" for f in folders)
+        return (
+            f"Nothing was imported: no document Liaison imports (text, Markdown, HTML or PDF) "
+            f"was found in {names}."
+        )
+    return "Nothing to import."
 
 
 class LibraryJobs(QObject):
@@ -193,7 +283,7 @@ class LibraryJobs(QObject):
     build_progressed = Signal(str, int, int)
     """Emitted with (step, done, total) while the store is built."""
     imported = Signal(object)
-    """Emitted with the list of :class:`db.imports.ImportReport` after an import job."""
+    """Emitted with the :class:`ImportOutcome` of an import job."""
     removed = Signal(str, object)
     """Emitted with the document id and the file names removed."""
     job_failed = Signal(str)
@@ -207,6 +297,7 @@ class LibraryJobs(QObject):
         self._job: Job | None = None
         self._job_kind = ""
         self._job_arg: Any = None
+        self._cancel = threading.Event()
 
     # -- state ---------------------------------------------------------------
 
@@ -261,8 +352,9 @@ class LibraryJobs(QObject):
             self.closed.emit()
 
     def shutdown(self) -> None:
-        """Wait for a running job (it cannot be cut short safely), then close the library."""
+        """Stop an import after its current file, wait for the job, then close the library."""
         if self._job is not None:
+            self._cancel.set()
             job, self._job = self._job, None
             job.wait()
             job.done.disconnect(self._job_done)
@@ -274,28 +366,70 @@ class LibraryJobs(QObject):
 
     # -- changing ------------------------------------------------------------
 
-    def start_import(self, files: Sequence[Path]) -> bool:
-        """Import ``files`` on a worker thread; :attr:`imported` follows.
+    def start_import(self, sources: Sequence[Path]) -> bool:
+        """Import files, and everything under folders, on a worker thread; :attr:`imported` follows.
+
+        On the worker, folders are walked (:func:`db.imports.find_documents`), the
+        data folder is checked once (:func:`db.imports.check_writable`), then the
+        files are imported one at a time (:func:`db.imports.iter_imports`), each
+        reported by :attr:`progressed` before it starts. :meth:`cancel` stops the
+        job after the file under way: every file already imported stays, whole.
+
+        Args:
+            sources: Files and folders, as the officer chose or dropped them.
 
         Returns:
             False (and nothing starts) when a job runs already or the library is not open.
         """
-        if not self.can_change or not files:
+        if not self.can_change or not sources:
             return False
-        from db.imports import import_files
+        from db.imports import check_writable, find_documents, iter_imports
 
-        paths = [Path(f) for f in files]
+        chosen = tuple(Path(f) for f in sources)
+        cancel = self._cancel
+        cancel.clear()
 
-        def work(report: Reporter) -> list[ImportReport]:
-            reports = []
-            for i, path in enumerate(paths):
-                report(i, len(paths), path.name)
-                reports.extend(import_files([path]))
-            report(len(paths), len(paths), "")
-            return reports
+        def work(report: Reporter) -> ImportOutcome:
+            report(0, 0, "")  # looking for documents
+            scan = find_documents(list(chosen))
+            files = scan.files
+            skipped = tuple(scan.skipped)
+            if not files:
+                return ImportOutcome((), skipped, 0, False, chosen)
+            try:
+                check_writable()
+            except DataFolderError as exc:
+                raise DataFolderError(f"Nothing was imported: {exc}.") from exc
+            reports: list[ImportReport] = []
+            imports = iter_imports(files)
+            try:
+                for done, path in enumerate(files):
+                    if cancel.is_set():
+                        break  # between two files: every file reported is whole
+                    report(done, len(files), path.name)
+                    reports.append(next(imports))
+            finally:
+                imports.close()  # releases the data folder's lock
+            report(len(reports), len(files), "")
+            stopped = len(reports) < len(files)
+            return ImportOutcome(tuple(reports), skipped, len(files), stopped, chosen)
 
-        names = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
-        self._start("import", paths, work, f"Importing {names}…")
+        if len(chosen) == 1 and not chosen[0].is_dir():
+            names = chosen[0].name
+        else:
+            names = ", ".join(p.name or str(p) for p in chosen[:2]) + ("…" if chosen[2:] else "")
+        self._start("import", chosen, work, f"Importing {names}…")
+        return True
+
+    def cancel(self) -> bool:
+        """Ask the running import to stop once its current file is imported (or refused).
+
+        Returns:
+            True when an import runs and will stop; False when there is none.
+        """
+        if self._job is None or self._job_kind != "import":
+            return False
+        self._cancel.set()
         return True
 
     def start_remove(self, document_id: str, label: str = "") -> bool:
@@ -351,6 +485,6 @@ class LibraryJobs(QObject):
         if error is not None:
             self.job_failed.emit(error)
         elif self._job_kind == "import":
-            self.imported.emit(list(result))
+            self.imported.emit(result)
         else:
             self.removed.emit(str(self._job_arg), list(result))

@@ -42,6 +42,7 @@ MENUS = ("&File", "&Edit", "&View", "&Go", "&Search", "&Brief", "&Help")
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import documents…", ("Ctrl+O",), "&File"),
+    ActionSpec("import_folder", "Import &folder…", ("Ctrl+Shift+O",), "&File"),
     ActionSpec("remove_document", "&Remove document…", (), "&File"),
     ActionSpec("compare", "&Compare versions…", ("Ctrl+Shift+M",), "&File", separator=True),
     ActionSpec("print", "&Print…", ("Ctrl+P",), "&File", separator=True),
@@ -123,7 +124,7 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("Esc", "Clear the search field; close the find bar"),
     ("Tab / Shift+Tab", "Move between controls (the viewer's links: click, or Enter on a link)"),
     ("Enter (on a viewer link)", "Show the footnote, select the entity, or follow the reference"),
-    ("Drop files on the window", "Import them (text, Markdown, HTML, PDF)"),
+    ("Drop files or folders on the window", "Import them (text, Markdown, HTML, PDF)"),
 )
 
 

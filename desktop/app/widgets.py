@@ -295,22 +295,21 @@ class ResultDelegate(QStyledItemDelegate):
 
 
 def local_files(mime: QMimeData | None) -> list[Path]:
-    """Return the local files a drag carries (folders and remote URLs left out)."""
+    """Return the local files and folders a drag carries (remote URLs left out)."""
     if mime is None or not mime.hasUrls():
         return []
-    files = (Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile())
-    return [f for f in files if not f.is_dir()]
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
 class FileDropFilter(QObject):
-    """Takes drops of files on the widgets it watches and reports them by a signal.
+    """Takes drops of files and folders on the widgets it watches and reports them by a signal.
 
     Installed on the window and on its text fields, so a file dropped on the
     search field is imported rather than typed in as its path.
     """
 
     files_dropped = Signal(list)
-    """Emitted with the dropped files (``list[Path]``)."""
+    """Emitted with the dropped files and folders (``list[Path]``)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         reader, search, tree = self.reader_pane, self.search_pane, self.tree_pane
         return {
             "import_files": self.flows.choose_and_import,
+            "import_folder": self.flows.choose_folder_and_import,
             "remove_document": lambda: self.flows.remove_open_document(
                 reader.reader.document if self.library is not None else None
             ),
@@ -384,6 +385,7 @@ class MainWindow(QMainWindow):
         imported = doc is not None and doc.get("origin") == "imported"
         can_change = self.jobs.can_change
         self.actions_by_name["import_files"].setEnabled(can_change)
+        self.actions_by_name["import_folder"].setEnabled(can_change)
         remove = self.actions_by_name["remove_document"]
         remove.setEnabled(can_change and imported)
         label = document_label(doc).replace("&", "&&") if imported and doc else ""

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from db import paths
+from db.errors import DataFolderError
 from db.extract import MAX_IMPORT_BYTES
-from db.imports import import_files, remove_document
+from db.imports import check_writable, import_files, remove_document
 from db.library import open_library
 from db.originals import list_imports
 from tests.helpers.documents import RESOLUTION, make_pdf, resolution_pdf, web_page_html
@@ -37,6 +38,20 @@ def library_state(data_dir: Path) -> tuple[dict[str, str], list[str]]:
     with open_library() as lib:
         docs = [d["id"] for d in lib.documents()]
     return snapshot(data_dir), docs
+
+
+def test_check_writable_leaves_nothing_and_names_the_data_folder_it_cannot_write(tmp_path):
+    library = tmp_path / "data" / "library"
+    check_writable(library_dir=library)  # creates the library folder, and nothing in it
+    assert library.is_dir() and list(library.iterdir()) == []
+    library.rmdir()
+    library.write_text("a file where the library folder should be")
+    with pytest.raises(DataFolderError) as caught:
+        check_writable(library_dir=library)
+    assert (
+        str(caught.value)
+        == f"the data folder {tmp_path / 'data'} could not be written (File exists)"
+    )
 
 
 @pytest.fixture

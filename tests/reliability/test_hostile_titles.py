@@ -181,7 +181,11 @@ def test_markup_in_titles_and_headings_never_opens_files(tmp_path_factory, qtbot
         assert jobs.open()
     counter = iter(range(1, 10_000))
     reports: list = []
-    jobs.imported.connect(reports.extend)
+
+    def collect(outcome) -> None:
+        reports.extend(outcome.reports)
+
+    jobs.imported.connect(collect)
 
     live = {"window": window}
     with OpenWatch(outside) as watch:
@@ -206,8 +210,8 @@ def test_markup_in_titles_and_headings_never_opens_files(tmp_path_factory, qtbot
             with AuditRecorder() as rec:
                 with qtbot.waitSignal(window.flows.job_finished, timeout=120_000):
                     assert window.flows.import_paths(files)
-                if window.flows.notice_box is not None:
-                    window.flows.notice_box.grab()
+                if window.flows.summary_dialog is not None:
+                    window.flows.summary_dialog.grab()
                 window.grab()
                 assert [r.status for r in reports] == ["imported"] * len(files), [
                     r.message for r in reports
@@ -223,5 +227,5 @@ def test_markup_in_titles_and_headings_never_opens_files(tmp_path_factory, qtbot
     # Hypothesis keeps the test function (and what it closes over) until the process ends;
     # it must not keep the window, or Qt objects would outlive the application.
     live.clear()
-    jobs.imported.disconnect(reports.extend)
+    jobs.imported.disconnect(collect)
     window.close()
