@@ -157,6 +157,11 @@ class TreePane(QWidget):
         """Bring a tab to the front."""
         self.tab_widget.setCurrentIndex(self.tab_keys.index(key))
 
+    def focus_tab(self, key: str) -> None:
+        """Show the tab ``key`` and put the keyboard in its tree (Alt+1…5)."""
+        self.show_tab(key)
+        self.current_view().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def current_view(self) -> QTreeView:
         """Return the visible tab's tree view."""
         return self.views[self.current_key()]

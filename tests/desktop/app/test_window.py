@@ -27,7 +27,7 @@ def test_starts_focused_on_search_with_a_hint(window):
     assert window.search_pane.field.hasFocus()
     assert window.search_pane.results_stack.currentWidget() is window.search_pane.empty_label
     assert "Type a few words" in window.search_pane.empty_label.text()
-    assert "documents" in window.summary_label.text() and "passages" in window.summary_label.text()
+    assert "documents" in window.status_bar.summary_label.text() and "passages" in window.status_bar.summary_label.text()
 
 
 def test_typing_shows_results_then_enter_opens_the_passage(qtbot, window, search_for):
@@ -157,12 +157,12 @@ def test_settings_persist_across_windows(make_window):
     first.splitter.setSizes([340, 230, 300])
     first.actions_by_name["toggle_dark"].trigger()
     first.tree_pane.show_tab("themes")
-    sizes, zoom = first.splitter.sizes(), first.zoom
+    sizes, zoom = first.splitter.sizes(), first.zoom.factor
     first.close()
     saved = Settings()
     assert saved.zoom == zoom and saved.theme == "dark"
     second = make_window()
-    assert second.zoom == zoom
+    assert second.zoom.factor == zoom
     assert second.splitter.sizes() == sizes
     assert second.tree_pane.current_key() == "themes"
     assert (second.width(), second.height()) == (760, 520)
@@ -213,7 +213,7 @@ def test_keyboard_focus_shortcuts_and_dialogs(qtbot, window, search_for):
     assert window.search_pane.field.hasFocus()
     window.actions_by_name["shortcuts"].trigger()
     window.actions_by_name["about"].trigger()
-    dialogs = [window._dialogs["shortcuts"], window._dialogs["about"]]
+    dialogs = [window.dialogs.open_dialogs["shortcuts"], window.dialogs.open_dialogs["about"]]
     assert all(d.isVisible() for d in dialogs)
     table = dialogs[0].table
     keys = [table.item(r, 0).text() for r in range(table.rowCount())]
@@ -562,7 +562,7 @@ def test_recent_searches_are_remembered_and_searched_again(qtbot, window, search
         search_for(window, query)
         QTest.keyClick(window.search_pane.field, Qt.Key.Key_Return)
     assert window.settings.recent_searches[:2] == ["maritime piracy", "counter-terrorism"]
-    menu = window.recent_menu()
+    menu = window.search_pane.recent_menu(window.settings.recent_searches)
     assert [a.text() for a in menu.actions()][:2] == ["maritime piracy", "counter-terrorism"]
     menu.actions()[1].trigger()
     menu.close()
@@ -588,14 +588,14 @@ def test_every_control_has_an_accessible_name(window):
 
 def test_date_filter_like_the_cli(window, search_for):
     search_for(window, "cooperation")
-    assert window.apply_dates("2022-01-01", "2022-12-31")
+    assert window.search_pane.apply_dates("2022-01-01", "2022-12-31")
     model = window.search_pane.results_model
     assert model.rowCount() > 0
     assert {model.hit(r).document_id for r in range(model.rowCount())} == {"a-res-77-20"}
     assert window.search_pane.chips.chips["date"].text().startswith("Dates: 2022-01-01")
-    assert not window.apply_dates("21/11/2022", "")
+    assert not window.search_pane.apply_dates("21/11/2022", "")
     assert "Not a date range" in window.statusBar().currentMessage()
-    assert window.apply_dates("", "")
+    assert window.search_pane.apply_dates("", "")
     assert window.search_pane.controller.filter("date") is None
 
 
