@@ -93,7 +93,9 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
     # Its provenance in the About box.
     window.actions_by_name["about"].trigger()
     about = (
-        window.dialogs.open_dialogs["about"].findChild(type(window.reader_pane.viewer), "about").toPlainText()
+        window.dialogs.open_dialogs["about"]
+        .findChild(type(window.reader_pane.viewer), "about")
+        .toPlainText()
     )
     assert "1 imported by you" in about and "A_RES_79_999.pdf" in about
     window.dialogs.open_dialogs["about"].close()
