@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from db.library import Library
     from db.search import Hit
 
+#: Results laid out per turn of the event loop (more than a tall screen shows).
+RESULT_BATCH = 12
 HINT_TEXT = (
     "Type a few words to search every passage: an entity (UNODC), a topic "
     "(maritime piracy), or words of a paragraph.\n\n"
@@ -97,6 +99,10 @@ class SearchPane(QWidget):
         self.delegate = ResultDelegate(self.results_view)
         self.results_view.setItemDelegate(self.delegate)
         self.results_view.setResizeMode(QListView.ResizeMode.Adjust)
+        # Each result is a laid-out rich-text snippet: lay out the first screenful at
+        # once and the rest in batches from the event loop, not all before the list shows.
+        self.results_view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.results_view.setBatchSize(RESULT_BATCH)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.setMouseTracking(True)

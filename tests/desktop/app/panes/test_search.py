@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QListView
+
+from desktop.app.panes.search import RESULT_BATCH
 
 # The offscreen platform plugin says so whenever a window with a menu bar is shown.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise)")
@@ -56,3 +59,15 @@ def test_date_filter_like_the_cli(window, search_for):
     assert "Not a date range" in window.statusBar().currentMessage()
     assert window.search_pane.apply_dates("", "")
     assert window.search_pane.controller.filter("date") is None
+
+
+def test_results_are_laid_out_in_batches_and_all_reachable(qtbot, window, search_for):
+    search_for(window, "cooperation")
+    model, view = window.search_pane.results_model, window.search_pane.results_view
+    assert view.layoutMode() == QListView.LayoutMode.Batched
+    assert model.rowCount() > RESULT_BATCH
+    last = model.index(model.rowCount() - 1, 0)
+    qtbot.waitUntil(lambda: view.visualRect(last).height() > 0)
+    view.scrollTo(last)
+    assert view.visualRect(last).intersects(view.viewport().rect())
+    assert view.visualRect(last).top() > view.visualRect(model.index(0, 0)).top()

@@ -27,3 +27,22 @@ def test_enter_or_down_in_the_tree_filter_selects(window, key):
     QTest.keyClick(window.tree_pane.filter_field, key)
     assert window.tree_pane.current_view().hasFocus()
     assert window.search_pane.controller.filter("entity").value == "unodc"
+
+
+def test_each_tab_opens_its_first_level_when_first_shown(window):
+    for key in window.tree_pane.tab_keys:
+        window.tree_pane.show_tab(key)
+        view = window.tree_pane.views[key]
+        model = view.model()
+        parents = [
+            model.index(r, 0)
+            for r in range(model.rowCount())
+            if model.hasChildren(model.index(r, 0))
+        ]
+        assert all(view.isExpanded(index) for index in parents), key
+    assert any(
+        window.tree_pane.views[key]
+        .model()
+        .hasChildren(window.tree_pane.views[key].model().index(0, 0))
+        for key in window.tree_pane.tab_keys
+    )
