@@ -28,3 +28,17 @@ def test_following_the_system_theme_is_a_choice_that_persists(window):
     assert window.theme.mode == ("dark" if window.theme.dark else "light")
     assert not window.actions_by_name["follow_system"].isChecked()
     assert Settings().theme == window.theme.mode
+
+
+def test_the_viewer_follows_a_theme_switch(window):
+    """Its focus outline's style sheet once kept the viewer light: dark text on white."""
+    window.reader_pane.reader.open_passage("a-res-77-20:op1")
+    viewer = window.reader_pane.viewer
+    role = viewer.palette().ColorRole
+    assert viewer.palette().color(role.Base).lightness() > 128
+    window.actions_by_name["toggle_dark"].trigger()
+    assert viewer.palette().color(role.Base).lightness() < 64
+    assert viewer.palette().color(role.Text).lightness() > 192
+    window.actions_by_name["toggle_dark"].trigger()
+    assert viewer.palette().color(role.Base).lightness() > 192
+    assert viewer.palette().color(role.Text).lightness() < 64
