@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from db import paths
+from desktop.app.status import format_built_at
 from desktop.app.viewer import DocumentViewer, esc
 
 if TYPE_CHECKING:
     from db.library import Library
-
-
-def format_built_at(value: str | None) -> str:
-    """Return "23 November 2026, 01:57 UTC" for an ISO timestamp (other strings unchanged)."""
-    if not value:
-        return "unknown"
-    try:
-        t = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if t.tzinfo is not None:
-        t = t.astimezone(dt.UTC)
-    return f"{t.day} {t.strftime('%B %Y, %H:%M')}" + (" UTC" if t.tzinfo else "")
 
 
 class AboutDialog(QDialog):

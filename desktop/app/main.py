@@ -26,8 +26,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from desktop.app import dialogs
+from desktop.app.jobs import LibraryJobs
 from desktop.app.settings import Settings
+from desktop.app.single_instance import hand_over_to_running_copy
 from desktop.app.theme import ThemeManager
+from desktop.app.window import MainWindow
 
 _IMPORTED_AT = time.perf_counter()
 SMOKE_QUERY = "maritime piracy"
@@ -141,10 +144,9 @@ class SmokeRun:
         emit: Where the JSON line goes.
     """
 
-    def __init__(self, window: object, started: float, emit: Callable[[str], None] = print) -> None:
-        from desktop.app.window import MainWindow
-
-        assert isinstance(window, MainWindow)
+    def __init__(
+        self, window: MainWindow, started: float, emit: Callable[[str], None] = print
+    ) -> None:
         self.window = window
         self.started = started
         self.emit = emit
@@ -210,16 +212,11 @@ def run_gui(smoke: bool = False) -> int:
     """
     started = process_start()
     app = _application()
-    from desktop.app.single_instance import hand_over_to_running_copy
-
     if hand_over_to_running_copy():
         return 0
     settings = Settings()
     theme = ThemeManager(settings.theme)
     theme.apply()
-    from desktop.app.jobs import LibraryJobs
-    from desktop.app.window import MainWindow
-
     builder = _BuildProgress(enabled=not smoke)
     jobs = LibraryJobs()
     jobs.build_notice.connect(builder.notice)

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(w, h)
     window.move(0, 0)
     window.splitter.setSizes([int(w * 0.22), int(w * 0.3), int(w * 0.48)])
-    window.apply_zoom(args.zoom)
+    window.zoom.set_factor(args.zoom)
     window.show()
     jobs.open_failed.connect(
         lambda why: print(f"screenshot: {why}", file=sys.stderr) or app.exit(1)
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.tab:
             window.tree_pane.show_tab(args.tab)
         if args.entity:
-            window.select_entity(args.entity)
+            window.navigation.select_entity(args.entity)
         if args.query:
             window.search_pane.field.setText(args.query)
             window.search_pane.controller.run_now()

@@ -33,6 +33,8 @@ class Selection(QObject):
 
     message = Signal(str, int)
     """Emitted with (a status line, how long to show it in ms)."""
+    style_changed = Signal(str)
+    """Emitted with the citation style ("short" or "full") every copy now uses."""
 
     def __init__(
         self,
@@ -55,6 +57,12 @@ class Selection(QObject):
     def source(self) -> str:
         """Where the selection is: "results" (the highlighted hit) or "viewer" (its paragraph)."""
         return self._selected_from
+
+    def set_style(self, style: str) -> None:
+        """Cite in ``style`` ("short" or "full") in every copy from now on, and say so."""
+        self.style = style
+        self.style_changed.emit(style)
+        self.refresh()
 
     def refresh(self) -> None:
         """Show the selection's citation again (after a style change)."""

@@ -125,6 +125,8 @@ class ThemeManager(QObject):
 
     changed = Signal(bool)
     """Emitted with ``dark`` after the palette changed."""
+    mode_changed = Signal(str)
+    """Emitted with the mode ("system", "light", "dark") after :meth:`set_mode`."""
 
     def __init__(self, mode: str = "system", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -154,6 +156,7 @@ class ThemeManager(QObject):
             raise ValueError(f"unknown theme mode {mode!r}")
         self._mode = mode
         self.apply()
+        self.mode_changed.emit(mode)
 
     def toggle(self) -> None:
         """Switch between light and dark explicitly (leaving "follow the system")."""

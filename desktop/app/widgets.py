@@ -80,8 +80,11 @@ class SearchField(QLineEdit):
         if key == Qt.Key.Key_Escape and self.text():
             self.clear()
             return
-        if event.matches(QKeySequence.StandardKey.DeleteCompleteLine):
-            # Ctrl+U on Linux: never wipe the officer's query by a slip of the key.
+        ctrl_u = key == Qt.Key.Key_U and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+        if ctrl_u or event.matches(QKeySequence.StandardKey.DeleteCompleteLine):
+            # Ctrl+U deletes the whole line on Linux (X11 key bindings): never wipe the
+            # officer's query by a slip of the key (Ctrl+Shift+U is the raw source).
+            event.accept()
             return
         super().keyPressEvent(event)
 

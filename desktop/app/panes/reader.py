@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 EMPTY_TEXT = "Choose a result or a passage to read it here, in its document."
 
 
+#: The focused viewer shows it (a visible outline in the theme's highlight colour).
+VIEWER_STYLE = "QTextBrowser#viewer:focus { border: 2px solid palette(highlight); }"
+
+
 class ReaderPane(QWidget):
     """The right pane: one document, the selected passage marked, its citation above."""
 
@@ -90,9 +94,7 @@ class ReaderPane(QWidget):
         # Tab moves on to the next control instead of walking through every link, and the
         # focused viewer shows it.
         self.viewer.setTabChangesFocus(True)
-        self.viewer.setStyleSheet(
-            "QTextBrowser#viewer:focus { border: 2px solid palette(highlight); }"
-        )
+        self.viewer.setStyleSheet(VIEWER_STYLE)
         self.viewer.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.viewer_empty = muted_label(EMPTY_TEXT, self)
         self.viewer_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -371,5 +373,11 @@ class ReaderPane(QWidget):
             self.refresh()
 
     def set_colors(self, colors: Colors) -> None:
-        """Render with another theme's colours."""
+        """Render with another theme's colours.
+
+        The viewer's style sheet (its focus outline) fixed its palette when it was
+        applied; applied again, it takes the new theme's (text, base, highlight).
+        """
+        self.viewer.setStyleSheet("")
+        self.viewer.setStyleSheet(VIEWER_STYLE)
         self.reader.set_colors(colors)

@@ -2,14 +2,16 @@
 
 The pane owns its :class:`~desktop.app.search.SearchController` and its widgets.
 It reports upward: :attr:`SearchPane.open_requested` when the officer opens a
-result, :attr:`SearchPane.highlighted` when another result is highlighted, and
+result, :attr:`SearchPane.highlighted` when another result is highlighted,
 :attr:`SearchPane.filter_removed` when a chip is removed (so the tree can forget
-its selection).
+its selection), and :attr:`SearchPane.message` with a status line. It also offers
+the recent searches (Ctrl+R) and asks for a date range (Ctrl+Shift+T).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.kinds import KIND_LABELS
+from desktop.app.dialogs import DateRangeDialog
 from desktop.app.models import HIT_ROLE, ResultsModel
 from desktop.app.search import Filter, SearchController, SearchState
 from desktop.app.theme import Colors
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
     from db.library import Library
     from db.search import Hit
 
+#: Results laid out per turn of the event loop (more than a tall screen shows).
+RESULT_BATCH = 12
 HINT_TEXT = (
     "Type a few words to search every passage: an entity (UNODC), a topic "
     "(maritime piracy), or words of a paragraph.\n\n"
@@ -52,6 +57,8 @@ class SearchPane(QWidget):
     """Emitted with the highlighted :class:`db.search.Hit` (None when there is none)."""
     filter_removed = Signal(str)
     """Emitted with the kind of a filter the officer removed ("entity", "document", "kind")."""
+    message = Signal(str, int)
+    """Emitted with (a status line, how long to show it in ms)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +99,10 @@ class SearchPane(QWidget):
         self.delegate = ResultDelegate(self.results_view)
         self.results_view.setItemDelegate(self.delegate)
         self.results_view.setResizeMode(QListView.ResizeMode.Adjust)
+        # Each result is a laid-out rich-text snippet: lay out the first screenful at
+        # once and the rest in batches from the event loop, not all before the list shows.
+        self.results_view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.results_view.setBatchSize(RESULT_BATCH)
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results_view.setMouseTracking(True)
@@ -280,6 +291,24 @@ class SearchPane(QWidget):
         label = f"Dates: {a or '…'} – {b or '…'}"
         self.controller.set_filter("date", f"{a}..{b}", label)
 
+    def choose_dates(self) -> None:
+        """Ask for a date range and filter the results by it."""
+        current = self.controller.filter("date")
+        start, _, end = current.value.partition("..") if current else ("", "", "")
+        dialog = DateRangeDialog(start, end, self)
+        if dialog.exec() == DateRangeDialog.DialogCode.Accepted:
+            self.apply_dates(dialog.date_from.text(), dialog.date_to.text())
+        dialog.deleteLater()
+
+    def apply_dates(self, date_from: str, date_to: str) -> bool:
+        """Filter by documents dated in the range; say in one line what was wrong."""
+        try:
+            self.set_date_filter(date_from, date_to)
+        except ValueError as exc:
+            self.message.emit(f"Not a date range: {exc} (write 2022-11-21).", 8000)
+            return False
+        return True
+
     def set_kind_filter(self, value: str, label: str) -> None:
         """Restrict results to one passage kind ("" for any)."""
         self._check_kind(value)
@@ -310,6 +339,29 @@ class SearchPane(QWidget):
         self.delegate.set_colors(colors)
         self.results_view.doItemsLayout()
         self.results_view.viewport().update()
+
+    # -- recent searches ---------------------------------------------------------
+
+    def recent_menu(self, queries: Sequence[str]) -> QMenu:
+        """Return a menu of ``queries`` (the recent searches); choosing one searches it again."""
+        menu = QMenu("Recent searches", self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for query in queries:
+            action = menu.addAction(query.replace("&", "&&"))
+            action.triggered.connect(lambda _=False, q=query: self.search_again(q))
+        if not queries:
+            menu.addAction("No recent searches yet").setEnabled(False)
+        return menu
+
+    def show_recent(self, queries: Sequence[str]) -> None:
+        """Show the recent searches under the search field (Ctrl+R)."""
+        self.recent_menu(queries).popup(self.field.mapToGlobal(self.field.rect().bottomLeft()))
+
+    def search_again(self, query: str) -> None:
+        """Search ``query`` now (no typing pause) and put the caret back in the field."""
+        self.field.setText(query)
+        self.controller.run_now()
+        self.field.setFocus()
 
     def focus_field(self) -> None:
         """Focus the search field, its text selected."""

@@ -81,6 +81,7 @@ class TreePane(QWidget):
         self.tab_widget.setDocumentMode(True)
         self.tab_widget.setUsesScrollButtons(False)
         self.tab_keys: list[str] = []
+        self._unexpanded: set[str] = set()
         self.views: dict[str, QTreeView] = {}
         self.proxies: dict[str, _TreeProxy] = {}
         self.models: dict[str, TreeModel] = {}
@@ -132,6 +133,7 @@ class TreePane(QWidget):
         layout.addWidget(self.tab_widget, 1)
         self.filter_field.textChanged.connect(self.set_filter_text)
         self.filter_field.installEventFilter(self)
+        self.tab_widget.currentChanged.connect(lambda _index: self._expand_current())
 
     def set_nodes(self, key: str, roots: Sequence[TreeNode], empty_text: str = "") -> None:
         """Fill one tab, or show ``empty_text`` when there are no nodes."""
@@ -156,6 +158,11 @@ class TreePane(QWidget):
     def show_tab(self, key: str) -> None:
         """Bring a tab to the front."""
         self.tab_widget.setCurrentIndex(self.tab_keys.index(key))
+
+    def focus_tab(self, key: str) -> None:
+        """Show the tab ``key`` and put the keyboard in its tree (Alt+1…5)."""
+        self.show_tab(key)
+        self.current_view().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def current_view(self) -> QTreeView:
         """Return the visible tab's tree view."""
@@ -258,8 +265,16 @@ class TreePane(QWidget):
         self.set_nodes(
             "references", instrument_nodes(library.instruments()), "No document cites another."
         )
-        for view in self.views.values():
-            view.expandToDepth(0)
+        # Each tree opens its first level when first shown: laying out the hidden
+        # trees' rows now would only delay the first search.
+        self._unexpanded = set(self.tab_keys)
+        self._expand_current()
+
+    def _expand_current(self) -> None:
+        key = self.current_key()
+        if key in self._unexpanded:
+            self._unexpanded.discard(key)
+            self.views[key].expandToDepth(0)
 
     def show_waiting(self, text: str) -> None:
         """Say ``text`` in every tab (while the library opens, or when it could not)."""

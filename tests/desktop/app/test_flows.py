@@ -63,7 +63,7 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
         # One job at a time: the store is closed and being rebuilt.
         assert window.jobs.busy and window.library is None
         assert not window.centralWidget().isEnabled()
-        assert window.progress_bar.isVisible()
+        assert window.status_bar.progress_bar.isVisible()
         assert not window.actions_by_name["import_files"].isEnabled()
         assert window.flows.import_paths([pdf]) is False
         return started
@@ -85,7 +85,7 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
     view = window.tree_pane.views["documents"]
     assert view.currentIndex().data(Qt.ItemDataRole.UserRole + 1).ref == "a-res-79-999"
     assert window.reader_pane.reader.document["id"] == "a-res-79-999"
-    assert "(5 documents (1 imported)" in f"({window.summary_label.text()}"
+    assert "(5 documents (1 imported)" in f"({window.status_bar.summary_label.text()}"
 
     # Found by a query, opened, its citation copied.
     search_for(window, "kelp forest")
@@ -99,10 +99,12 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
     # Its provenance in the About box.
     window.actions_by_name["about"].trigger()
     about = (
-        window._dialogs["about"].findChild(type(window.reader_pane.viewer), "about").toPlainText()
+        window.dialogs.open_dialogs["about"]
+        .findChild(type(window.reader_pane.viewer), "about")
+        .toPlainText()
     )
     assert "1 imported by you" in about and "A_RES_79_999.pdf" in about
-    window._dialogs["about"].close()
+    window.dialogs.open_dialogs["about"].close()
 
     # Removed from its context menu, after a confirmation.
     asked: list[str] = []

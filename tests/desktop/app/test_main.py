@@ -86,7 +86,11 @@ def test_window_is_shown_and_painted_before_the_library_opens(qapp, monkeypatch)
             w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
         ]
         seen.append(
-            (window.isVisible(), window.summary_label.text(), window.search_pane.empty_label.text())
+            (
+                window.isVisible(),
+                window.status_bar.summary_label.text(),
+                window.search_pane.empty_label.text(),
+            )
         )
         raise StoreError("stop here")
 

@@ -33,7 +33,7 @@ def with_successor(qtbot, own_window, tmp_path):
 def test_compare_proposes_the_predecessor_and_shows_each_change(qtbot, with_successor):
     window, new_id, expected = with_successor
     window.actions_by_name["compare"].trigger()
-    dialog = window._dialogs["compare"]
+    dialog = window.dialogs.open_dialogs["compare"]
     assert isinstance(dialog, CompareDialog) and dialog.isVisible()
     assert (dialog.old_id(), dialog.new_id()) == (OLD, new_id)
     assert "A/RES/77/20" in dialog.proposal_label.text()
@@ -63,7 +63,7 @@ def test_compare_proposes_the_predecessor_and_shows_each_change(qtbot, with_succ
 
 def test_compare_is_keyboard_navigable_and_opens_the_paragraph(qtbot, with_successor):
     window, _new_id, _ = with_successor
-    dialog = window.open_compare()
+    dialog = window.dialogs.compare()
     table = dialog.table
     qtbot.waitUntil(table.hasFocus, timeout=2000)  # the rows have the keys from the start
     assert table.currentIndex().row() == 0
@@ -95,7 +95,7 @@ def test_compare_is_keyboard_navigable_and_opens_the_paragraph(qtbot, with_succe
 
 def test_compare_exports_markdown_and_docx(qtbot, with_successor, tmp_path):
     window, new_id, _ = with_successor
-    dialog = window.open_compare()
+    dialog = window.dialogs.compare()
     md = dialog.export("md", tmp_path / "cmp.md")
     assert md.read_text(encoding="utf-8") == window.library.compare_markdown(OLD, new_id)
     out = dialog.export("docx", tmp_path / "cmp.docx")
