@@ -12,8 +12,12 @@ WordPiece tokens, each token weighted by its rarity in the store (an IDF, so "IN
 * :class:`PassageVectors` holds one unit vector per passage and the IDF weights; the build
   writes it into the store as :data:`VECTORS_NAME` (so the store's manifest covers it) and a
   search loads it lazily.
-* :func:`fuse` merges the lexical ranking with the meaning-based one so that what the words
-  find stays on top and meaning fills in where the words do not match.
+* :meth:`PassageVectors.word_match` scores candidate passages word by word: each word of the
+  query counts by its closest word of the passage (cosine of their static vectors, weighted
+  by the query word's IDF), so "smugglers" meets "smuggling" and "kids" meets "children"
+  inside the passage that says them, instead of in a blurred average of the whole passage.
+* :func:`fuse` merges the lexical ranking with that word match so that what the words find
+  stays on top and meaning fills in where the words do not match.
 
 Nothing here imports Qt or the search engine.
 """
@@ -25,7 +29,7 @@ import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,7 +56,8 @@ VOCAB_SHA256 = "f637264cc4af2fcb3aad8fc7c4f47710816b8e144d170ff16e77f202346f2fc2
 #: The passage vectors' file inside the store (covered by the store's manifest).
 VECTORS_NAME = "vectors.npz"
 #: Bump when the way passage vectors are computed changes (stored in the vectors file).
-VECTORS_VERSION = 2
+#: 3: the file also holds each passage's words (for :meth:`PassageVectors.word_match`).
+VECTORS_VERSION = 3
 #: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
 EXACT_LIMIT = 20_000
 #: Rotated coordinates the coarse pass reads, and how many candidates it passes on.
@@ -79,6 +84,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def content_words(text: str) -> list[str]:
+    """Return a text's words that can carry meaning, each once, in order of appearance.
+
+    One-letter words and stop words are left out ("the", "what", "a").
+    """
+    return list(dict.fromkeys(w for w in words(text) if len(w) > 1 and w not in STOP_WORDS))
+
+
 class TokenTable:
     """The bundled static token vectors (int8, one scale per row) and their vocabulary."""
 
@@ -92,6 +105,7 @@ class TokenTable:
         self._tokens = vocab
         self.dims = int(vectors.shape[1])
         self._word_rows: dict[str, tuple[int, ...]] = {}
+        self._word_vectors: dict[str, np.ndarray | None] = {}
 
     @classmethod
     def load(cls, folder: Path | None = None) -> TokenTable:
@@ -161,6 +175,27 @@ class TokenTable:
             start = end
         return tuple(pieces)
 
+    def word_vector(self, word: str, *, remember: bool = True) -> np.ndarray | None:
+        """Return the unit vector of one word (its pieces' rows summed), None if unspellable.
+
+        Args:
+            word: One word, as :func:`words` splits them.
+            remember: Keep the vector for the next call (query words; a store's words are
+                kept by :class:`PassageVectors` instead).
+        """
+        if word in self._word_vectors:
+            return self._word_vectors[word]
+        vec = None
+        rows = self.rows(word)
+        if rows:
+            r = np.asarray(rows, dtype=np.int64)
+            v = self.scales[r] @ self.vectors[r].astype(np.float32)
+            norm = float(np.linalg.norm(v))
+            vec = v / norm if norm > 0 else None
+        if remember:
+            self._word_vectors[word] = vec
+        return vec
+
     def mean(self, rows: list[int], idf: np.ndarray) -> np.ndarray:
         """Return the unit IDF-weighted mean of the rows' vectors (zeros when no row)."""
         if not rows:
@@ -219,7 +254,16 @@ class PassageVectors:
     table: TokenTable
     #: Orthogonal ``dims × dims`` rotation applied to the passage vectors (queries get it too).
     rotation: np.ndarray
+    #: The store's words (:func:`content_words` the table can spell), and each passage's
+    #: words as indexes into them: those of passage ``i`` are
+    #: ``word_ids[word_starts[i]:word_starts[i + 1]]``.
+    vocabulary: list[str] = field(default_factory=list)
+    word_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    word_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     _coarse: np.ndarray | None = None
+    _rows: dict[str, int] | None = None
+    _word_matrix: np.ndarray | None = None
+    _word_known: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -229,22 +273,42 @@ class PassageVectors:
         ids: list[str] = []
         token_rows: list[list[int]] = []
         df = np.zeros(len(table.index), dtype=np.float64)
+        vocabulary: dict[str, int] = {}
+        word_ids: list[int] = []
+        word_starts = [0]
         for pid, heading, text in passages:
-            rows = table.rows(passage_text(heading, text))
+            full = passage_text(heading, text)
+            rows = table.rows(full)
             ids.append(pid)
             token_rows.append(rows)
             if rows:
                 df[np.unique(np.asarray(rows, dtype=np.int64))] += 1
+            for w in content_words(full):
+                i = vocabulary.get(w)
+                if i is None and table.rows(w):
+                    i = vocabulary[w] = len(vocabulary)
+                if i is not None:
+                    word_ids.append(i)
+            word_starts.append(len(word_ids))
         n = len(ids)
         idf = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float32)
         matrix = np.zeros((n, table.dims), dtype=np.float32)
         for i, rows in enumerate(token_rows):
             matrix[i] = table.mean(rows, idf)
         rotation = principal_axes(matrix)
-        return cls(ids, matrix @ rotation, idf, table, rotation)
+        return cls(
+            ids,
+            matrix @ rotation,
+            idf,
+            table,
+            rotation,
+            list(vocabulary),
+            np.asarray(word_ids, dtype=np.int32),
+            np.asarray(word_starts, dtype=np.int64),
+        )
 
     def save(self, path: Path) -> None:
-        """Write the vectors (float16), rotation, IDF and passage ids to one ``.npz`` file."""
+        """Write the vectors (float16), rotation, IDF, passage ids and words to one ``.npz``."""
         with path.open("wb") as fh:
             np.savez(
                 fh,
@@ -254,6 +318,9 @@ class PassageVectors:
                 matrix=self.matrix.astype(np.float16),
                 rotation=self.rotation.astype(np.float32),
                 idf=self.idf,
+                vocabulary=np.frombuffer("\n".join(self.vocabulary).encode("utf-8"), np.uint8),
+                word_ids=self.word_ids.astype(np.int32),
+                word_starts=self.word_starts.astype(np.int64),
             )
 
     @classmethod
@@ -271,18 +338,27 @@ class PassageVectors:
                 matrix = npz["matrix"]
                 rotation = npz["rotation"].astype(np.float32)
                 idf = npz["idf"].astype(np.float32)
+                text = npz["vocabulary"].tobytes().decode("utf-8")
+                word_ids = npz["word_ids"].astype(np.int32)
+                word_starts = npz["word_starts"].astype(np.int64)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise StoreError(f"cannot read {path.name}: {exc}") from exc
+        vocabulary = text.split("\n") if text else []
         dims = table.dims
         if (
             matrix.shape != (len(ids), dims)
             or rotation.shape != (dims, dims)
             or idf.shape != (len(table.index),)
+            or word_starts.shape != (len(ids) + 1,)
+            or word_starts[0] != 0
+            or word_starts[-1] != len(word_ids)
+            or bool((np.diff(word_starts) < 0).any())
+            or (len(word_ids) and (word_ids.min() < 0 or word_ids.max() >= len(vocabulary)))
         ):
             raise StoreError(f"{path.name} does not match the embedding table")
         if len(ids) <= EXACT_LIMIT:
             matrix = matrix.astype(np.float32)
-        return cls(ids, matrix, idf, table, rotation)
+        return cls(ids, matrix, idf, table, rotation, vocabulary, word_ids, word_starts)
 
     def embed(self, text: str) -> np.ndarray:
         """Return the unit vector of a text (a query, a clause) with this store's IDF."""
@@ -313,6 +389,63 @@ class PassageVectors:
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top], kind="stable")]
         return [(self.ids[rows[i]], float(sims[i])) for i in top]
+
+    def word_match(self, text: str, passage_ids: Iterable[str]) -> list[tuple[str, float]]:
+        """Return how closely each passage's words match the words of ``text``, best first.
+
+        Each word of the query (:func:`content_words` the table can spell) finds its closest
+        word in the passage (the cosine of their static vectors, 1 for the same word), and
+        the passage scores the mean of those, weighted by each query word's IDF in the store
+        (its rarest piece's). A passage holding every word of the query scores 1. Passages
+        not in the store are skipped.
+
+        Args:
+            text: The query.
+            passage_ids: The candidates (the words' matches and the nearest passages).
+        """
+        if self._rows is None:
+            self._rows = {pid: i for i, pid in enumerate(self.ids)}
+        rows = np.asarray(
+            [r for r in dict.fromkeys(self._rows.get(p) for p in passage_ids) if r is not None],
+            dtype=np.int64,
+        )
+        table = self.table
+        vecs: list[np.ndarray] = []
+        weights: list[float] = []
+        for w in content_words(text):
+            v = table.word_vector(w)
+            if v is not None:
+                vecs.append(v)
+                weights.append(float(self.idf[table.rows(w)].max()))
+        if not vecs or not len(rows):
+            return []
+        starts, ends = self.word_starts[rows], self.word_starts[rows + 1]
+        filled = ends > starts
+        score = np.zeros(len(rows), dtype=np.float32)
+        if filled.any():
+            parts = [self.word_ids[a:b] for a, b in zip(starts[filled], ends[filled], strict=True)]
+            seg = np.concatenate(parts)
+            unique, inverse = np.unique(seg, return_inverse=True)
+            sims = np.stack(vecs) @ self._word_vectors(unique).T
+            offsets = np.concatenate(([0], np.cumsum([len(x) for x in parts])[:-1]))
+            best = np.maximum.reduceat(sims[:, inverse], offsets, axis=1)
+            w = np.asarray(weights, dtype=np.float32)
+            score[filled] = (w @ best) / w.sum()
+        order = np.argsort(-score, kind="stable")
+        return [(self.ids[rows[i]], float(score[i])) for i in order]
+
+    def _word_vectors(self, indexes: np.ndarray) -> np.ndarray:
+        """Return the unit vectors of the store's words at ``indexes``, made on first use."""
+        if self._word_matrix is None or self._word_known is None:
+            self._word_matrix = np.zeros((len(self.vocabulary), self.table.dims), np.float16)
+            self._word_known = np.zeros(len(self.vocabulary), dtype=bool)
+        matrix, known = self._word_matrix, self._word_known
+        for i in indexes[~known[indexes]]:
+            v = self.table.word_vector(self.vocabulary[i], remember=False)
+            if v is not None:
+                matrix[i] = v
+            known[i] = True
+        return matrix[indexes].astype(np.float32)
 
     def closest_clause(self, text: str, query: np.ndarray) -> tuple[int, int]:
         """Return the span of the sentence or clause of ``text`` closest to the query."""
@@ -350,18 +483,20 @@ def write_vectors(store_dir: Path, passages: Iterable[tuple[str, str | None, str
     return len(vectors.ids)
 
 
-#: Meaning-based candidates considered per search.
-DENSE_CANDIDATES = 50
-#: Weight of the cosine against the lexical score scaled to the best one (tuned on the
-#: development sets only: tests/data/search_eval.toml and search_ownwords_dev.toml).
-DENSE_WEIGHT = 8.0
-#: A lexical score at least this share of the best one is a strong keyword match: it stays
-#: above every passage found by meaning alone.
-STRONG_SHARE = 0.5
-#: A passage no word of the query matched is shown only when its cosine reaches this. Static
-#: embeddings cannot tell a weak match from none (gibberish reaches 0.8 on the bundled
-#: corpus), so this only keeps out queries with no known token; such hits are labelled.
-MIN_MEANING_COSINE = 0.3
+#: Passages nearest to the query's vector that join the words' matches as candidates.
+DENSE_CANDIDATES = 100
+#: When meaning is on, the words' ranking hands at least this many passages to the fusion.
+LEXICAL_DEPTH = 50
+#: Weight of the word match (scaled to the best candidate's) against the lexical score
+#: (scaled to the best one). Tuned on the development sets only (tests/data/search_eval.toml,
+#: search_ownwords_dev.toml, search_ownwords_dev2.toml; docs/meaning-search.md).
+MEANING_WEIGHT = 5.0
+#: A passage no word of the query matched is shown only when its word match reaches this
+#: share of the best candidate's (so a keyword look-up, whose best passage holds every word,
+#: is not padded with loosely related passages) ...
+MEANING_CUT = 0.8
+#: ... and this absolute word match (the mean closest-word cosine).
+MIN_MEANING_MATCH = 0.5
 
 
 @dataclass(frozen=True)
@@ -375,43 +510,47 @@ class Fused:
 
 def fuse(
     lexical: list[tuple[str, float]],
-    dense: list[tuple[str, float]],
+    related: list[tuple[str, float]],
     *,
     exact: bool = False,
 ) -> list[Fused]:
-    """Merge the lexical ranking with the meaning-based one.
+    """Merge the lexical ranking with the word match of :meth:`PassageVectors.word_match`.
 
-    Cited (pinned) passages come first, in their order. Then passages whose lexical score is
-    at least :data:`STRONG_SHARE` of the best one (all lexical matches when ``exact``: the
-    officer quoted a phrase), then the rest; within each group by the lexical score scaled to
-    the best one plus :data:`DENSE_WEIGHT` times the cosine. A passage no word matched
-    enters only with a cosine of at least :data:`MIN_MEANING_COSINE` and is marked as found
-    by meaning.
+    Cited (pinned) passages come first, in their order. Every other passage scores its
+    lexical score over the best one plus :data:`MEANING_WEIGHT` times its word match over the
+    best candidate's; a passage holding every word of the query has the best word match
+    there is, so strong keyword matches stay on top. When ``exact`` (the officer quoted a
+    phrase) every lexical match stays above every passage found by meaning alone. A passage
+    no word matched enters only when its word match reaches :data:`MEANING_CUT` of the best
+    one and :data:`MIN_MEANING_MATCH`, and is marked as found by meaning.
 
     Args:
         lexical: ``(passage_id, score)`` best first, as ranked by the words.
-        dense: ``(passage_id, cosine)`` best first, as ranked by meaning.
+        related: ``(passage_id, word match)`` of the candidates, as scored by meaning.
         exact: Keep every lexical match above every meaning-only one.
 
     Returns:
         The fused ranking, best first, each passage once.
     """
-    pinned = [pid for pid, s in lexical if s >= PINNED_SCORE]
+    pinned = list(dict.fromkeys(pid for pid, s in lexical if s >= PINNED_SCORE))
     free = [(pid, s) for pid, s in lexical if s < PINNED_SCORE and pid not in pinned]
     best = max((s for _, s in free), default=0.0) or 1.0
-    cosine = dict(dense)
+    match = dict(related)
+    top = max(match.values(), default=0.0)
+    if top <= 0:
+        top = 1.0
     out = [Fused(pid, PINNED_SCORE + len(pinned) - i, False) for i, pid in enumerate(pinned)]
     scored: dict[str, tuple[float, bool]] = {}
     for pid, s in free:
-        share = s / best
-        strong = exact or share >= STRONG_SHARE
-        scored.setdefault(pid, (share + (10.0 if strong else 0.0), False))
-    for pid, c in dense:
-        if pid not in scored and pid not in pinned and c >= MIN_MEANING_COSINE:
+        scored.setdefault(pid, (s / best + (10.0 if exact else 0.0), False))
+    for pid, m in related:
+        if pid in scored or pid in pinned:
+            continue
+        if m >= MEANING_CUT * top and m >= MIN_MEANING_MATCH:
             scored[pid] = (0.0, True)
     ranked = sorted(
         (
-            (base + DENSE_WEIGHT * cosine.get(pid, 0.0), pid, meaning)
+            (base + MEANING_WEIGHT * match.get(pid, 0.0) / top, pid, meaning)
             for pid, (base, meaning) in scored.items()
         ),
         key=lambda t: -t[0],
@@ -473,6 +612,16 @@ class MeaningSearch:
         if vec is None or vectors is None or not vectors.table.knows_a_word(text):
             return []
         return vectors.nearest(vec, k)
+
+    def related(self, text: str, candidates: Iterable[str]) -> list[tuple[str, float]]:
+        """Return the candidates' word match with a query, best first (for :func:`fuse`).
+
+        Empty when the store has no usable vectors or the query no word the model knows.
+        """
+        vectors = self.vectors()
+        if vectors is None or not vectors.table.knows_a_word(text):
+            return []
+        return vectors.word_match(text, candidates)
 
     def snippet(self, query: str, text: str) -> str:
         """Return the passage's sentence or clause closest to the query, ellipsised."""
