@@ -423,21 +423,24 @@ class PassageVectors:
         filled = ends > starts
         score = np.zeros(len(rows), dtype=np.float32)
         if filled.any():
-            parts = [self.word_ids[a:b] for a, b in zip(starts[filled], ends[filled], strict=True)]
-            seg = np.concatenate(parts)
-            unique, inverse = np.unique(seg, return_inverse=True)
-            sims = np.stack(vecs) @ self._word_vectors(unique).T
-            offsets = np.concatenate(([0], np.cumsum([len(x) for x in parts])[:-1]))
-            best = np.maximum.reduceat(sims[:, inverse], offsets, axis=1)
+            starts, ends = starts[filled], ends[filled]
+            parts = [self.word_ids[a:b] for a, b in zip(starts, ends, strict=True)]
+            unique, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+            # One row per word of the candidates, one column per query word (a product per
+            # query word: BLAS's matrix-matrix product is slower at this size on a busy CPU).
+            known = self._word_vectors(unique)
+            sims = np.stack([known @ v for v in vecs], axis=1)
+            offsets = np.concatenate(([0], np.cumsum(ends - starts)[:-1]))
+            best = np.maximum.reduceat(sims[inverse], offsets, axis=0)
             w = np.asarray(weights, dtype=np.float32)
-            score[filled] = (w @ best) / w.sum()
+            score[filled] = (best @ w) / w.sum()
         order = np.argsort(-score, kind="stable")
         return [(self.ids[rows[i]], float(score[i])) for i in order]
 
     def _word_vectors(self, indexes: np.ndarray) -> np.ndarray:
         """Return the unit vectors of the store's words at ``indexes``, made on first use."""
         if self._word_matrix is None or self._word_known is None:
-            self._word_matrix = np.zeros((len(self.vocabulary), self.table.dims), np.float16)
+            self._word_matrix = np.zeros((len(self.vocabulary), self.table.dims), np.float32)
             self._word_known = np.zeros(len(self.vocabulary), dtype=bool)
         matrix, known = self._word_matrix, self._word_known
         for i in indexes[~known[indexes]]:
@@ -445,7 +448,7 @@ class PassageVectors:
             if v is not None:
                 matrix[i] = v
             known[i] = True
-        return matrix[indexes].astype(np.float32)
+        return matrix[indexes]
 
     def closest_clause(self, text: str, query: np.ndarray) -> tuple[int, int]:
         """Return the span of the sentence or clause of ``text`` closest to the query."""
