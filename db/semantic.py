@@ -14,8 +14,8 @@ WordPiece tokens, each token weighted by its rarity in the store (an IDF, so "IN
   search loads it lazily.
 * :meth:`PassageVectors.word_match` scores candidate passages word by word: each word of the
   query counts by its closest word of the passage (cosine of their static vectors, weighted
-  by the query word's IDF), so "smugglers" meets "smuggling" and "kids" meets "children"
-  inside the passage that says them, instead of in a blurred average of the whole passage.
+  by the query word's IDF), so "kids" meets "children" and "funds" meets "financing" inside
+  the passage that says them, instead of in a blurred average of the whole passage.
 * :func:`fuse` merges the lexical ranking with that word match so that what the words find
   stays on top and meaning fills in where the words do not match.
 
@@ -241,7 +241,7 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 @dataclass
 class PassageVectors:
-    """One unit vector per passage of a store, and the store's token IDF weights.
+    """One unit vector per passage of a store, its words, and the store's token IDF weights.
 
     The vectors are kept in a rotated basis (their principal axes first; a rotation keeps every
     cosine), so that on a large store the first :data:`COARSE_DIMS` coordinates pick the
