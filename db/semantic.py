@@ -498,7 +498,10 @@ MEANING_WEIGHT = 5.0
 #: share of the best candidate's (so a keyword look-up, whose best passage holds every word,
 #: is not padded with loosely related passages) ...
 MEANING_CUT = 0.8
-#: ... and this absolute word match (the mean closest-word cosine).
+#: ... or be among this many best word matches of all candidates (a look-up whose words
+#: matched a wrong passage, which then sets the bar, still shows its best meanings) ...
+MEANING_TOP = 3
+#: ... and reach this absolute word match (the mean closest-word cosine).
 MIN_MEANING_MATCH = 0.5
 
 
@@ -525,7 +528,8 @@ def fuse(
     there is, so strong keyword matches stay on top. When ``exact`` (the officer quoted a
     phrase) every lexical match stays above every passage found by meaning alone. A passage
     no word matched enters only when its word match reaches :data:`MEANING_CUT` of the best
-    one and :data:`MIN_MEANING_MATCH`, and is marked as found by meaning.
+    one or is among the :data:`MEANING_TOP` best, and reaches :data:`MIN_MEANING_MATCH`; it
+    is marked as found by meaning.
 
     Args:
         lexical: ``(passage_id, score)`` best first, as ranked by the words.
@@ -546,10 +550,10 @@ def fuse(
     scored: dict[str, tuple[float, bool]] = {}
     for pid, s in free:
         scored.setdefault(pid, (s / best + (10.0 if exact else 0.0), False))
-    for pid, m in related:
+    for rank, (pid, m) in enumerate(related):
         if pid in scored or pid in pinned:
             continue
-        if m >= MEANING_CUT * top and m >= MIN_MEANING_MATCH:
+        if (m >= MEANING_CUT * top or rank < MEANING_TOP) and m >= MIN_MEANING_MATCH:
             scored[pid] = (0.0, True)
     ranked = sorted(
         (
