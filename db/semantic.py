@@ -262,6 +262,7 @@ class PassageVectors:
     word_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     _coarse: np.ndarray | None = None
     _rows: dict[str, int] | None = None
+    _vocabulary_index: dict[str, int] | None = None
     _word_matrix: np.ndarray | None = None
     _word_known: np.ndarray | None = None
 
@@ -409,14 +410,7 @@ class PassageVectors:
             [r for r in dict.fromkeys(self._rows.get(p) for p in passage_ids) if r is not None],
             dtype=np.int64,
         )
-        table = self.table
-        vecs: list[np.ndarray] = []
-        weights: list[float] = []
-        for w in content_words(text):
-            v = table.word_vector(w)
-            if v is not None:
-                vecs.append(v)
-                weights.append(float(self.idf[table.rows(w)].max()))
+        vecs, weights = self._query_words(text)
         if not vecs or not len(rows):
             return []
         starts, ends = self.word_starts[rows], self.word_starts[rows + 1]
@@ -437,6 +431,17 @@ class PassageVectors:
         order = np.argsort(-score, kind="stable")
         return [(self.ids[rows[i]], float(score[i])) for i in order]
 
+    def _query_words(self, text: str) -> tuple[list[np.ndarray], list[float]]:
+        """Return the unit vectors of a query's words and their weights (rarest piece's IDF)."""
+        vecs: list[np.ndarray] = []
+        weights: list[float] = []
+        for w in content_words(text):
+            v = self.table.word_vector(w)
+            if v is not None:
+                vecs.append(v)
+                weights.append(float(self.idf[self.table.rows(w)].max()))
+        return vecs, weights
+
     def _word_vectors(self, indexes: np.ndarray) -> np.ndarray:
         """Return the unit vectors of the store's words at ``indexes``, made on first use."""
         if self._word_matrix is None or self._word_known is None:
@@ -450,13 +455,35 @@ class PassageVectors:
             known[i] = True
         return matrix[indexes]
 
-    def closest_clause(self, text: str, query: np.ndarray) -> tuple[int, int]:
-        """Return the span of the sentence or clause of ``text`` closest to the query."""
+    def closest_clause(self, text: str, query: str) -> tuple[int, int]:
+        """Return the span of the sentence or clause of ``text`` closest to the query.
+
+        Clauses are compared by their word match with the query (as passages are), a tie by
+        the cosine of their mean vectors.
+        """
         spans = clauses(text)
         if len(spans) < 2:
             return spans[0] if spans else (0, len(text))
-        sims = [float(self.embed(text[a:b]) @ query) for a, b in spans]
-        return spans[int(np.argmax(sims))]
+        vecs, weights = self._query_words(query)
+        if self._vocabulary_index is None:
+            self._vocabulary_index = {w: i for i, w in enumerate(self.vocabulary)}
+        index = self._vocabulary_index
+        vec = self.embed(query)
+        w = np.asarray(weights, dtype=np.float32)
+        scores: list[tuple[float, float]] = []
+        for a, b in spans:
+            part = text[a:b]
+            known = np.asarray(
+                [i for i in (index.get(x) for x in content_words(part)) if i is not None],
+                dtype=np.int64,
+            )
+            match = 0.0
+            if vecs and len(known):
+                words_of_part = self._word_vectors(known)
+                best = np.stack([words_of_part @ v for v in vecs], axis=1).max(axis=0)
+                match = round(float(best @ w / w.sum()), 4)
+            scores.append((match, float(self.embed(part) @ vec)))
+        return spans[max(range(len(spans)), key=scores.__getitem__)]
 
 
 def principal_axes(matrix: np.ndarray, sample: int = 20_000) -> np.ndarray:
@@ -635,5 +662,5 @@ class MeaningSearch:
         vec = self.query_vector(query)
         if vec is None or self._vectors is None:
             return text
-        a, b = self._vectors.closest_clause(text, vec)
+        a, b = self._vectors.closest_clause(text, query)
         return ("…" if a > 0 else "") + text[a:b].strip() + ("…" if b < len(text) else "")
