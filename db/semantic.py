@@ -129,9 +129,13 @@ class TokenTable:
 
     def rows(self, text: str) -> list[int]:
         """Return the table rows of a text's WordPiece tokens, in order."""
+        return self.word_rows(words(text))
+
+    def word_rows(self, split: list[str]) -> list[int]:
+        """Return the table rows of words already split by :func:`words`, in order."""
         out: list[int] = []
         cache = self._word_rows
-        for w in words(text):
+        for w in split:
             r = cache.get(w)
             if r is None:
                 r = cache[w] = self._wordpiece(w)
@@ -278,18 +282,19 @@ class PassageVectors:
         word_ids: list[int] = []
         word_starts = [0]
         for pid, heading, text in passages:
-            full = passage_text(heading, text)
-            rows = table.rows(full)
+            split = words(passage_text(heading, text))
+            rows = table.word_rows(split)
             ids.append(pid)
             token_rows.append(rows)
             if rows:
                 df[np.unique(np.asarray(rows, dtype=np.int64))] += 1
-            for w in content_words(full):
+            for w in dict.fromkeys(split):
                 i = vocabulary.get(w)
-                if i is None and table.rows(w):
+                if i is None:
+                    if len(w) < 2 or w in STOP_WORDS or not table.word_rows([w]):
+                        continue
                     i = vocabulary[w] = len(vocabulary)
-                if i is not None:
-                    word_ids.append(i)
+                word_ids.append(i)
             word_starts.append(len(word_ids))
         n = len(ids)
         idf = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float32)
