@@ -23,7 +23,7 @@ from db.kinds import KIND_FILTER
 from db.labels import MATCH_MEANING, MATCH_WORDS, PINNED_SCORE
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
-from db.semantic import DENSE_CANDIDATES, MeaningSearch, fuse
+from db.semantic import DENSE_CANDIDATES, LEXICAL_DEPTH, MeaningSearch, fuse
 from db.snippets import SNIPPET_CHARS, snippet_parts
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
@@ -259,10 +259,14 @@ class SearchEngine:
             # Ranked by db.rank, not Whoosh's searcher (see that module for why).
             allowed = self._allowed(filters) if flt is not None else None
             want = limit + len(pinned) if plan.mentions is None else 5 * limit + 20
+            if dense:
+                want = max(want, LEXICAL_DEPTH)
             for s in self.ranker.search(plan.query, limit=want, allowed=allowed):
                 scored.append((self.searcher.stored_fields(s.docnum)["passage_id"], s.score))
-        if dense:
-            fused = fuse(scored, dense, exact='"' in text or "“" in text)[: limit + 5]
+        if dense and self.meaning is not None:
+            # The words' matches and the nearest passages are scored word by word.
+            related = self.meaning.related(asked, [*(pid for pid, _ in scored), *dense])
+            fused = fuse(scored, related, exact='"' in text or "“" in text)[: limit + 5]
             hits = self._hits(
                 [(f.passage_id, f.score) for f in fused],
                 plan.mark_terms,
@@ -287,14 +291,14 @@ class SearchEngine:
             )
         return SearchResult(text, hits, plan.corrected, notice)
 
-    def _dense(self, text: str, filters: Filters) -> list[tuple[str, float]]:
-        """Return the passages closest in meaning to the query that pass the filters."""
+    def _dense(self, text: str, filters: Filters) -> list[str]:
+        """Return the passages nearest in meaning to the query that pass the filters."""
         if self.meaning is None:
             return []
-        found = self.meaning.nearest(text, DENSE_CANDIDATES)
+        found = [pid for pid, _ in self.meaning.nearest(text, DENSE_CANDIDATES)]
         if filters.whoosh_filter(self._documents_of(filters.entity_ids)) is None:
             return found
-        return [(pid, c) for pid, c in found if self._passes(pid, filters)]
+        return [pid for pid in found if self._passes(pid, filters)]
 
     def _allowed(self, filters: Filters) -> set[int]:
         """Return the docnums that pass ``filters`` (read from the postings, fast)."""

@@ -12,8 +12,12 @@ WordPiece tokens, each token weighted by its rarity in the store (an IDF, so "IN
 * :class:`PassageVectors` holds one unit vector per passage and the IDF weights; the build
   writes it into the store as :data:`VECTORS_NAME` (so the store's manifest covers it) and a
   search loads it lazily.
-* :func:`fuse` merges the lexical ranking with the meaning-based one so that what the words
-  find stays on top and meaning fills in where the words do not match.
+* :meth:`PassageVectors.word_match` scores candidate passages word by word: each word of the
+  query counts by its closest word of the passage (cosine of their static vectors, weighted
+  by the query word's IDF), so "kids" meets "children" and "funds" meets "financing" inside
+  the passage that says them, instead of in a blurred average of the whole passage.
+* :func:`fuse` merges the lexical ranking with that word match so that what the words find
+  stays on top and meaning fills in where the words do not match.
 
 Nothing here imports Qt or the search engine.
 """
@@ -25,7 +29,7 @@ import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,7 +56,8 @@ VOCAB_SHA256 = "f637264cc4af2fcb3aad8fc7c4f47710816b8e144d170ff16e77f202346f2fc2
 #: The passage vectors' file inside the store (covered by the store's manifest).
 VECTORS_NAME = "vectors.npz"
 #: Bump when the way passage vectors are computed changes (stored in the vectors file).
-VECTORS_VERSION = 2
+#: 3: the file also holds each passage's words (for :meth:`PassageVectors.word_match`).
+VECTORS_VERSION = 3
 #: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
 EXACT_LIMIT = 20_000
 #: Rotated coordinates the coarse pass reads, and how many candidates it passes on.
@@ -79,6 +84,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def content_words(text: str) -> list[str]:
+    """Return a text's words that can carry meaning, each once, in order of appearance.
+
+    One-letter words and stop words are left out ("the", "what", "a").
+    """
+    return list(dict.fromkeys(w for w in words(text) if len(w) > 1 and w not in STOP_WORDS))
+
+
 class TokenTable:
     """The bundled static token vectors (int8, one scale per row) and their vocabulary."""
 
@@ -92,6 +105,7 @@ class TokenTable:
         self._tokens = vocab
         self.dims = int(vectors.shape[1])
         self._word_rows: dict[str, tuple[int, ...]] = {}
+        self._word_vectors: dict[str, np.ndarray | None] = {}
 
     @classmethod
     def load(cls, folder: Path | None = None) -> TokenTable:
@@ -115,9 +129,13 @@ class TokenTable:
 
     def rows(self, text: str) -> list[int]:
         """Return the table rows of a text's WordPiece tokens, in order."""
+        return self.word_rows(words(text))
+
+    def word_rows(self, split: list[str]) -> list[int]:
+        """Return the table rows of words already split by :func:`words`, in order."""
         out: list[int] = []
         cache = self._word_rows
-        for w in words(text):
+        for w in split:
             r = cache.get(w)
             if r is None:
                 r = cache[w] = self._wordpiece(w)
@@ -160,6 +178,27 @@ class TokenTable:
             pieces.append(row)
             start = end
         return tuple(pieces)
+
+    def word_vector(self, word: str, *, remember: bool = True) -> np.ndarray | None:
+        """Return the unit vector of one word (its pieces' rows summed), None if unspellable.
+
+        Args:
+            word: One word, as :func:`words` splits them.
+            remember: Keep the vector for the next call (query words; a store's words are
+                kept by :class:`PassageVectors` instead).
+        """
+        if word in self._word_vectors:
+            return self._word_vectors[word]
+        vec = None
+        rows = self.rows(word)
+        if rows:
+            r = np.asarray(rows, dtype=np.int64)
+            v = self.scales[r] @ self.vectors[r].astype(np.float32)
+            norm = float(np.linalg.norm(v))
+            vec = v / norm if norm > 0 else None
+        if remember:
+            self._word_vectors[word] = vec
+        return vec
 
     def mean(self, rows: list[int], idf: np.ndarray) -> np.ndarray:
         """Return the unit IDF-weighted mean of the rows' vectors (zeros when no row)."""
@@ -206,7 +245,7 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 @dataclass
 class PassageVectors:
-    """One unit vector per passage of a store, and the store's token IDF weights.
+    """One unit vector per passage of a store, its words, and the store's token IDF weights.
 
     The vectors are kept in a rotated basis (their principal axes first; a rotation keeps every
     cosine), so that on a large store the first :data:`COARSE_DIMS` coordinates pick the
@@ -219,7 +258,17 @@ class PassageVectors:
     table: TokenTable
     #: Orthogonal ``dims × dims`` rotation applied to the passage vectors (queries get it too).
     rotation: np.ndarray
+    #: The store's words (:func:`content_words` the table can spell), and each passage's
+    #: words as indexes into them: those of passage ``i`` are
+    #: ``word_ids[word_starts[i]:word_starts[i + 1]]``.
+    vocabulary: list[str] = field(default_factory=list)
+    word_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    word_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     _coarse: np.ndarray | None = None
+    _rows: dict[str, int] | None = None
+    _vocabulary_index: dict[str, int] | None = None
+    _word_matrix: np.ndarray | None = None
+    _word_known: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -229,22 +278,43 @@ class PassageVectors:
         ids: list[str] = []
         token_rows: list[list[int]] = []
         df = np.zeros(len(table.index), dtype=np.float64)
+        vocabulary: dict[str, int] = {}
+        word_ids: list[int] = []
+        word_starts = [0]
         for pid, heading, text in passages:
-            rows = table.rows(passage_text(heading, text))
+            split = words(passage_text(heading, text))
+            rows = table.word_rows(split)
             ids.append(pid)
             token_rows.append(rows)
             if rows:
                 df[np.unique(np.asarray(rows, dtype=np.int64))] += 1
+            for w in dict.fromkeys(split):
+                i = vocabulary.get(w)
+                if i is None:
+                    if len(w) < 2 or w in STOP_WORDS or not table.word_rows([w]):
+                        continue
+                    i = vocabulary[w] = len(vocabulary)
+                word_ids.append(i)
+            word_starts.append(len(word_ids))
         n = len(ids)
         idf = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float32)
         matrix = np.zeros((n, table.dims), dtype=np.float32)
         for i, rows in enumerate(token_rows):
             matrix[i] = table.mean(rows, idf)
         rotation = principal_axes(matrix)
-        return cls(ids, matrix @ rotation, idf, table, rotation)
+        return cls(
+            ids,
+            matrix @ rotation,
+            idf,
+            table,
+            rotation,
+            list(vocabulary),
+            np.asarray(word_ids, dtype=np.int32),
+            np.asarray(word_starts, dtype=np.int64),
+        )
 
     def save(self, path: Path) -> None:
-        """Write the vectors (float16), rotation, IDF and passage ids to one ``.npz`` file."""
+        """Write the vectors (float16), rotation, IDF, passage ids and words to one ``.npz``."""
         with path.open("wb") as fh:
             np.savez(
                 fh,
@@ -254,6 +324,9 @@ class PassageVectors:
                 matrix=self.matrix.astype(np.float16),
                 rotation=self.rotation.astype(np.float32),
                 idf=self.idf,
+                vocabulary=np.frombuffer("\n".join(self.vocabulary).encode("utf-8"), np.uint8),
+                word_ids=self.word_ids.astype(np.int32),
+                word_starts=self.word_starts.astype(np.int64),
             )
 
     @classmethod
@@ -271,18 +344,27 @@ class PassageVectors:
                 matrix = npz["matrix"]
                 rotation = npz["rotation"].astype(np.float32)
                 idf = npz["idf"].astype(np.float32)
+                text = npz["vocabulary"].tobytes().decode("utf-8")
+                word_ids = npz["word_ids"].astype(np.int32)
+                word_starts = npz["word_starts"].astype(np.int64)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise StoreError(f"cannot read {path.name}: {exc}") from exc
+        vocabulary = text.split("\n") if text else []
         dims = table.dims
         if (
             matrix.shape != (len(ids), dims)
             or rotation.shape != (dims, dims)
             or idf.shape != (len(table.index),)
+            or word_starts.shape != (len(ids) + 1,)
+            or word_starts[0] != 0
+            or word_starts[-1] != len(word_ids)
+            or bool((np.diff(word_starts) < 0).any())
+            or (len(word_ids) and (word_ids.min() < 0 or word_ids.max() >= len(vocabulary)))
         ):
             raise StoreError(f"{path.name} does not match the embedding table")
         if len(ids) <= EXACT_LIMIT:
             matrix = matrix.astype(np.float32)
-        return cls(ids, matrix, idf, table, rotation)
+        return cls(ids, matrix, idf, table, rotation, vocabulary, word_ids, word_starts)
 
     def embed(self, text: str) -> np.ndarray:
         """Return the unit vector of a text (a query, a clause) with this store's IDF."""
@@ -314,13 +396,99 @@ class PassageVectors:
         top = top[np.argsort(-sims[top], kind="stable")]
         return [(self.ids[rows[i]], float(sims[i])) for i in top]
 
-    def closest_clause(self, text: str, query: np.ndarray) -> tuple[int, int]:
-        """Return the span of the sentence or clause of ``text`` closest to the query."""
+    def word_match(self, text: str, passage_ids: Iterable[str]) -> list[tuple[str, float]]:
+        """Return how closely each passage's words match the words of ``text``, best first.
+
+        Each word of the query (:func:`content_words` the table can spell) finds its closest
+        word in the passage (the cosine of their static vectors, 1 for the same word), and
+        the passage scores the mean of those, weighted by each query word's IDF in the store
+        (its rarest piece's). A passage holding every word of the query scores 1. Passages
+        not in the store are skipped.
+
+        Args:
+            text: The query.
+            passage_ids: The candidates (the words' matches and the nearest passages).
+        """
+        if self._rows is None:
+            self._rows = {pid: i for i, pid in enumerate(self.ids)}
+        rows = np.asarray(
+            [r for r in dict.fromkeys(self._rows.get(p) for p in passage_ids) if r is not None],
+            dtype=np.int64,
+        )
+        vecs, weights = self._query_words(text)
+        if not vecs or not len(rows):
+            return []
+        starts, ends = self.word_starts[rows], self.word_starts[rows + 1]
+        filled = ends > starts
+        score = np.zeros(len(rows), dtype=np.float32)
+        if filled.any():
+            starts, ends = starts[filled], ends[filled]
+            parts = [self.word_ids[a:b] for a, b in zip(starts, ends, strict=True)]
+            unique, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+            # One row per word of the candidates, one column per query word (a product per
+            # query word: BLAS's matrix-matrix product is slower at this size on a busy CPU).
+            known = self._word_vectors(unique)
+            sims = np.stack([known @ v for v in vecs], axis=1)
+            offsets = np.concatenate(([0], np.cumsum(ends - starts)[:-1]))
+            best = np.maximum.reduceat(sims[inverse], offsets, axis=0)
+            w = np.asarray(weights, dtype=np.float32)
+            score[filled] = (best @ w) / w.sum()
+        order = np.argsort(-score, kind="stable")
+        return [(self.ids[rows[i]], float(score[i])) for i in order]
+
+    def _query_words(self, text: str) -> tuple[list[np.ndarray], list[float]]:
+        """Return the unit vectors of a query's words and their weights (rarest piece's IDF)."""
+        vecs: list[np.ndarray] = []
+        weights: list[float] = []
+        for w in content_words(text):
+            v = self.table.word_vector(w)
+            if v is not None:
+                vecs.append(v)
+                weights.append(float(self.idf[self.table.rows(w)].max()))
+        return vecs, weights
+
+    def _word_vectors(self, indexes: np.ndarray) -> np.ndarray:
+        """Return the unit vectors of the store's words at ``indexes``, made on first use."""
+        if self._word_matrix is None or self._word_known is None:
+            self._word_matrix = np.zeros((len(self.vocabulary), self.table.dims), np.float32)
+            self._word_known = np.zeros(len(self.vocabulary), dtype=bool)
+        matrix, known = self._word_matrix, self._word_known
+        for i in indexes[~known[indexes]]:
+            v = self.table.word_vector(self.vocabulary[i], remember=False)
+            if v is not None:
+                matrix[i] = v
+            known[i] = True
+        return matrix[indexes]
+
+    def closest_clause(self, text: str, query: str) -> tuple[int, int]:
+        """Return the span of the sentence or clause of ``text`` closest to the query.
+
+        Clauses are compared by their word match with the query (as passages are), a tie by
+        the cosine of their mean vectors.
+        """
         spans = clauses(text)
         if len(spans) < 2:
             return spans[0] if spans else (0, len(text))
-        sims = [float(self.embed(text[a:b]) @ query) for a, b in spans]
-        return spans[int(np.argmax(sims))]
+        vecs, weights = self._query_words(query)
+        if self._vocabulary_index is None:
+            self._vocabulary_index = {w: i for i, w in enumerate(self.vocabulary)}
+        index = self._vocabulary_index
+        vec = self.embed(query)
+        w = np.asarray(weights, dtype=np.float32)
+        scores: list[tuple[float, float]] = []
+        for a, b in spans:
+            part = text[a:b]
+            known = np.asarray(
+                [i for i in (index.get(x) for x in content_words(part)) if i is not None],
+                dtype=np.int64,
+            )
+            match = 0.0
+            if vecs and len(known):
+                words_of_part = self._word_vectors(known)
+                best = np.stack([words_of_part @ v for v in vecs], axis=1).max(axis=0)
+                match = round(float(best @ w / w.sum()), 4)
+            scores.append((match, float(self.embed(part) @ vec)))
+        return spans[max(range(len(spans)), key=scores.__getitem__)]
 
 
 def principal_axes(matrix: np.ndarray, sample: int = 20_000) -> np.ndarray:
@@ -350,18 +518,23 @@ def write_vectors(store_dir: Path, passages: Iterable[tuple[str, str | None, str
     return len(vectors.ids)
 
 
-#: Meaning-based candidates considered per search.
-DENSE_CANDIDATES = 50
-#: Weight of the cosine against the lexical score scaled to the best one (tuned on the
-#: development sets only: tests/data/search_eval.toml and search_ownwords_dev.toml).
-DENSE_WEIGHT = 8.0
-#: A lexical score at least this share of the best one is a strong keyword match: it stays
-#: above every passage found by meaning alone.
-STRONG_SHARE = 0.5
-#: A passage no word of the query matched is shown only when its cosine reaches this. Static
-#: embeddings cannot tell a weak match from none (gibberish reaches 0.8 on the bundled
-#: corpus), so this only keeps out queries with no known token; such hits are labelled.
-MIN_MEANING_COSINE = 0.3
+#: Passages nearest to the query's vector that join the words' matches as candidates.
+DENSE_CANDIDATES = 100
+#: When meaning is on, the words' ranking hands at least this many passages to the fusion.
+LEXICAL_DEPTH = 50
+#: Weight of the word match (scaled to the best candidate's) against the lexical score
+#: (scaled to the best one). Tuned on the development sets only (tests/data/search_eval.toml,
+#: search_ownwords_dev.toml, search_ownwords_dev2.toml; docs/meaning-search.md).
+MEANING_WEIGHT = 5.0
+#: A passage no word of the query matched is shown only when its word match reaches this
+#: share of the best candidate's (so a keyword look-up, whose best passage holds every word,
+#: is not padded with loosely related passages) ...
+MEANING_CUT = 0.8
+#: ... or be among this many best word matches of all candidates (a look-up whose words
+#: matched a wrong passage, which then sets the bar, still shows its best meanings) ...
+MEANING_TOP = 3
+#: ... and reach this absolute word match (the mean closest-word cosine).
+MIN_MEANING_MATCH = 0.5
 
 
 @dataclass(frozen=True)
@@ -375,43 +548,48 @@ class Fused:
 
 def fuse(
     lexical: list[tuple[str, float]],
-    dense: list[tuple[str, float]],
+    related: list[tuple[str, float]],
     *,
     exact: bool = False,
 ) -> list[Fused]:
-    """Merge the lexical ranking with the meaning-based one.
+    """Merge the lexical ranking with the word match of :meth:`PassageVectors.word_match`.
 
-    Cited (pinned) passages come first, in their order. Then passages whose lexical score is
-    at least :data:`STRONG_SHARE` of the best one (all lexical matches when ``exact``: the
-    officer quoted a phrase), then the rest; within each group by the lexical score scaled to
-    the best one plus :data:`DENSE_WEIGHT` times the cosine. A passage no word matched
-    enters only with a cosine of at least :data:`MIN_MEANING_COSINE` and is marked as found
-    by meaning.
+    Cited (pinned) passages come first, in their order. Every other passage scores its
+    lexical score over the best one plus :data:`MEANING_WEIGHT` times its word match over the
+    best candidate's; a passage holding every word of the query has the best word match
+    there is, so strong keyword matches stay on top. When ``exact`` (the officer quoted a
+    phrase) every lexical match stays above every passage found by meaning alone. A passage
+    no word matched enters only when its word match reaches :data:`MEANING_CUT` of the best
+    one or is among the :data:`MEANING_TOP` best, and reaches :data:`MIN_MEANING_MATCH`; it
+    is marked as found by meaning.
 
     Args:
         lexical: ``(passage_id, score)`` best first, as ranked by the words.
-        dense: ``(passage_id, cosine)`` best first, as ranked by meaning.
+        related: ``(passage_id, word match)`` of the candidates, as scored by meaning.
         exact: Keep every lexical match above every meaning-only one.
 
     Returns:
         The fused ranking, best first, each passage once.
     """
-    pinned = [pid for pid, s in lexical if s >= PINNED_SCORE]
+    pinned = list(dict.fromkeys(pid for pid, s in lexical if s >= PINNED_SCORE))
     free = [(pid, s) for pid, s in lexical if s < PINNED_SCORE and pid not in pinned]
     best = max((s for _, s in free), default=0.0) or 1.0
-    cosine = dict(dense)
+    match = dict(related)
+    top = max(match.values(), default=0.0)
+    if top <= 0:
+        top = 1.0
     out = [Fused(pid, PINNED_SCORE + len(pinned) - i, False) for i, pid in enumerate(pinned)]
     scored: dict[str, tuple[float, bool]] = {}
     for pid, s in free:
-        share = s / best
-        strong = exact or share >= STRONG_SHARE
-        scored.setdefault(pid, (share + (10.0 if strong else 0.0), False))
-    for pid, c in dense:
-        if pid not in scored and pid not in pinned and c >= MIN_MEANING_COSINE:
+        scored.setdefault(pid, (s / best + (10.0 if exact else 0.0), False))
+    for rank, (pid, m) in enumerate(related):
+        if pid in scored or pid in pinned:
+            continue
+        if (m >= MEANING_CUT * top or rank < MEANING_TOP) and m >= MIN_MEANING_MATCH:
             scored[pid] = (0.0, True)
     ranked = sorted(
         (
-            (base + DENSE_WEIGHT * cosine.get(pid, 0.0), pid, meaning)
+            (base + MEANING_WEIGHT * match.get(pid, 0.0) / top, pid, meaning)
             for pid, (base, meaning) in scored.items()
         ),
         key=lambda t: -t[0],
@@ -474,10 +652,20 @@ class MeaningSearch:
             return []
         return vectors.nearest(vec, k)
 
+    def related(self, text: str, candidates: Iterable[str]) -> list[tuple[str, float]]:
+        """Return the candidates' word match with a query, best first (for :func:`fuse`).
+
+        Empty when the store has no usable vectors or the query no word the model knows.
+        """
+        vectors = self.vectors()
+        if vectors is None or not vectors.table.knows_a_word(text):
+            return []
+        return vectors.word_match(text, candidates)
+
     def snippet(self, query: str, text: str) -> str:
         """Return the passage's sentence or clause closest to the query, ellipsised."""
         vec = self.query_vector(query)
         if vec is None or self._vectors is None:
             return text
-        a, b = self._vectors.closest_clause(text, vec)
+        a, b = self._vectors.closest_clause(text, query)
         return ("…" if a > 0 else "") + text[a:b].strip() + ("…" if b < len(text) else "")

@@ -9,9 +9,11 @@ Run ``python -m tests.bench.bench_semantic`` (part of ``make bench``). It prints
 * per-look-up latency on the real corpus for every look-up of the evaluation and own-words
   development sets, with the words alone and with the meaning stage (query embedding
   included), median and p95 over ``--rounds`` passes;
-* the dense stage alone (coarse pass, exact cosines of its candidates, top 50) over 166,099
+* the dense stage alone (coarse pass, exact cosines of its candidates, top 100) over 166,099
   passage vectors (the synthetic passages' vectors repeated with a little noise), i.e. what it
-  adds per look-up at 10,000 documents, and how much of the exact top 50 it finds.
+  adds per look-up at 10,000 documents, and how much of the exact top 100 it finds;
+* the word match of the candidates (the nearest passages and the words' matches), which does
+  not grow with the store.
 
 Nothing is asserted; figures depend on the machine and its load.
 """
@@ -32,6 +34,7 @@ from db.build import build_store
 from db.library import Library
 from db.semantic import (
     DENSE_CANDIDATES,
+    LEXICAL_DEPTH,
     TABLE_FILE,
     VECTORS_NAME,
     PassageVectors,
@@ -135,6 +138,21 @@ def run(n_passages: int, rounds: int) -> None:
             f"{found / (len(sample) * DENSE_CANDIDATES):.1%} of the exact top "
             f"{DENSE_CANDIDATES} found; memory {stage.matrix.nbytes / 1e6:.0f} MB + coarse "
             f"{stage._coarse.nbytes / 1e6:.0f} MB"
+        )
+        # The word match (db.semantic.PassageVectors.word_match) scores the words' matches and
+        # the nearest passages, whatever the store's size: time it on that many candidates.
+        n_cand = DENSE_CANDIDATES + LEXICAL_DEPTH
+        pick = random.Random(SEED)
+        samples = []
+        for q in sample:
+            cands = pick.sample(vectors.ids, min(n_cand, len(vectors.ids)))
+            t0 = time.perf_counter()
+            vectors.word_match(q, cands)
+            samples.append((time.perf_counter() - t0) * 1000)
+        print(
+            f"word match of {n_cand} candidates (of {n_passages:,} synthetic passages, words' "
+            f"vectors made on first use): median {statistics.median(samples):.1f} ms, "
+            f"p95 {percentile(samples, 95):.1f} ms per look-up"
         )
         bundled_table.cache_clear()
 

@@ -15,3 +15,4 @@ def test_benchmark_prints_load_build_and_latency(capsys):
     assert re.search(r"real corpus, words and meaning: median [\d.]+ ms, p95 [\d.]+ ms", out)
     assert re.search(r"real corpus, words alone +: median [\d.]+ ms", out)
     assert re.search(r"dense stage at 166,099 passages: median [\d.]+ ms", out)
+    assert re.search(r"word match of \d+ candidates .*: median [\d.]+ ms, p95 [\d.]+ ms", out)

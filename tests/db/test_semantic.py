@@ -11,10 +11,12 @@ from click.testing import CliRunner
 
 from db import paths
 from db.build import verify_manifest
-from db.errors import ModelError
+from db.errors import ModelError, StoreError
 from db.labels import MATCH_MEANING, MATCH_WORDS, MEANING_LABEL
 from db.library import Library
 from db.semantic import (
+    MEANING_CUT,
+    MEANING_TOP,
     PINNED_SCORE,
     TABLE_FILE,
     VECTORS_NAME,
@@ -94,15 +96,21 @@ def test_clauses_cover_long_sentences_in_pieces() -> None:
 
 def test_fuse_keeps_citations_and_strong_keyword_matches_on_top() -> None:
     lexical = [("cited", PINNED_SCORE), ("strong", 10.0), ("weak", 2.0)]
-    dense = [("meaning", 0.95), ("weak", 0.9), ("strong", 0.1), ("cited", 0.0)]
-    fused = fuse(lexical, dense)
-    assert [f.passage_id for f in fused] == ["cited", "strong", "meaning", "weak"]
+    # Word matches: "strong" holds every word of the query (1.0); "near" matches by meaning
+    # alone, above the cut; "far" too, below it (0.6 < 0.8 of the best).
+    related = [("strong", 1.0), ("near", 0.9), ("weak", 0.7), ("far", 0.6)]
+    fused = fuse(lexical, related)
+    assert [f.passage_id for f in fused] == ["cited", "strong", "near", "weak"]
     assert [f.by_meaning for f in fused] == [False, False, True, False]
     # A quoted phrase: every lexical match stays above what meaning alone found.
-    exact = [f.passage_id for f in fuse(lexical, dense, exact=True)]
-    assert exact[0] == "cited" and exact[-1] == "meaning" and len(exact) == 4
-    # A query with no known token (a zero vector: cosine 0) brings no meaning-only hit.
+    exact = [f.passage_id for f in fuse(lexical, related, exact=True)]
+    assert exact == ["cited", "strong", "weak", "near"]
+    # Nothing but a poor match (below MIN_MEANING_MATCH) brings no meaning-only hit.
     assert [f.passage_id for f in fuse([], [("x", 0.0)])] == []
+    assert [f.passage_id for f in fuse([], [("x", 0.45), ("y", 0.4)])] == []
+    # Below the cut, only the best MEANING_TOP word matches of all candidates get in.
+    weak_tail = [("x", 0.9), ("y", 0.55), ("z", 0.52), ("u", 0.51), ("v", 0.4)]
+    assert [f.passage_id for f in fuse([], weak_tail)] == ["x", "y", "z"]
 
 
 def test_a_passage_found_by_meaning_is_labelled_with_its_closest_sentence(
@@ -121,11 +129,13 @@ def test_a_passage_found_by_meaning_is_labelled_with_its_closest_sentence(
 def test_words_still_rank_first_and_are_not_labelled(library: Library) -> None:
     hits = library.search("maritime piracy", limit=10).hits
     assert [h.match for h in hits[:3]] == [MATCH_WORDS] * 3
+    assert hits[0].passage_id == "united-nations:s7.p1"
     assert {h.passage_id for h in hits[:3]} <= {
         "united-nations:s7.p1",
         "united-nations:s7.p2",
         "united-nations:s7.p3",
         "a-res-77-20:op14",
+        "a-res-77-20:op1",  # names "illicit maritime activities" and "piracy" among crimes
     }
     cited = library.search("77/20 para 11", limit=5).hits
     assert cited[0].passage_id == "a-res-77-20:op11" and cited[0].match == MATCH_WORDS
@@ -210,3 +220,64 @@ def test_the_rotation_keeps_every_cosine(library: Library) -> None:
     assert vectors is not None
     r = vectors.rotation
     assert r.T @ r == pytest.approx(np.eye(r.shape[0]), abs=1e-4)
+
+
+#: Precise keyword look-ups: the words find their passages; meaning must not pad the list.
+KEYWORD_LOOK_UPS = ("maritime piracy", "Biotracker", "stolen motor vehicles", "drone attacks")
+
+
+@pytest.mark.parametrize("query", KEYWORD_LOOK_UPS)
+def test_a_keyword_look_up_is_not_padded_with_meaning_hits(
+    library: Library, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage = library.engine.meaning
+    vectors = stage.vectors()
+    assert vectors is not None
+    match = dict(stage.related(query, vectors.ids))
+    hits = library.search(query, limit=50).hits
+    assert hits[0].match == MATCH_WORDS
+    by_meaning = [h.passage_id for h in hits if h.match == MATCH_MEANING]
+    if by_meaning:
+        cut = MEANING_CUT * max(match.values())
+        best = {pid for pid, _ in stage.related(query, vectors.ids)[:MEANING_TOP]}
+        assert all(match[pid] >= cut or pid in best for pid in by_meaning), query
+    assert len(by_meaning) <= 2, (query, by_meaning)
+    # Without the cuts the same look-up would be padded to the limit with loosely related
+    # passages (when the model knows a word of it: "Biotracker" it can only spell out).
+    monkeypatch.setattr("db.semantic.MEANING_CUT", 0.0)
+    monkeypatch.setattr("db.semantic.MIN_MEANING_MATCH", 0.0)
+    padded = library.search(query, limit=50).hits
+    assert len(padded) == 50 if match else padded == hits
+
+
+def test_a_paraphrase_still_gets_its_meaning_hit_above_the_cut(library: Library) -> None:
+    hits = library.search(SMUGGLERS, limit=50).hits
+    assert hits[0].passage_id in SMUGGLING and hits[0].match == MATCH_MEANING
+    assert all(h.match == MATCH_MEANING for h in hits) and len(hits) < 20
+
+
+def test_word_match_scores_each_query_word_by_its_closest_passage_word(
+    library: Library,
+) -> None:
+    vectors = library.engine.meaning.vectors()
+    assert vectors is not None
+    s7 = "united-nations:s7.p1"  # "Maritime piracy ..."
+    [(pid, full)] = vectors.word_match("maritime piracy", [s7])
+    assert pid == s7 and full == pytest.approx(1.0, abs=1e-3)
+    # "smugglers" is nowhere in the corpus: its closest words decide, and the passage
+    # on the smuggling of migrants beats one on drones.
+    got = dict(vectors.word_match("smugglers", ["a-res-77-20:op1", "a-res-77-20:op16"]))
+    assert got["a-res-77-20:op1"] > got["a-res-77-20:op16"]
+    assert vectors.word_match("the what", vectors.ids[:3]) == []
+    assert vectors.word_match("piracy", ["no-such-passage"]) == []
+
+
+def test_a_vectors_file_with_inconsistent_words_is_refused(store_copy: Path) -> None:
+    path = store_copy / VECTORS_NAME
+    with np.load(path, allow_pickle=False) as npz:
+        data = {k: npz[k] for k in npz.files}
+    data["word_starts"] = data["word_starts"][::-1].copy()  # not increasing, wrong ends
+    with path.open("wb") as fh:
+        np.savez(fh, **data)
+    with pytest.raises(StoreError, match="does not match"):
+        PassageVectors.load(path, bundled_table())

@@ -8,7 +8,7 @@ from db.snippets import SNIPPET_CHARS, snippet_parts
 
 
 def test_parts_are_the_snippet_with_matches_flagged(library):
-    hits = library.search("maritime piracy", limit=20).hits
+    hits = library.search("hackers attacking hospitals", limit=20).hits
     by_words = [h for h in hits if h.match == MATCH_WORDS]
     assert by_words and len(by_words) < len(hits)  # the meaning stage filled in the rest
     for hit in hits:

@@ -204,14 +204,14 @@ def stage_report(rows: list[tuple[str, Scores, Scores, Scores]]) -> str:
         rows: ``(set name, words only, words and meaning, FTS5 baseline)`` per set.
     """
     head = (
-        f"{'set':<26} {'n':>4}  {'S@3 words':>9} {'+meaning':>9} {'fts5':>6}  "
+        f"{'set':<30} {'n':>4}  {'S@3 words':>9} {'+meaning':>9} {'fts5':>6}  "
         f"{'MRR words':>9} {'+meaning':>9} {'fts5':>6}"
     )
     lines = ["Search evaluation by set: the words alone, then with the dense (meaning) stage", head]
     lines.append("-" * len(head))
     for name, words, both, fts in rows:
         lines.append(
-            f"{name:<26} {len(both.outcomes):>4}  {words.success_at_3:>9.3f} "
+            f"{name:<30} {len(both.outcomes):>4}  {words.success_at_3:>9.3f} "
             f"{both.success_at_3:>9.3f} {fts.success_at_3:>6.3f}  {words.mrr_at_10:>9.3f} "
             f"{both.mrr_at_10:>9.3f} {fts.mrr_at_10:>6.3f}"
         )
