@@ -7,6 +7,8 @@ subprocess) serves every test of this module. The bundle folder is made read-onl
 
 * ``search --json "maritime piracy"`` prints JSON hits, answered from the store
   shipped inside the bundle (no store gets built in the data folder);
+* ``search --json "people smugglers' boats"`` has hits found by meaning: numpy (its
+  OpenBLAS, never stripped) and the token table work frozen;
 * ``gui --smoke`` prints its one JSON line of timings and exits 0;
 * ``brief new|add|show|export`` writes a brief's Markdown, DOCX and PDF (read back);
 * afterwards every file and folder of the bundle has the same size and mtime as
@@ -34,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT_S = 900
 RUN_TIMEOUT_S = 120
 QUERY = "maritime piracy"
+#: No passage says "smugglers' boats": the meaning-based stage fills in (db/semantic.py).
+MEANING_QUERY = "people smugglers' boats"
 
 
 @dataclass
@@ -132,6 +136,7 @@ def runs(frozen: Frozen, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     return {
         "search": run_frozen(frozen, search_data, "search", "--json", QUERY),
         "search_data": search_data,
+        "meaning": run_frozen(frozen, home / "meaning-data", "search", "--json", MEANING_QUERY),
         "gui": run_frozen(frozen, gui_data, "gui", "--smoke"),
         "version": run_frozen(frozen, home / "version-data", "--version"),
     }
@@ -149,6 +154,14 @@ def test_search_json_answers_from_the_bundled_store(runs: dict[str, object]) -> 
     data_dir = runs["search_data"]
     assert isinstance(data_dir, Path)
     assert not (data_dir / "store").exists(), proc.stderr
+
+
+def test_search_json_finds_passages_by_meaning(runs: dict[str, object]) -> None:
+    proc = runs["meaning"]
+    assert isinstance(proc, subprocess.CompletedProcess)
+    assert proc.returncode == 0, proc.stderr
+    hits = json.loads(proc.stdout)["hits"]
+    assert any(h["match"] == "meaning" for h in hits), [h["match"] for h in hits]
 
 
 def test_gui_smoke_prints_its_timings(runs: dict[str, object]) -> None:
