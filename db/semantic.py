@@ -466,6 +466,10 @@ class MeaningSearch:
         self._last = (text, vec)
         return vec
 
+    def forget_query(self) -> None:
+        """Drop the last query's vector, so the next search embeds its query anew."""
+        self._last = None
+
     def nearest(self, text: str, k: int) -> list[tuple[str, float]]:
         """Return the ``k`` passages closest in meaning to a query, with their cosine."""
         vec = self.query_vector(text)

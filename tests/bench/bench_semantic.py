@@ -95,7 +95,7 @@ def run(n_passages: int, rounds: int) -> None:
                 for _ in range(rounds):
                     for q in queries:
                         lib.engine.ranker.clear_cache()
-                        lib.engine.meaning._last = None  # the query is embedded anew
+                        lib.engine.meaning.forget_query()  # the query is embedded anew
                         t0 = time.perf_counter()
                         lib.search(q, limit=10, meaning=meaning)
                         samples.append((time.perf_counter() - t0) * 1000)
