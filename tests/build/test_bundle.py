@@ -18,6 +18,7 @@ subprocess) serves every test of this module. The bundle folder is made read-onl
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import stat
@@ -226,3 +227,30 @@ def test_frozen_app_writes_nothing_in_its_own_folder(
     assert not (added or removed or changed), (
         f"added {added[:10]}, removed {removed[:10]}, changed {changed[:10]}"
     )
+
+
+def test_check_judges_the_folder_against_200_mb_and_the_start_ratio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``bundle.py --check`` fails on a folder over 200 MB, not on the ratio to the minimal."""
+    spec = importlib.util.spec_from_file_location("bundle_script", ROOT / "build" / "bundle.py")
+    assert spec is not None and spec.loader is not None
+    bundle = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, bundle)  # its dataclasses look it up there
+    spec.loader.exec_module(bundle)
+    smoke = {"ok": True}
+    report = {
+        "size": {
+            "liaison": {"folder_bytes": 188_200_000},
+            "minimal": {"folder_bytes": 121_600_000},
+            "folder_ratio": 1.55,
+            "archive_ratio": 1.68,
+        },
+        "start": {"liaison": smoke, "minimal": smoke, "window_shown_ratio": 1.2},
+    }
+    assert bundle.targets_met(report) == []
+    report["size"]["liaison"]["folder_bytes"] = 200_000_001
+    assert bundle.targets_met(report) == ["bundle folder 200.0 MB > 200 MB"]
+    report["size"]["liaison"]["folder_bytes"] = 188_200_000
+    report["start"]["window_shown_ratio"] = 2.1
+    assert bundle.targets_met(report) == ["start window_shown_ratio 2.1 > 2.0"]
