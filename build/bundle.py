@@ -13,7 +13,12 @@ Steps:
    warm-up run and then ``--runs`` timed runs, medians and ratio.
 5. Write all of it as JSON to ``dist/bundle-report.json``.
 
-Targets: Liaison ≤ 1.15 × minimal in size (folder and archive), ≤ 2 × in start time.
+Targets: the Liaison bundle folder at most 200 MB (decimal megabytes, issue 18), and ``gui
+--smoke`` showing its window within 2 × the minimal app's time. The size ratio to the minimal
+bundle (folder and archive) is printed beside it for information: the first target, ≤ 1.15 ×
+(issue 7), was set before the meaning-based search, whose numpy (OpenBLAS included, which
+numpy cannot import without) and token table alone add about 0.3 × of the minimal bundle;
+issue 18 replaced it with the absolute budget.
 Start time is ``window_shown_ms`` as both apps print it (milliseconds from process start
 to the window shown, same definition in both); the spawn-to-exit wall time is shown for
 information only, since Liaison's smoke run also searches and opens a result.
@@ -48,7 +53,8 @@ DEFAULT_DIST = ROOT / "dist"
 DEFAULT_WORK = ROOT / ".pyinstaller" / "work"
 DEFAULT_STORE = ROOT / ".pyinstaller" / "store"
 
-SIZE_TARGET = 1.15
+#: The bundle folder's budget in bytes (200 MB, decimal).
+SIZE_LIMIT_BYTES = 200_000_000
 START_TARGET = 2.0
 SMOKE_TIMEOUT_S = 120
 SMOKE_QUERY = "maritime piracy"
@@ -306,6 +312,15 @@ def _mib(n: int | None) -> str:
     return "—" if n is None else f"{n / 2**20:.1f} MiB"
 
 
+def _mb(n: int | None, limit: int | None = None) -> str:
+    if n is None:
+        return "—"
+    text = f"{n / 1e6:.1f} MB"
+    if limit is not None:
+        text += f" ({'ok' if n <= limit else 'OVER'} ≤ {limit / 1e6:.0f} MB)"
+    return text
+
+
 def _ms(v: float | None) -> str:
     return "—" if v is None else f"{v:.0f} ms"
 
@@ -400,16 +415,22 @@ def print_table(report: dict[str, Any]) -> None:
         ("", "Liaison", "minimal PySide6", "ratio (target)"),
         (
             "folder size",
+            _mb(lin["folder_bytes"], SIZE_LIMIT_BYTES),
+            _mb(mini.get("folder_bytes")),
+            _info(size.get("folder_ratio")),
+        ),
+        (
+            "folder size, MiB",
             _mib(lin["folder_bytes"]),
             _mib(mini.get("folder_bytes")),
-            _x(size.get("folder_ratio"), SIZE_TARGET),
+            "",
         ),
         ("files", str(lin["files"]), str(mini.get("files", "—")), ""),
         (
             f"archive, {size['archive_format']}",
-            _mib(lin["archive_bytes"]),
-            _mib(mini.get("archive_bytes")),
-            _x(size.get("archive_ratio"), SIZE_TARGET),
+            _mb(lin["archive_bytes"]),
+            _mb(mini.get("archive_bytes")),
+            _info(size.get("archive_ratio")),
         ),
     ]
     if start:
@@ -458,9 +479,9 @@ def targets_met(report: dict[str, Any]) -> list[str]:
     """Return one line per missed target (empty when every measured target is met)."""
     misses = []
     size, start = report["size"], report["start"]
-    for key in ("folder_ratio", "archive_ratio"):
-        if size.get(key) is not None and size[key] > SIZE_TARGET:
-            misses.append(f"size {key} {size[key]} > {SIZE_TARGET}")
+    folder = size["liaison"]["folder_bytes"]
+    if folder > SIZE_LIMIT_BYTES:
+        misses.append(f"bundle folder {folder / 1e6:.1f} MB > {SIZE_LIMIT_BYTES / 1e6:.0f} MB")
     if start:
         if not start["liaison"]["ok"]:
             misses.append(f"Liaison gui --smoke failed: {start['liaison']['error']}")
@@ -525,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
             b.name: {"folder": str(b.folder), "executable": str(b.executable)}
             for b in filter(None, (liaison, minimal))
         },
-        "targets": {"size_ratio_max": SIZE_TARGET, "start_ratio_max": START_TARGET},
+        "targets": {"folder_bytes_max": SIZE_LIMIT_BYTES, "start_ratio_max": START_TARGET},
     }
     report.update(measure(liaison, minimal, args.runs))
     report["missed_targets"] = targets_met(report)

@@ -585,7 +585,10 @@ def _write_store(
             n = build_index(tmp / INDEX_DIRNAME, indexed)
             if progress:
                 progress("index", 1, 1)
+                progress("vectors", 0, 1)
             write_vectors(tmp, ((p["passage_id"], p["heading"], p["text"]) for p in indexed))
+            if progress:
+                progress("vectors", 1, 1)
             close_journal(db)
         finally:
             conn.close()

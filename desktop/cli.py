@@ -73,8 +73,13 @@ def _progress_printer() -> Callable[[str, int, int], None] | None:
         return None
 
     def show(step: str, done: int, total: int) -> None:
-        labels = {"parse": "Parsing documents", "record": "Writing record", "index": "Indexing"}
-        end = "\n" if step == "index" and done == total else ""
+        labels = {
+            "parse": "Parsing documents",
+            "record": "Writing record",
+            "index": "Indexing",
+            "vectors": "Computing meaning vectors",
+        }
+        end = "\n" if step == "vectors" and done == total else ""
         click.echo(f"\r\033[K{labels.get(step, step)}: {done}/{total}", err=True, nl=False)
         if end:
             click.echo("", err=True)

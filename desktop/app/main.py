@@ -90,6 +90,7 @@ class _BuildProgress:
             "parse": "Parsing documents",
             "record": "Writing the record",
             "index": "Indexing passages",
+            "vectors": "Computing meaning vectors",
         }
         self.dialog.setLabelText(f"{labels.get(step, step)}: {done} of {total}")
         self.dialog.setMaximum(max(total, 1))

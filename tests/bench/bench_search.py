@@ -5,7 +5,10 @@ builds a store with :func:`db.build.build_store`, opens it as a
 :class:`~db.library.Library` and runs every look-up of
 ``tests/data/search_eval.toml`` in one process, printing the median and p95
 per-query latency beside the targets, and the build time split by phase
-(parse, record, index, the rest).
+(parse, record, index, passage vectors for the meaning-based stage, the rest).
+Every corpus is timed twice: with the words alone and with the meaning-based stage
+(:mod:`db.semantic`; query embedding included), so the cost of meaning is printed beside the
+words' figures; the build without the meaning stage is the build less its vectors phase.
 
 The synthetic corpora of 1,000 and 10,000 documents are made by recombining
 the real passages: web pages whose sections take real headings and whose
@@ -52,6 +55,8 @@ DEFAULT_SIZES = (1_000, 10_000)
 TARGET_P95_REAL_MS = 20.0
 TARGET_P95_10K_MS = 150.0
 TARGET_BUILD_10K_S = 300.0
+#: What the meaning stage may add to the 10,000-document build (issue 18): its vectors phase.
+TARGET_VECTORS_10K_S = 180.0
 #: One synthetic document in this many is a resolution, the rest web pages.
 RESOLUTION_EVERY = 20
 SEED = 20_221_121
@@ -188,6 +193,7 @@ def timed_build(store_dir: Path, corpus: Path | None, profile: bool = False) -> 
     phases["parse"] = parse_end - start
     phases["record"] = marks.get("record-end", parse_end) - marks.get("record-start", parse_end)
     phases["index"] = marks.get("index-end", parse_end) - marks.get("index-start", parse_end)
+    phases["vectors"] = marks.get("vectors-end", parse_end) - marks.get("vectors-start", parse_end)
     phases["other"] = end - start - sum(phases.values())
     text = ""
     if profiler:
@@ -216,12 +222,21 @@ class Latency:
     slowest: list[tuple[float, str]]
 
 
-def measure_latency(store_dir: Path, queries: list[str], rounds: int) -> Latency:
+def measure_latency(
+    store_dir: Path, queries: list[str], rounds: int, *, meaning: bool = False
+) -> Latency:
     """Open the store and time every query: one warm-up pass, then ``rounds`` timed passes.
 
     The ranking keeps analysed passages between searches (search as you type
-    repeats them); that memory is emptied before every timed search, so no
-    figure profits from a look-up having run before.
+    repeats them), and the meaning stage its last query vector; both are emptied
+    before every timed search, so no figure profits from a look-up having run before.
+    The warm-up pass also loads the meaning stage's table and vectors.
+
+    Args:
+        store_dir: The store.
+        queries: The look-ups.
+        rounds: Timed passes.
+        meaning: Search with the meaning-based stage (the query embedded in every search).
 
     Returns:
         Median, p95 and maximum over all timed searches, and the five slowest
@@ -231,12 +246,14 @@ def measure_latency(store_dir: Path, queries: list[str], rounds: int) -> Latency
     per_query: dict[str, list[float]] = {q: [] for q in queries}
     with Library(store_dir) as lib:
         for q in queries:
-            lib.search(q, limit=10)
+            lib.search(q, limit=10, meaning=meaning)
         for _ in range(rounds):
             for q in queries:
                 lib.engine.ranker.clear_cache()
+                if lib.engine.meaning is not None:
+                    lib.engine.meaning.forget_query()
                 t0 = time.perf_counter()
-                lib.search(q, limit=10)
+                lib.search(q, limit=10, meaning=meaning)
                 ms = (time.perf_counter() - t0) * 1000
                 samples.append(ms)
                 per_query[q].append(ms)
@@ -334,7 +351,7 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool, agreement: boo
     queries = [q.q for q in load_eval()]
     print(f"Liaison search benchmark: {len(queries)} look-ups, {rounds} timed rounds")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    rows = []
+    rows: list[Row] = []
     with workspace(keep) as tmp:
         os.environ[paths.ENV_DATA_DIR] = str(tmp / "data")
         paths.set_data_dir(None)
@@ -364,12 +381,14 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool, agreement: boo
             )
             if timing.profile:
                 print(timing.profile)
-            lat = measure_latency(store_dir, queries, rounds)
-            print(
-                f"  search: median {lat.median:.2f} ms, p95 {lat.p95:.2f} ms, "
-                f"max {lat.worst:.2f} ms; slowest: "
-                + "; ".join(f"{q!r} {ms:.0f} ms" for ms, q in lat.slowest)
-            )
+            words = measure_latency(store_dir, queries, rounds)
+            lat = measure_latency(store_dir, queries, rounds, meaning=True)
+            for name, figures in (("search", words), ("search with meaning", lat)):
+                print(
+                    f"  {name}: median {figures.median:.2f} ms, p95 {figures.p95:.2f} ms, "
+                    f"max {figures.worst:.2f} ms; slowest: "
+                    + "; ".join(f"{q!r} {ms:.0f} ms" for ms, q in figures.slowest)
+                )
             f_median, f_max, f_slowest = measure_filtered(store_dir, rounds)
             print(
                 f"  entity-filtered: median {f_median:.2f} ms, max {f_max:.2f} ms "
@@ -382,7 +401,18 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool, agreement: boo
                     f"look-ups, first three in {a.top3}/{a.total}"
                 )
             rows.append(
-                (label, n, r.passages, timing.seconds, timing.phases["index"], lat.median, lat.p95)
+                Row(
+                    label,
+                    n,
+                    r.passages,
+                    timing.seconds,
+                    timing.phases["index"],
+                    timing.phases["vectors"],
+                    words.median,
+                    words.p95,
+                    lat.median,
+                    lat.p95,
+                )
             )
             shutil.rmtree(store_dir, ignore_errors=True)
             if corpus is not None:
@@ -393,30 +423,58 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool, agreement: boo
         print("(builds ran under cProfile: their times are inflated, about 3x)")
 
 
-def summary(rows: list[tuple[str, int, int, float, float, float, float]]) -> str:
+@dataclass
+class Row:
+    """One corpus's figures in the closing table."""
+
+    label: str
+    documents: int
+    passages: int
+    build_s: float
+    index_s: float
+    vectors_s: float
+    words_median: float
+    words_p95: float
+    median: float
+    p95: float
+
+
+def summary(rows: list[Row]) -> str:
     """Return the closing table: figures beside their targets.
 
-    The build target is the issue's: the *index* for 10,000 documents built in
-    under five minutes. The whole build (parsing and linking too) is beside it.
+    The index target is the first issue's: the *index* for 10,000 documents built in under
+    five minutes (the whole build, parsing and linking too, is beside it). The meaning stage
+    may add at most three minutes to that build (its vectors phase) and the p95 of a look-up,
+    query embedding included, must stay within 150 ms (issue 18). Latency is shown with the
+    words alone and with the meaning stage; the targets apply to the latter.
     """
     head = (
-        f"{'corpus':<16} {'passages':>9} {'build s':>8} {'index s':>8} "
-        f"{'median ms':>10} {'p95 ms':>8}  target"
+        f"{'corpus':<16} {'passages':>9} {'build s':>8} {'index s':>8} {'vectors s':>9} "
+        f"{'words median/p95 ms':>20} {'meaning median/p95 ms':>22}  target"
     )
     lines = [head, "-" * len(head)]
-    for label, n, passages, build_s, index_s, median, p95 in rows:
-        if n == 0:
+    for r in rows:
+        if r.documents == 0:
             target = f"p95 <= {TARGET_P95_REAL_MS:.0f} ms"
-            ok = p95 <= TARGET_P95_REAL_MS
-        elif n >= 10_000:
-            target = f"p95 <= {TARGET_P95_10K_MS:.0f} ms, index < {TARGET_BUILD_10K_S / 60:.0f} min"
-            ok = p95 <= TARGET_P95_10K_MS and index_s < TARGET_BUILD_10K_S
+            ok = r.p95 <= TARGET_P95_REAL_MS
+        elif r.documents >= 10_000:
+            target = (
+                f"p95 <= {TARGET_P95_10K_MS:.0f} ms, index < {TARGET_BUILD_10K_S / 60:.0f} min, "
+                f"vectors <= {TARGET_VECTORS_10K_S / 60:.0f} min"
+            )
+            ok = (
+                r.p95 <= TARGET_P95_10K_MS
+                and r.index_s < TARGET_BUILD_10K_S
+                and r.vectors_s <= TARGET_VECTORS_10K_S
+            )
         else:
             target, ok = "-", None
         verdict = "" if ok is None else ("  (met)" if ok else "  (MISSED)")
+        words = f"{r.words_median:.2f} / {r.words_p95:.2f}"
+        meaning = f"{r.median:.2f} / {r.p95:.2f}"
         lines.append(
-            f"{label:<16} {passages:>9,} {build_s:>8.1f} {index_s:>8.1f} {median:>10.2f} "
-            f"{p95:>8.2f}  {target}{verdict}"
+            f"{r.label:<16} {r.passages:>9,} {r.build_s:>8.1f} {r.index_s:>8.1f} "
+            f"{r.vectors_s:>9.1f} {words:>20} {meaning:>22}  {target}{verdict}"
         )
     return "\n".join(lines)
 
