@@ -535,6 +535,36 @@ def ensure_library(library_dir: Path | None = None) -> str | None:
             ) from exc
 
 
+def pending_addition(library_dir: Path | None = None) -> str | None:
+    """Return the SHA-256 of an addition the manifest still marks pending, if any."""
+    check = check_library(library_dir or paths.library_dir())
+    pending = (check.manifest or {}).get("pending") or {}
+    return pending["add"]["sha256"] if "add" in pending else None
+
+
+def settle_addition(library_dir: Path, sha256: str) -> bool:
+    """Keep a pending addition whose document the store already holds (data lock held).
+
+    An import killed after the store took its document but before the library's
+    manifest said so is whole: it is settled, not undone.
+
+    Returns:
+        True when it was settled (the record holds exactly the rows before it and it).
+    """
+    check = check_library(library_dir)
+    pending = (check.manifest or {}).get("pending") or {}
+    row = pending.get("add")
+    if check.manifest is None or row is None or row["sha256"] != sha256 or check.rows is None:
+        return False
+    after = sorted([*check.manifest["imports"], row], key=lambda r: r["sha256"])
+    if check.rows != after or row["sha256"] in {r["sha256"] for r in check.manifest["imports"]}:
+        return False
+    if ImportedFile(**row).original.name in check.bad_originals:
+        return False
+    write_library_manifest(library_dir)
+    return True
+
+
 def forget(library_dir: Path, shas: list[str]) -> list[ImportedFile]:
     """Take files out of the record and delete their originals (call with the data lock held).
 

@@ -20,6 +20,7 @@ Nothing here imports Qt or the search engine.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -52,7 +53,7 @@ VOCAB_SHA256 = "f637264cc4af2fcb3aad8fc7c4f47710816b8e144d170ff16e77f202346f2fc2
 #: The passage vectors' file inside the store (covered by the store's manifest).
 VECTORS_NAME = "vectors.npz"
 #: Bump when the way passage vectors are computed changes (stored in the vectors file).
-VECTORS_VERSION = 2
+VECTORS_VERSION = 3
 #: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
 EXACT_LIMIT = 20_000
 #: Rotated coordinates the coarse pass reads, and how many candidates it passes on.
@@ -223,25 +224,68 @@ class PassageVectors:
 
     @classmethod
     def build(
-        cls, passages: Iterable[tuple[str, str | None, str]], table: TokenTable
+        cls,
+        passages: Iterable[tuple[str, str | None, str]],
+        table: TokenTable,
+        *,
+        reference: Iterable[tuple[str, str | None, str]] | None = None,
     ) -> PassageVectors:
-        """Compute the vectors of ``(passage_id, heading, text)`` triples."""
-        ids: list[str] = []
-        token_rows: list[list[int]] = []
-        df = np.zeros(len(table.index), dtype=np.float64)
-        for pid, heading, text in passages:
-            rows = table.rows(passage_text(heading, text))
-            ids.append(pid)
-            token_rows.append(rows)
-            if rows:
-                df[np.unique(np.asarray(rows, dtype=np.int64))] += 1
-        n = len(ids)
-        idf = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float32)
-        matrix = np.zeros((n, table.dims), dtype=np.float32)
-        for i, rows in enumerate(token_rows):
-            matrix[i] = table.mean(rows, idf)
-        rotation = principal_axes(matrix)
-        return cls(ids, matrix @ rotation, idf, table, rotation)
+        """Compute the vectors of ``(passage_id, heading, text)`` triples.
+
+        Args:
+            passages: The passages to embed, in the order the file keeps them.
+            table: The token table.
+            reference: The passages whose token frequencies give the IDF weights and
+                whose principal axes give the rotation (default: ``passages``). A store
+                uses its bundled corpus, so that a passage's vector does not depend on
+                what else the officer imported, and an import embeds its own passages
+                alone (:meth:`extend`).
+        """
+        passages = list(passages)
+        ref = passages if reference is None else list(reference)
+        idf = idf_weights([table.rows(passage_text(h, t)) for _, h, t in ref], table)
+        ref_matrix = np.zeros((len(ref), table.dims), dtype=np.float32)
+        for i, (_, heading, text) in enumerate(ref):
+            ref_matrix[i] = table.mean(table.rows(passage_text(heading, text)), idf)
+        rotation = principal_axes(ref_matrix)
+        empty = cls([], np.zeros((0, table.dims), dtype=np.float32), idf, table, rotation)
+        return empty.extend(passages)
+
+    def vector(self, heading: str | None, text: str) -> np.ndarray:
+        """Return a passage's stored vector: its unit mean, rotated.
+
+        Computed row by row, so a passage embedded alone gets the very bits a full build
+        gives it.
+        """
+        return self.table.mean(self.table.rows(passage_text(heading, text)), self.idf) @ (
+            self.rotation
+        )
+
+    def extend(self, passages: Iterable[tuple[str, str | None, str]]) -> PassageVectors:
+        """Return these vectors with passages added after them (same weights and rotation)."""
+        passages = list(passages)
+        rows = np.zeros((len(passages), self.table.dims), dtype=np.float32)
+        for i, (_, heading, text) in enumerate(passages):
+            rows[i] = self.vector(heading, text)
+        if self.matrix.dtype == np.float16:  # as stored: keep the new rows' storage precision
+            rows = rows.astype(np.float16)
+        matrix = np.concatenate([self.matrix, rows.astype(self.matrix.dtype)])
+        ids = [*self.ids, *(pid for pid, _, _ in passages)]
+        return PassageVectors(ids, matrix, self.idf, self.table, self.rotation)
+
+    def without_documents(self, document_ids: Iterable[str]) -> PassageVectors:
+        """Return these vectors without the passages of the given documents."""
+        gone = set(document_ids)
+        if not gone:
+            return self
+        keep = [i for i, pid in enumerate(self.ids) if pid.split(":", 1)[0] not in gone]
+        return PassageVectors(
+            [self.ids[i] for i in keep],
+            self.matrix[np.asarray(keep, dtype=np.int64)],
+            self.idf,
+            self.table,
+            self.rotation,
+        )
 
     def save(self, path: Path) -> None:
         """Write the vectors (float16), rotation, IDF and passage ids to one ``.npz`` file."""
@@ -256,9 +300,27 @@ class PassageVectors:
                 idf=self.idf,
             )
 
+    def save_atomically(self, path: Path) -> None:
+        """Write the file beside ``path`` and rename it into place (whole or not at all)."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            self.save(tmp)
+            with tmp.open("rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
     @classmethod
-    def load(cls, path: Path, table: TokenTable) -> PassageVectors:
+    def load(cls, path: Path, table: TokenTable, *, as_stored: bool = False) -> PassageVectors:
         """Read a vectors file written by :meth:`save`.
+
+        Args:
+            path: The file.
+            table: The token table it was made with.
+            as_stored: Keep the float16 rows as stored (to rewrite the file) instead of
+                widening a small store's to float32 for search.
 
         Raises:
             StoreError: The file is unreadable or was made with another table or version.
@@ -280,7 +342,7 @@ class PassageVectors:
             or idf.shape != (len(table.index),)
         ):
             raise StoreError(f"{path.name} does not match the embedding table")
-        if len(ids) <= EXACT_LIMIT:
+        if len(ids) <= EXACT_LIMIT and not as_stored:
             matrix = matrix.astype(np.float32)
         return cls(ids, matrix, idf, table, rotation)
 
@@ -323,6 +385,16 @@ class PassageVectors:
         return spans[int(np.argmax(sims))]
 
 
+def idf_weights(token_rows: list[list[int]], table: TokenTable) -> np.ndarray:
+    """Return the IDF weight of every token of the table over texts given as token rows."""
+    df = np.zeros(len(table.index), dtype=np.float64)
+    for rows in token_rows:
+        if rows:
+            df[np.unique(np.asarray(rows, dtype=np.int64))] += 1
+    n = len(token_rows)
+    return ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float32)
+
+
 def principal_axes(matrix: np.ndarray, sample: int = 20_000) -> np.ndarray:
     """Return an orthogonal rotation whose first axes carry most of the rows' energy.
 
@@ -338,15 +410,51 @@ def principal_axes(matrix: np.ndarray, sample: int = 20_000) -> np.ndarray:
     return np.ascontiguousarray(vecs[:, ::-1], dtype=np.float32)
 
 
-def write_vectors(store_dir: Path, passages: Iterable[tuple[str, str | None, str]]) -> int:
+def write_vectors(
+    store_dir: Path,
+    passages: Iterable[tuple[str, str | None, str]],
+    *,
+    reference: Iterable[tuple[str, str | None, str]] | None = None,
+) -> int:
     """Compute and write a store's passage vectors; return how many were written.
 
     Args:
         store_dir: The store folder being built (the file goes beside the index).
         passages: ``(passage_id, heading, text)`` for every passage of the store.
+        reference: The passages that give the weights and rotation (see
+            :meth:`PassageVectors.build`; the store's bundled corpus).
     """
-    vectors = PassageVectors.build(passages, bundled_table())
+    vectors = PassageVectors.build(passages, bundled_table(), reference=reference)
     vectors.save(store_dir / VECTORS_NAME)
+    return len(vectors.ids)
+
+
+def update_vectors(
+    store_dir: Path,
+    passages: Iterable[tuple[str, str | None, str]],
+    *,
+    delete_documents: Iterable[str] = (),
+) -> int:
+    """Add passages' vectors to a store's file and drop documents' passages, in place.
+
+    The new passages are embedded alone with the weights and rotation the file holds
+    (the bundled corpus's), so nothing else is recomputed; the file is replaced whole.
+
+    Args:
+        store_dir: A built store.
+        passages: ``(passage_id, heading, text)`` of the passages to add, in catalog order.
+        delete_documents: Ids of documents whose passages go.
+
+    Returns:
+        How many vectors the file holds now.
+
+    Raises:
+        StoreError: The file is unreadable or was made by another version.
+    """
+    path = store_dir / VECTORS_NAME
+    vectors = PassageVectors.load(path, bundled_table(), as_stored=True)
+    vectors = vectors.without_documents(delete_documents).extend(passages)
+    vectors.save_atomically(path)
     return len(vectors.ids)
 
 
