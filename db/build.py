@@ -34,13 +34,26 @@ from db.errors import (
     StoreWriteError,
 )
 from db.extract import extract
-from db.files import rmtree, sha256_bytes, sha256_file, swap_in, write_json_atomically
+from db.files import (
+    rmtree,
+    sha256_bytes,
+    sha256_file,
+    sha256_file_cached,
+    swap_in,
+    write_json_atomically,
+)
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index, update_index
 from db.locking import data_lock
 from db.originals import ImportedFile, library_fingerprint, list_imports
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
-from db.semantic import VECTORS_NAME, VECTORS_VERSION, update_vectors, write_vectors
+from db.semantic import (
+    VECTORS_ADDED_NAME,
+    VECTORS_NAME,
+    VECTORS_VERSION,
+    update_vectors,
+    write_vectors,
+)
 from db.store import (
     DB_FILENAME,
     SCHEMA_VERSION,
@@ -545,7 +558,7 @@ def write_manifest(store_dir: Path, *, atomically: bool = False) -> dict[str, An
         atomically: Write beside it and rename (for a store in use, changed in place).
     """
     files = {
-        str(p.relative_to(store_dir)).replace(os.sep, "/"): sha256_file(p)
+        str(p.relative_to(store_dir)).replace(os.sep, "/"): sha256_file_cached(p)
         for p in sorted(store_dir.rglob("*"))
         if p.is_file() and p.name != MANIFEST_NAME and not _manifest_leftover(store_dir, p)
     }
@@ -614,7 +627,7 @@ def verify_manifest(store_dir: Path) -> list[str]:
     for rel, digest in sorted(files.items()):
         if rel not in present:
             problems.append(f"{rel} is missing")
-        elif sha256_file(store_dir / rel) != digest:
+        elif sha256_file_cached(store_dir / rel) != digest:
             problems.append(f"{rel} has changed")
     for rel in sorted(present - set(files)):
         problems.append(f"{rel} is not part of the store")
@@ -896,7 +909,11 @@ def _settle(store_dir: Path) -> None:
     """Remove what writers leave behind and record the store's files in its manifest."""
     for lock in (store_dir / INDEX_DIRNAME).glob("*_WRITELOCK"):
         lock.unlink()
-    for pattern in (f".{VECTORS_NAME}.*.tmp", f".{MANIFEST_NAME}.*.tmp"):
+    for pattern in (
+        f".{VECTORS_NAME}.*.tmp",
+        f".{VECTORS_ADDED_NAME}.*.tmp",
+        f".{MANIFEST_NAME}.*.tmp",
+    ):
         for tmp in store_dir.glob(pattern):
             tmp.unlink()
     write_manifest(store_dir, atomically=True)
@@ -954,6 +971,7 @@ def repair_interrupted(store_dir: Path) -> list[str]:
             bundled = [
                 t for t, p in zip(all_triples, everything, strict=True) if p["origin"] != "imported"
             ]
+            (store_dir / VECTORS_ADDED_NAME).unlink(missing_ok=True)
             write_vectors(store_dir, all_triples, reference=bundled)
     finally:
         db.conn.close()

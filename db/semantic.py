@@ -52,6 +52,13 @@ TABLE_SHA256 = "da2b5c74e3b5848467b1a8b0c2eeb2978f52689e66ae036686cf8881ea86c8bf
 VOCAB_SHA256 = "f637264cc4af2fcb3aad8fc7c4f47710816b8e144d170ff16e77f202346f2fc2"
 #: The passage vectors' file inside the store (covered by the store's manifest).
 VECTORS_NAME = "vectors.npz"
+#: The vectors an in-place change added since the last full build, and the documents it
+#: removed (beside :data:`VECTORS_NAME`, which it leaves alone until they are folded in).
+VECTORS_ADDED_NAME = "vectors-added.npz"
+#: The added vectors are folded into the main file once they are this many rows, or this
+#: share of the main file's, whichever is more.
+FOLD_ROWS = 4_000
+FOLD_SHARE = 0.25
 #: Bump when the way passage vectors are computed changes (stored in the vectors file).
 VECTORS_VERSION = 3
 #: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
@@ -305,8 +312,6 @@ class PassageVectors:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.save(tmp)
-            with tmp.open("rb") as fh:
-                os.fsync(fh.fileno())
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -429,16 +434,86 @@ def write_vectors(
     return len(vectors.ids)
 
 
+def _read_added(path: Path, table: TokenTable) -> tuple[PassageVectors, list[str], int]:
+    """Read the added-vectors file: the vectors, the removed documents, the main file's rows.
+
+    Raises:
+        StoreError: The file is unreadable or was made by another version.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
+                raise StoreError(f"{path.name} was made by another version of Liaison")
+            ids = [str(x) for x in npz["ids"]]
+            matrix = npz["matrix"]
+            removed = [str(x) for x in npz["removed"]]
+            base_rows = int(npz["base_rows"])
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise StoreError(f"cannot read {path.name}: {exc}") from exc
+    if matrix.shape != (len(ids), table.dims):
+        raise StoreError(f"{path.name} does not match the embedding table")
+    none = np.zeros(len(table.index), dtype=np.float32)
+    return PassageVectors(ids, matrix, none, table, np.eye(table.dims)), removed, base_rows
+
+
+def _write_added(path: Path, added: PassageVectors, removed: list[str], base_rows: int) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            np.savez(
+                fh,
+                version=np.array(VECTORS_VERSION),
+                table=np.array(TABLE_SHA256),
+                ids=np.array(added.ids, dtype=str),
+                matrix=added.matrix.astype(np.float16),
+                removed=np.array(removed, dtype=str),
+                base_rows=np.array(base_rows),
+            )
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def load_store_vectors(path: Path, table: TokenTable, *, as_stored: bool = False) -> PassageVectors:
+    """Read a store's vectors: the main file, less the removed documents, then the added ones.
+
+    In the catalog order a full build gives them (an added document comes after every other).
+
+    Args:
+        path: The main file (:data:`VECTORS_NAME`); the added file is read from beside it.
+        table: The token table.
+        as_stored: Keep float16 rows (see :meth:`PassageVectors.load`).
+
+    Raises:
+        StoreError: A file is unreadable or was made by another version.
+    """
+    added_path = path.with_name(VECTORS_ADDED_NAME)
+    if not added_path.is_file():
+        return PassageVectors.load(path, table, as_stored=as_stored)
+    base = PassageVectors.load(path, table, as_stored=True)
+    added, removed, _ = _read_added(added_path, table)
+    base = base.without_documents(removed)
+    ids = [*base.ids, *added.ids]
+    matrix = np.concatenate([base.matrix, added.matrix.astype(np.float16)])
+    if len(ids) <= EXACT_LIMIT and not as_stored:
+        matrix = matrix.astype(np.float32)
+    return PassageVectors(ids, matrix, base.idf, table, base.rotation)
+
+
 def update_vectors(
     store_dir: Path,
     passages: Iterable[tuple[str, str | None, str]],
     *,
     delete_documents: Iterable[str] = (),
 ) -> int:
-    """Add passages' vectors to a store's file and drop documents' passages, in place.
+    """Add passages' vectors to a store and drop documents' passages, in place.
 
-    The new passages are embedded alone with the weights and rotation the file holds
-    (the bundled corpus's), so nothing else is recomputed; the file is replaced whole.
+    The new passages are embedded alone with the weights and rotation the main file
+    holds (the bundled corpus's), so nothing else is recomputed. They go into the
+    added-vectors file (:data:`VECTORS_ADDED_NAME`, replaced whole: small), with the
+    documents removed; the main file is rewritten only when the added rows are folded
+    into it (:data:`FOLD_ROWS`, :data:`FOLD_SHARE`).
 
     Args:
         store_dir: A built store.
@@ -446,16 +521,55 @@ def update_vectors(
         delete_documents: Ids of documents whose passages go.
 
     Returns:
-        How many vectors the file holds now.
+        How many vectors the added file holds (0 when they were folded in).
+
+    Raises:
+        StoreError: A file is unreadable or was made by another version.
+    """
+    path = store_dir / VECTORS_NAME
+    added_path = store_dir / VECTORS_ADDED_NAME
+    table = bundled_table()
+    if added_path.is_file():
+        added, removed, base_rows = _read_added(added_path, table)
+    else:
+        added = PassageVectors([], np.zeros((0, table.dims), np.float16), table.scales, table, None)
+        removed, base_rows = [], len(_read_npz(path, "ids"))
+    idf = _read_npz(path, "idf").astype(np.float32)
+    rotation = _read_npz(path, "rotation").astype(np.float32)
+    gone = set(delete_documents)
+    in_added = {pid.split(":", 1)[0] for pid in added.ids}
+    removed = sorted({*removed, *(d for d in gone if d not in in_added)})
+    added = PassageVectors(added.ids, added.matrix.astype(np.float16), idf, table, rotation)
+    added = added.without_documents(gone).extend(passages)
+    if len(added.ids) > max(FOLD_ROWS, FOLD_SHARE * base_rows):
+        base = PassageVectors.load(path, table, as_stored=True).without_documents(removed)
+        whole = PassageVectors(
+            [*base.ids, *added.ids],
+            np.concatenate([base.matrix, added.matrix]),
+            idf,
+            table,
+            rotation,
+        )
+        whole.save_atomically(path)
+        added_path.unlink(missing_ok=True)
+        return 0
+    _write_added(added_path, added, removed, base_rows)
+    return len(added.ids)
+
+
+def _read_npz(path: Path, key: str) -> np.ndarray:
+    """Read one array of a vectors file (the others are not read).
 
     Raises:
         StoreError: The file is unreadable or was made by another version.
     """
-    path = store_dir / VECTORS_NAME
-    vectors = PassageVectors.load(path, bundled_table(), as_stored=True)
-    vectors = vectors.without_documents(delete_documents).extend(passages)
-    vectors.save_atomically(path)
-    return len(vectors.ids)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
+                raise StoreError(f"{path.name} was made by another version of Liaison")
+            return npz[key]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise StoreError(f"cannot read {path.name}: {exc}") from exc
 
 
 #: Meaning-based candidates considered per search.
@@ -555,7 +669,7 @@ class MeaningSearch:
         with self._lock:
             if not self._loaded:
                 try:
-                    self._vectors = PassageVectors.load(self.vectors_path, bundled_table())
+                    self._vectors = load_store_vectors(self.vectors_path, bundled_table())
                 except LiaisonError as exc:
                     self.error = str(exc)
                 finally:

@@ -730,7 +730,7 @@ def insert_document(
 
 def write_meta(db: sqlite_utils.Database, meta: dict[str, str]) -> None:
     """Record the store's versions, fingerprint and build time (``meta`` table)."""
-    db["meta"].upsert_all([{"key": k, "value": v} for k, v in meta.items()], pk="key")
+    db.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
 
 
 def replace_entities(db: sqlite_utils.Database, entities: Iterable[dict[str, Any]]) -> None:

@@ -17,7 +17,7 @@ from db.build import build_store, pending_change, store_state, verify_manifest
 from db.imports import import_files, remove_document, reparse_document
 from db.index import MAX_SMALL_SEGMENTS, index_passage_ids, index_stats
 from db.library import open_library
-from db.semantic import VECTORS_NAME, PassageVectors, bundled_table
+from db.semantic import VECTORS_NAME, bundled_table, load_store_vectors
 from tests.helpers.resolutions import ga_resolution, marker, symbol, write_resolutions
 
 
@@ -26,7 +26,7 @@ def _id(n: int) -> str:
 
 
 def _vector_ids() -> list[str]:
-    return PassageVectors.load(paths.store_dir() / VECTORS_NAME, bundled_table()).ids
+    return load_store_vectors(paths.store_dir() / VECTORS_NAME, bundled_table()).ids
 
 
 def _record_ids() -> set[str]:
@@ -137,12 +137,12 @@ def test_incremental_imports_answer_exactly_as_a_full_rebuild(tmp_path, built):
     (report,) = import_files(write_resolutions(tmp_path / "b", [17]))
     assert report.ok
     incremental = _answers()
-    vectors = PassageVectors.load(paths.store_dir() / VECTORS_NAME, bundled_table())
+    vectors = load_store_vectors(paths.store_dir() / VECTORS_NAME, bundled_table())
     assert index_stats(paths.store_dir() / "index")["segments"] > 1
     build_store()  # the same library, built in full
     assert index_stats(paths.store_dir() / "index")["segments"] == 1
     assert _answers() == incremental
-    full = PassageVectors.load(paths.store_dir() / VECTORS_NAME, bundled_table())
+    full = load_store_vectors(paths.store_dir() / VECTORS_NAME, bundled_table())
     assert full.ids == vectors.ids
     assert np.array_equal(full.matrix, vectors.matrix)
 

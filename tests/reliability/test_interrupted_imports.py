@@ -21,7 +21,7 @@ from db.library import open_library
 from db.originals import check_library, list_imports
 from db.parse import parse_text
 from db.parse.text import slugify
-from db.semantic import VECTORS_NAME, PassageVectors, bundled_table
+from db.semantic import VECTORS_NAME, bundled_table, load_store_vectors
 from tests.helpers.resolutions import ga_resolution, marker, symbol, write_resolutions
 
 LIAISON = Path(sys.executable).parent / "liaison"
@@ -124,7 +124,7 @@ def assert_store_agrees_with_record(numbers: range) -> set[int]:
             assert doc["passages"] == len(expected), n
             assert hits and hits[0].document_id == _slug(n), n
     assert index_passage_ids(store_dir / "index") == record_ids
-    vectors = PassageVectors.load(store_dir / VECTORS_NAME, bundled_table())
+    vectors = load_store_vectors(store_dir / VECTORS_NAME, bundled_table())
     assert sorted(vectors.ids) == sorted(record_ids)
     conn = sqlite3.connect(f"{(store_dir / 'liaison.sqlite').as_uri()}?mode=ro", uri=True)
     try:
