@@ -860,7 +860,8 @@ def _update_in_place(
                 report.captures.append(target)
         _mark_pending(store_dir, [*report.removed, *report.added])
         gazetteer, linker = _linker(corpus.parent / "gazetteer", resources_part)
-        with db.conn:
+        with db.conn:  # one transaction: every document whole or absent
+            db.execute("BEGIN IMMEDIATE")
             delete_documents(db, report.removed)
             for doc_id, src, new in plans:
                 if not new:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -72,6 +74,23 @@ def run(tmp: Path, repeats: int, large: int) -> None:
     more = write_resolutions(tmp / "more", range(101, large + 1))
     build_store()
 
+    liaison = Path(sys.executable).parent / "liaison"
+
+    def by_command(label: str, base: float | None) -> float:
+        """Time ``liaison import FILE`` as a new process (the officer's wait), n=3."""
+        times = []
+        for n in range(3):
+            (path,) = write_resolutions(tmp / f"cli-{label}", [80_000 + 10 * len(label) + n])
+            started = time.perf_counter()
+            subprocess.run([str(liaison), "import", str(path)], check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+            (report,) = import_files([path])  # already there: tells its id
+            remove_document(report.document_id)
+        med = statistics.median(times)
+        ratio = f"  {med / base:4.2f}× empty" if base else ""
+        print(f"{'  liaison import FILE, ' + label:<34} median {med:6.3f} s  (n=3){ratio}")
+        return med
+
     def one_import_each() -> list[float]:
         times = []
         for path in probes:
@@ -86,6 +105,7 @@ def run(tmp: Path, repeats: int, large: int) -> None:
     empty = one_import_each()
     print(_line("one import, empty library", empty))
     base = statistics.median(empty)
+    cli_base = by_command("empty library", None)
 
     files.cold()
     started = time.perf_counter()
@@ -96,6 +116,7 @@ def run(tmp: Path, repeats: int, large: int) -> None:
 
     hundred = one_import_each()
     print(_line("one import, 100 documents", hundred, base))
+    by_command("100 documents", cli_base)
 
     started = time.perf_counter()
     library = paths.library_dir()
@@ -119,6 +140,7 @@ def run(tmp: Path, repeats: int, large: int) -> None:
 
     thousand = one_import_each()
     print(_line(f"one import, {large:,} documents", thousand, base))
+    by_command(f"{large:,} documents", cli_base)
 
     removals = []
     with open_library() as lib:
