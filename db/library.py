@@ -722,7 +722,7 @@ def _finish_interrupted(store_dir: Path, library_dir: Path) -> None:
                 except (LiaisonError, OSError, sqlite3.DatabaseError):
                     return  # the store is damaged: rebuilt by ensure_store
             added = pending_addition(library_dir)
-            if added is None or store_state(store_dir, library_dir) == "damaged":
+            if added is None or verify_manifest(store_dir):
                 return
             store = Store.open(store_dir)
             try:
@@ -731,8 +731,8 @@ def _finish_interrupted(store_dir: Path, library_dir: Path) -> None:
                 store.close()
             if held:
                 settle_addition(library_dir, added)
-    except (LockError, StoreError, OSError, sqlite3.DatabaseError):
-        return  # read-only or locked: ensure_store deals with the store as it is
+    except (LiaisonError, OSError, sqlite3.DatabaseError):
+        return  # read-only, locked or damaged: ensure_store deals with it as it is
 
 
 def _tidy_leftovers(store_dir: Path) -> None:

@@ -432,6 +432,24 @@ def _rows_from_originals(library_dir: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def roll_back_journal(library_dir: Path) -> None:
+    """Let SQLite roll back a commit of the record that was cut short (data lock held)."""
+    journal = library_dir / f"{LIBRARY_DB}-journal"
+    if journal.exists():
+        try:  # opening read-write lets SQLite roll back a commit that was cut short
+            db = _connect(library_dir, migrate=False)
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                db.conn.close()
+        except (sqlite3.DatabaseError, OSError):
+            pass
+        else:
+            # SQLite rolled back and deleted a hot journal; one still there is not hot (a
+            # process killed before writing it): stale, and no writer can be running (lock held).
+            journal.unlink(missing_ok=True)
+
+
 def repair_library(library_dir: Path | None = None) -> str | None:
     """Bring the library record, its manifest and its originals back in line.
 
@@ -443,16 +461,7 @@ def repair_library(library_dir: Path | None = None) -> str | None:
         One sentence for the officer when something was damaged or lost, else None.
     """
     library_dir = library_dir or paths.library_dir()
-    journal = library_dir / f"{LIBRARY_DB}-journal"
-    if journal.exists():
-        try:  # opening read-write lets SQLite roll back a commit that was cut short
-            _connect(library_dir, migrate=False).conn.close()
-        except (sqlite3.DatabaseError, OSError):
-            pass
-        else:
-            # SQLite rolled back and deleted a hot journal; one still there is not hot (a
-            # process killed before writing it): stale, and no writer can be running (lock held).
-            journal.unlink(missing_ok=True)
+    roll_back_journal(library_dir)
     check = check_library(library_dir)
     if check.consistent:
         return None
@@ -570,6 +579,7 @@ def settle_addition(library_dir: Path, sha256: str) -> bool:
     Returns:
         True when it was settled (the record holds exactly the rows before it and it).
     """
+    roll_back_journal(library_dir)
     check = check_library(library_dir)
     pending = (check.manifest or {}).get("pending") or {}
     row = pending.get("add")

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from db import paths
-from db.build import verify_manifest
+from db.build import pending_change, verify_manifest
 from db.imports import import_files, remove_document
 from db.index import index_passage_ids
 from db.library import open_library
-from db.originals import check_library, list_imports
+from db.originals import check_library, list_imports, pending_addition
 from db.parse import parse_text
 from db.parse.text import slugify
 from db.semantic import VECTORS_NAME, bundled_table, load_store_vectors
@@ -136,13 +136,15 @@ def assert_store_agrees_with_record(numbers: range) -> set[int]:
     return present
 
 
-def _kill_at(args: list[str], env: dict[str, str], delay: float) -> None:
+def _kill_at(args: list[str], env: dict[str, str], delay: float) -> bool:
+    """Run the CLI, kill it after ``delay`` s; True when it left a change half done."""
     proc = subprocess.Popen(
         [str(LIAISON), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    return pending_change(paths.store_dir()) is not None or pending_addition() is not None
 
 
 @pytest.mark.slow
@@ -156,25 +158,33 @@ def test_fifty_killed_folder_imports_and_removals_leave_each_document_whole_or_a
     subprocess.run([str(LIAISON), "import", str(first)], env=env, check=True, capture_output=True)
     duration = time.perf_counter() - started
     assert assert_store_agrees_with_record(range(1, 3)) == {1, 2}
-    completed = 0
+    completed = halfway = 0
     for i in range(1, RUNS + 1):
         numbers = range(10 * i, 10 * i + 2)
         folder = write_resolutions(tmp_path / f"f{i}", numbers)[0].parent
-        _kill_at(["import", str(folder)], env, duration * rng.random() * 1.2)
+        halfway += _kill_at(["import", str(folder)], env, duration * rng.random() * 1.2)
         completed += len(assert_store_agrees_with_record(numbers))
+    (report,) = import_files(write_resolutions(tmp_path / "r0", [600]))
+    started = time.perf_counter()
+    subprocess.run([str(LIAISON), "remove", report.document_id], env=env, check=True)
+    removal = time.perf_counter() - started
     removed = 0
     for i in range(1, RUNS + 1):
-        n = 10_000 + i
+        n = 600 + i
         (report,) = import_files(write_resolutions(tmp_path / f"r{i}", [n]))
         assert report.ok, report.message
-        started = time.perf_counter()
-        _kill_at(["remove", report.document_id], env, rng.random() * 1.3 * duration / 2)
+        assert report.document_id == _slug(n)
+        assert assert_store_agrees_with_record(range(n, n + 1)) == {n}
+        halfway += _kill_at(["remove", report.document_id], env, rng.random() * 1.2 * removal)
         if not assert_store_agrees_with_record(range(n, n + 1)):
             removed += 1
         elif rng.random() < 0.5:
             remove_document(report.document_id)  # keep the library small
     print(
         f"folder import of 2 takes {duration:.2f} s; {RUNS} killed: {completed} of "
-        f"{2 * RUNS} documents completed, the rest absent; {RUNS} killed removals: "
-        f"{removed} completed; every document whole or absent, index and vectors in line"
+        f"{2 * RUNS} documents completed, the rest absent; removal takes {removal:.2f} s, "
+        f"{RUNS} killed: {removed} completed, the rest whole; every document whole or absent, "
+        f"index and vectors in line with the record; {halfway} of the {2 * RUNS} kills left "
+        "a change half done (finished or undone on the next start)"
     )
+    assert halfway > 0
