@@ -858,9 +858,13 @@ def _update_in_place(
                     )
                 plans.append((target, src, False))
                 report.captures.append(target)
+        manifest_before = (store_dir / MANIFEST_NAME).read_bytes()
         _mark_pending(store_dir, [*report.removed, *report.added])
         gazetteer, linker = _linker(corpus.parent / "gazetteer", resources_part)
-        with db.conn:  # one transaction: every document whole or absent
+        # One transaction, committed last: the index and the vectors are written from it
+        # first, so a failure (a full disk) before the commit leaves the store as it was.
+        derived_written = False
+        try:
             db.execute("BEGIN IMMEDIATE")
             delete_documents(db, report.removed)
             for doc_id, src, new in plans:
@@ -872,23 +876,48 @@ def _update_in_place(
                 insert_references(db, reference_rows(db, doc_id))
             fingerprint = _combined(library_fingerprint(library), resources_part)
             write_meta(db, _meta(fingerprint, resources_part))
-        if report.added or report.removed:
-            indexed = index_documents(db, report.added)
-            update_index(
-                store_dir / INDEX_DIRNAME,
-                indexed,
-                delete_documents=report.removed,
-                reindex=lambda ids: index_documents(db, ids),
-            )
-            update_vectors(
-                store_dir,
-                [(p["passage_id"], p["heading"], p["text"]) for p in indexed],
-                delete_documents=report.removed,
-            )
+            if report.added or report.removed:
+                indexed = index_documents(db, report.added)
+                update_index(
+                    store_dir / INDEX_DIRNAME,
+                    indexed,
+                    delete_documents=report.removed,
+                    reindex=lambda ids: index_documents(db, ids),
+                )
+                derived_written = True
+                update_vectors(
+                    store_dir,
+                    [(p["passage_id"], p["heading"], p["text"]) for p in indexed],
+                    delete_documents=report.removed,
+                )
+            db.conn.commit()
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            if not derived_written:
+                _forget_change(store_dir, manifest_before)
+            raise
     finally:
         db.conn.close()
     _settle(store_dir)
     return report
+
+
+def _forget_change(store_dir: Path, manifest: bytes) -> None:
+    """Put back a store whose change failed before anything derived was committed.
+
+    The record was rolled back; what Whoosh wrote of a segment it did not commit is
+    deleted, and the manifest is the one from before (not pending).
+    """
+    try:
+        listed = set(json.loads(manifest)["files"])
+        for p in (store_dir / INDEX_DIRNAME).iterdir():
+            rel = f"{INDEX_DIRNAME}/{p.name}"
+            if p.is_file() and rel not in listed:
+                p.unlink()
+        (store_dir / MANIFEST_NAME).write_bytes(manifest)
+    except (OSError, ValueError, KeyError):
+        pass  # left pending: the next start repairs it from the record
 
 
 def _same_passages(db: sqlite_utils.Database, src: SourceFile, leaving: list[str]) -> str | None:

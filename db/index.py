@@ -14,18 +14,35 @@ import io
 import os
 import pickle
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.reading import SegmentReader
 from whoosh.support.charset import accent_map
+from whoosh.util import IDCHARS
 
 from db.errors import UnsafeIndexError
+
+
+def _segment_id(cls: type, size: int = 16) -> str:
+    """Return a new segment's name from the system's randomness.
+
+    Whoosh names a segment from the global :mod:`random` generator, which a caller may
+    have seeded (Hypothesis does, between examples): two segments of one index, written
+    by in-place updates, could then get the same name, and the second would overwrite
+    the first (Whoosh stops on an assertion first).
+    """
+    return "".join(secrets.choice(IDCHARS) for _ in range(size))
+
+
+Segment._random_id = classmethod(_segment_id)
 
 INDEX_DIRNAME = "index"
 INDEX_NAME = "passages"

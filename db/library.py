@@ -707,8 +707,10 @@ def _finish_interrupted(store_dir: Path, library_dir: Path) -> None:
     """Settle an import, removal or re-parse a killed process left half done.
 
     First the store: the documents the change touched are brought back in line with
-    its record (SQLite kept each whole or absent). Then the library: an addition the
-    store holds is kept; one it does not hold is undone by :func:`ensure_library`.
+    its record (SQLite kept each whole or absent). Then the library: an addition whose
+    store change was finished is kept; any other is undone by :func:`ensure_library`
+    (and its document, if the record took it, leaves the store in place when the
+    store is brought in line with the library).
     """
     pending = pending_change(store_dir) is not None
     added = pending_addition(library_dir) if (library_dir / "manifest.json").is_file() else None
@@ -716,13 +718,14 @@ def _finish_interrupted(store_dir: Path, library_dir: Path) -> None:
         return
     try:
         with data_lock(store_dir.parent):
-            if pending_change(store_dir) is not None:
+            unfinished = pending_change(store_dir) is not None
+            if unfinished:
                 try:
                     repair_interrupted(store_dir)
                 except (LiaisonError, OSError, sqlite3.DatabaseError):
                     return  # the store is damaged: rebuilt by ensure_store
             added = pending_addition(library_dir)
-            if added is None or verify_manifest(store_dir):
+            if added is None or unfinished or verify_manifest(store_dir):
                 return
             store = Store.open(store_dir)
             try:

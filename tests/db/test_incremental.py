@@ -37,6 +37,7 @@ def _record_ids() -> set[str]:
 def _derived_files_agree() -> None:
     ids = _record_ids()
     assert index_passage_ids(paths.store_dir() / "index") == ids
+    assert index_stats(paths.store_dir() / "index")["passages"] == len(ids)
     assert sorted(_vector_ids()) == sorted(ids)
     assert verify_manifest(paths.store_dir()) == []
 
@@ -157,24 +158,68 @@ def test_many_small_segments_are_merged_in_order(tmp_path, built):
     _derived_files_agree()
 
 
-def test_an_index_left_behind_its_record_is_brought_in_line_on_open(tmp_path, built, monkeypatch):
-    """A process killed after the record took the document, before the index did."""
-    (path,) = write_resolutions(tmp_path, [7])
+def _killed(*args, **kwargs):
+    raise KeyboardInterrupt
 
-    def killed(*args, **kwargs):
-        raise KeyboardInterrupt
+
+def test_an_index_ahead_of_its_record_is_brought_in_line_on_open(tmp_path, built, monkeypatch):
+    """A re-parse killed after the index took the new text, before the record did."""
+    import_files(write_resolutions(tmp_path, [7]))
+    real = db.build.parse_text
+
+    def reworded(text, **kwargs):
+        parsed = real(text, **kwargs)
+        for p in parsed.passages:
+            p.text = p.text.replace("programme", "initiative")
+        return parsed
 
     with monkeypatch.context() as m:
-        m.setattr(db.build, "update_index", killed)
+        m.setattr(db.build, "parse_text", reworded)
+        m.setattr(db.build, "update_vectors", _killed)
+        with pytest.raises(KeyboardInterrupt):
+            reparse_document(_id(7))
+    assert pending_change(paths.store_dir()) == [_id(7)]
+    assert store_state() == "interrupted"
+    with open_library() as lib:  # the next start: the record kept the old text
+        hits = lib.search(f"{marker(7)} programme", meaning=False).hits
+        assert hits[0].passage_id == f"{_id(7)}:op1"
+        assert "programme" in hits[0].text
+        assert not [
+            h for h in lib.search("initiative", meaning=False).hits if h.document_id == _id(7)
+        ]
+        assert lib.report.message is None
+    assert pending_change(paths.store_dir()) is None
+    _derived_files_agree()
+    assert store_state() == "fresh"
+
+
+def test_a_failed_change_leaves_the_store_as_it_was(tmp_path, built, monkeypatch):
+    """A change that fails before the index commits (a full disk) is rolled back in place."""
+    before = (paths.store_dir() / "manifest.json").read_bytes()
+    with monkeypatch.context() as m:
+        m.setattr(db.build, "update_index", _killed)
+        with pytest.raises(KeyboardInterrupt):
+            import_files(write_resolutions(tmp_path, [14]))
+    assert (paths.store_dir() / "manifest.json").read_bytes() == before
+    assert verify_manifest(paths.store_dir()) == []
+    assert store_state() == "fresh"
+
+
+def test_an_import_cut_short_inside_the_store_change_is_undone_on_open(
+    tmp_path, built, monkeypatch
+):
+    """The index took the document, the record did not: the import is not kept, and says so."""
+    (path,) = write_resolutions(tmp_path, [12])
+    with monkeypatch.context() as m:
+        m.setattr(db.build, "update_vectors", _killed)
         m.setattr(db.imports, "_undo_add", lambda *a: None)  # killed: nothing undone
         with pytest.raises(KeyboardInterrupt):
             import_files([path])
-    assert pending_change(paths.store_dir()) == [_id(7)]
     assert store_state() == "interrupted"
     with open_library() as lib:  # the next start
-        assert lib.search(marker(7), meaning=False).hits[0].document_id == _id(7)
-        assert lib.report.message is None
-    assert pending_change(paths.store_dir()) is None
+        assert _id(12) not in {d["id"] for d in lib.documents()}
+        assert not [h for h in lib.search(marker(12)).hits if h.document_id == _id(12)]
+        assert "res-00012.txt was interrupted; it was not added" in lib.report.message
     _derived_files_agree()
     assert store_state() == "fresh"
 

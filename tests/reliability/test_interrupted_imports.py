@@ -16,7 +16,7 @@ import pytest
 from db import paths
 from db.build import pending_change, verify_manifest
 from db.imports import import_files, remove_document
-from db.index import index_passage_ids
+from db.index import index_passage_ids, index_stats
 from db.library import open_library
 from db.originals import check_library, list_imports, pending_addition
 from db.parse import parse_text
@@ -124,6 +124,7 @@ def assert_store_agrees_with_record(numbers: range) -> set[int]:
             assert doc["passages"] == len(expected), n
             assert hits and hits[0].document_id == _slug(n), n
     assert index_passage_ids(store_dir / "index") == record_ids
+    assert index_stats(store_dir / "index")["passages"] == len(record_ids)
     vectors = load_store_vectors(store_dir / VECTORS_NAME, bundled_table())
     assert sorted(vectors.ids) == sorted(record_ids)
     conn = sqlite3.connect(f"{(store_dir / 'liaison.sqlite').as_uri()}?mode=ro", uri=True)
