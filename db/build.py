@@ -3,6 +3,9 @@
 :func:`build_store` writes a complete store into a fresh folder beside the
 target and swaps it in only when everything succeeded, so a failed or
 interrupted build never leaves a half-written store in place.
+:func:`update_store` changes a built store in place for an import, a removal
+or a re-parse, at the cost of the documents it touches; :func:`repair_interrupted`
+and :func:`sync_store` finish such a change when it was cut short.
 """
 
 from __future__ import annotations
@@ -745,12 +748,12 @@ def _write_store(
 # -- changing a built store in place -------------------------------------------------
 #
 # An import, a removal or a re-parse changes only the documents it touches: the record
-# in one SQLite transaction, then the index (a new segment, deletions), the passage
-# vectors and the manifest. Before anything is written the manifest marks the change
-# pending with the documents it touches; a process killed at any point leaves the
-# record whole (SQLite rolls a cut-short transaction back) and the next start brings
-# the index and vectors of those documents back in line with it
-# (:func:`repair_interrupted`).
+# in one SQLite transaction, from which the index (a new segment, deletions) and the
+# passage vectors are written before it commits, then the manifest. Before anything is
+# written the manifest marks the change pending with the documents it touches; a
+# process killed at any point leaves the record whole (SQLite rolls a cut-short
+# transaction back) and the next start brings the index and vectors of those documents
+# back in line with it (:func:`repair_interrupted`).
 
 
 @dataclass
@@ -790,7 +793,8 @@ def update_store(
 
     Each capture becomes a new document, or another capture of the document whose
     passages it has exactly (as a full build groups them). The record changes in one
-    transaction; the index, the vectors and the manifest follow. Where a change cannot
+    transaction, committed once the index and the vectors were written from it (a
+    failure before those leaves the store as it was); the manifest follows. Where a change cannot
     be made in place safely the store is rebuilt instead, and the report says why: a
     capture with more line structure than its imported document's primary one (the
     primary, whose text the passages' spans point into, would change), or resources
