@@ -34,11 +34,12 @@ lint-workflows:
 store: $(STAMP)
 	$(BIN)/liaison build
 
-## bench: print search latency and build figures, and hostile-query latency
+## bench: print search latency and build figures, hostile-query latency, import and removal cost
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_search
 	$(BIN)/python -m tests.bench.bench_semantic
 	$(BIN)/python -m tests.bench.bench_hostile
+	$(BIN)/python -m tests.bench.bench_import
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

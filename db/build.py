@@ -3,11 +3,15 @@
 :func:`build_store` writes a complete store into a fresh folder beside the
 target and swaps it in only when everything succeeded, so a failed or
 interrupted build never leaves a half-written store in place.
+:func:`update_store` changes a built store in place for an import, a removal
+or a re-parse, at the cost of the documents it touches; :func:`repair_interrupted`
+and :func:`sync_store` finish such a change when it was cut short.
 """
 
 from __future__ import annotations
 
 import errno
+import fnmatch
 import json
 import os
 import shutil
@@ -25,31 +29,62 @@ from db import paths
 from db.catalog import CatalogEntry, load_catalog
 from db.crossrefs import context_of, recognise
 from db.entities import Gazetteer, Linker
-from db.errors import LiaisonError, ParseError, StoreWriteError
+from db.errors import (
+    IncrementalUpdateError,
+    LiaisonError,
+    ParseError,
+    StoreError,
+    StoreWriteError,
+)
 from db.extract import extract
-from db.files import rmtree, sha256_bytes, sha256_file, swap_in
-from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index
+from db.files import (
+    rmtree,
+    sha256_bytes,
+    sha256_file,
+    sha256_file_cached,
+    swap_in,
+    write_json_atomically,
+)
+from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index, update_index
 from db.locking import data_lock
-from db.originals import library_fingerprint, list_imports
+from db.originals import ImportedFile, library_fingerprint, list_imports
 from db.parse import PARSER_VERSION, ParsedDocument, parse_text
 from db.parse.text import slugify
-from db.semantic import VECTORS_VERSION, write_vectors
+from db.semantic import (
+    VECTORS_ADDED_NAME,
+    VECTORS_NAME,
+    VECTORS_VERSION,
+    update_vectors,
+    write_vectors,
+)
 from db.store import (
     DB_FILENAME,
     SCHEMA_VERSION,
     Store,
     close_journal,
+    delete_documents,
+    document_ids,
     document_issuers,
     document_symbols,
     index_sources,
     insert_document,
     insert_document_entities,
     insert_mentions,
+    insert_references,
+    insert_source,
+    integrity_problems,
     migrate,
+    next_document_seq,
+    open_writable,
     passage_entity_pairs,
+    passage_key,
+    passage_signature,
     passage_texts,
+    primary_structure,
     read_fingerprint,
+    read_meta,
     replace_entities,
+    source_rows,
     write_meta,
     write_references,
 )
@@ -107,15 +142,37 @@ class BuildReport:
 def inputs_fingerprint(resources: Path | None = None, library: Path | None = None) -> str:
     """Return a fingerprint of everything a build reads, and of the code versions.
 
-    A store whose recorded fingerprint differs is stale and gets rebuilt.
+    A store whose recorded fingerprint differs is stale: rebuilt when the resources or
+    the code changed, brought in line incrementally when only the library did (see
+    :func:`sync_store`).
 
     Args:
         resources: The resources folder (default: the bundled one).
         library: The officer's library folder (default: the data folder's).
     """
+    return _combined(
+        library_fingerprint(library or paths.library_dir()), resources_fingerprint(resources)
+    )
+
+
+def _combined(library_part: str, resources_part: str) -> str:
+    return sha256_bytes(f"{library_part}{resources_part}".encode())
+
+
+#: (path, size, mtime_ns) → SHA-256 of the resource files hashed by this process.
+_RESOURCE_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def resources_fingerprint(resources: Path | None = None) -> str:
+    """Return a fingerprint of the resources a build reads, and of the code versions.
+
+    That is the corpus, gazetteer, search and embeddings folders: what a change of the
+    library leaves alone.
+
+    A file is hashed once per process while its size and modification time stay the same.
+    """
     resources = resources or paths.resources_dir()
     parts = [
-        library_fingerprint(library or paths.library_dir()),
         f"schema={SCHEMA_VERSION};parser={PARSER_VERSION};index={INDEX_VERSION}",
         f";vectors={VECTORS_VERSION}",
     ]
@@ -124,7 +181,12 @@ def inputs_fingerprint(resources: Path | None = None, library: Path | None = Non
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            parts += [str(path.relative_to(resources)), sha256_file(path)]
+            st = path.stat()
+            key = (str(path), st.st_size, st.st_mtime_ns)
+            digest = _RESOURCE_DIGESTS.get(key)
+            if digest is None:
+                digest = _RESOURCE_DIGESTS[key] = sha256_file(path)
+            parts += [str(path.relative_to(resources)), digest]
     return sha256_bytes("".join(parts).encode())
 
 
@@ -153,20 +215,36 @@ def library_sources(library: Path) -> list[SourceFile]:
     """
     out = []
     for f in list_imports(library):
-        path = library / f.original
         try:
-            data = path.read_bytes()
-            if sha256_bytes(data) != f.sha256:
-                continue
-            ex = extract(path, data)
-            parsed = parse_text(ex.text, title=f.title)
+            out.append(library_source(library, f))
         except (LiaisonError, OSError):
             continue
-        if parsed.kind == "webpage" and f.format in ("text", "markdown"):
-            parsed.kind = "document"  # a plain document, not a captured web page
-        entry = CatalogEntry(file=f.file_name, title=f.title, language="en")
-        out.append(SourceFile(entry, path, ex.text, f.sha256, parsed, origin="imported"))
     return out
+
+
+def library_source(library: Path, f: ImportedFile, data: bytes | None = None) -> SourceFile:
+    """Read and parse one imported original as every build does.
+
+    Args:
+        library: The library folder.
+        f: The original's record row.
+        data: Its bytes, when the caller holds them already.
+
+    Raises:
+        LiaisonError: It no longer has its recorded SHA-256, or no longer parses.
+        OSError: It cannot be read.
+    """
+    path = library / f.original
+    if data is None:
+        data = path.read_bytes()
+    if sha256_bytes(data) != f.sha256:
+        raise LiaisonError(f"{f.file_name} changed on disk")
+    ex = extract(path, data)
+    parsed = parse_text(ex.text, title=f.title)
+    if parsed.kind == "webpage" and f.format in ("text", "markdown"):
+        parsed.kind = "document"  # a plain document, not a captured web page
+    entry = CatalogEntry(file=f.file_name, title=f.title, language="en")
+    return SourceFile(entry, path, ex.text, f.sha256, parsed, origin="imported")
 
 
 def load_sources(
@@ -268,6 +346,7 @@ def passage_rows(doc: BuiltDocument) -> list[dict[str, Any]]:
                 "heading": " › ".join(p.heading_path),
                 "heading_path": json.dumps(p.heading_path, ensure_ascii=False),
                 "text": p.text,
+                "key": passage_key(p.text),
                 "markup": json.dumps([m.to_dict() for m in p.markup], ensure_ascii=False),
                 "citation": p.citation,
                 "opening": p.opening,
@@ -284,48 +363,60 @@ def write_record(db: sqlite_utils.Database, docs: list[BuiltDocument], fingerpri
     """Write documents, sources, passages and footnotes into a migrated database."""
     with db.conn:
         for doc in docs:
-            footnotes = doc.primary.parsed.footnotes
-            insert_document(
-                db,
-                document_row(doc),
-                sources=[
-                    {
-                        "document_id": doc.id,
-                        "file": s.entry.file,
-                        "sha256": s.sha256,
-                        "role": "primary" if s is doc.primary else "duplicate",
-                        "text": s.text,
-                    }
-                    for s in doc.sources
-                ],
-                passages=passage_rows(doc),
-                footnotes=[
-                    {
-                        "document_id": doc.id,
-                        "number": fn.number,
-                        "marker": fn.marker,
-                        "text": fn.text,
-                        "markup": json.dumps([m.to_dict() for m in fn.markup], ensure_ascii=False),
-                        "span_start": fn.segment[0],
-                        "span_end": fn.segment[1],
-                        "passage_id": f"{doc.id}:fn{fn.number}",
-                    }
-                    for fn in footnotes
-                ],
-                passage_footnotes=[
-                    {"passage_id": f"{doc.id}:{local}", "document_id": doc.id, "number": fn.number}
-                    for fn in footnotes
-                    for local in fn.cited_by
-                ],
-            )
-        meta = {
-            "schema_version": str(SCHEMA_VERSION),
-            "parser_version": str(PARSER_VERSION),
-            "index_version": str(INDEX_VERSION),
-            "fingerprint": fingerprint,
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        write_meta(db, meta)
+            _insert_document(db, doc)
+        write_meta(db, _meta(fingerprint, resources_fingerprint()))
+
+
+def _meta(fingerprint: str, resources_part: str) -> dict[str, str]:
+    return {
+        "schema_version": str(SCHEMA_VERSION),
+        "parser_version": str(PARSER_VERSION),
+        "index_version": str(INDEX_VERSION),
+        "fingerprint": fingerprint,
+        "resources_fingerprint": resources_part,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _source_row(doc_id: str, src: SourceFile, role: str) -> dict[str, Any]:
+    return {
+        "document_id": doc_id,
+        "file": src.entry.file,
+        "sha256": src.sha256,
+        "role": role,
+        "text": src.text,
+    }
+
+
+def _insert_document(db: sqlite_utils.Database, doc: BuiltDocument) -> None:
+    footnotes = doc.primary.parsed.footnotes
+    insert_document(
+        db,
+        document_row(doc),
+        sources=[
+            _source_row(doc.id, s, "primary" if s is doc.primary else "duplicate")
+            for s in doc.sources
+        ],
+        passages=passage_rows(doc),
+        footnotes=[
+            {
+                "document_id": doc.id,
+                "number": fn.number,
+                "marker": fn.marker,
+                "text": fn.text,
+                "markup": json.dumps([m.to_dict() for m in fn.markup], ensure_ascii=False),
+                "span_start": fn.segment[0],
+                "span_end": fn.segment[1],
+                "passage_id": f"{doc.id}:fn{fn.number}",
+            }
+            for fn in footnotes
+        ],
+        passage_footnotes=[
+            {"passage_id": f"{doc.id}:{local}", "document_id": doc.id, "number": fn.number}
+            for fn in footnotes
+            for local in fn.cited_by
+        ],
+    )
 
 
 def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
@@ -336,7 +427,6 @@ def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
     Returns:
         How many mentions were found.
     """
-    linker = Linker(gazetteer)
     with db.conn:
         replace_entities(
             db,
@@ -359,29 +449,34 @@ def link_entities(db: sqlite_utils.Database, gazetteer: Gazetteer) -> int:
                 for n in gazetteer.nodes.values()
             ),
         )
-        rows = []
-        for passage_id, document_id, text in passage_texts(db):
-            for m in linker.find(text):
-                rows.append(
-                    {
-                        "passage_id": passage_id,
-                        "document_id": document_id,
-                        "entity_id": m.node_id,
-                        "tree": m.tree,
-                        "start": m.start,
-                        "end": m.end,
-                        "surface": m.surface,
-                    }
-                )
-        insert_mentions(db, rows)
-        issued = []
-        for document_id, issuing_body in document_issuers(db):
-            node = gazetteer.resolve(issuing_body) if issuing_body else None
-            if node is not None:
-                issued.append(
-                    {"document_id": document_id, "entity_id": node.id, "role": "issued_by"}
-                )
-        insert_document_entities(db, issued)
+        return _link_documents(db, gazetteer, Linker(gazetteer), None)
+
+
+def _link_documents(
+    db: sqlite_utils.Database, gazetteer: Gazetteer, linker: Linker, document_id: str | None
+) -> int:
+    """Insert the mentions and issuer links of every document's passages (or one document's)."""
+    rows = []
+    for passage_id, doc_id, text in passage_texts(db, document_id):
+        for m in linker.find(text):
+            rows.append(
+                {
+                    "passage_id": passage_id,
+                    "document_id": doc_id,
+                    "entity_id": m.node_id,
+                    "tree": m.tree,
+                    "start": m.start,
+                    "end": m.end,
+                    "surface": m.surface,
+                }
+            )
+    insert_mentions(db, rows)
+    issued = []
+    for doc_id, issuing_body in document_issuers(db, document_id):
+        node = gazetteer.resolve(issuing_body) if issuing_body else None
+        if node is not None:
+            issued.append({"document_id": doc_id, "entity_id": node.id, "role": "issued_by"})
+    insert_document_entities(db, issued)
     return len(rows)
 
 
@@ -406,27 +501,31 @@ def reference_rows(
     return rows
 
 
-def _entity_ids(db: sqlite_utils.Database) -> dict[str, str]:
-    out: dict[str, list[str]] = {}
-    for passage_id, entity_id in passage_entity_pairs(db):
-        out.setdefault(passage_id, []).append(entity_id)
-    return {k: ",".join(v) for k, v in out.items()}
+def _entity_fields(
+    db: sqlite_utils.Database, document_ids: list[str] | None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Return, per passage id, the ids and the names of the entities it mentions.
 
-
-def _entity_terms(db: sqlite_utils.Database) -> dict[str, str]:
-    """Return, per passage id, the names and acronyms of every entity it mentions."""
+    The index's ``entity_ids`` and ``entities`` fields.
+    """
     names = Store(db).entity_index_texts()
-    out: dict[str, list[str]] = {}
-    for passage_id, entity_id in passage_entity_pairs(db):
-        out.setdefault(passage_id, []).append(names.get(entity_id, ""))
-    return {k: " ; ".join(v) for k, v in out.items()}
+    ids: dict[str, list[str]] = {}
+    terms: dict[str, list[str]] = {}
+    for passage_id, entity_id in passage_entity_pairs(db, document_ids):
+        ids.setdefault(passage_id, []).append(entity_id)
+        terms.setdefault(passage_id, []).append(names.get(entity_id, ""))
+    return (
+        {k: ",".join(v) for k, v in ids.items()},
+        {k: " ; ".join(v) for k, v in terms.items()},
+    )
 
 
-def index_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Return the Whoosh documents for every passage of a record."""
-    docs, passages = index_sources(db)
-    entity_terms = _entity_terms(db)
-    entity_ids = _entity_ids(db)
+def index_documents(
+    db: sqlite_utils.Database, document_ids: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Return the Whoosh documents for every passage of a record (or of some documents)."""
+    docs, passages = index_sources(db, document_ids)
+    entity_ids, entity_terms = _entity_fields(db, document_ids)
     out = []
     for p in passages:
         d = docs[p["document_id"]]
@@ -454,16 +553,51 @@ def index_documents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return out
 
 
-def write_manifest(store_dir: Path) -> dict[str, Any]:
-    """Record the SHA-256 of every file of the store in ``manifest.json``."""
+def write_manifest(store_dir: Path, *, atomically: bool = False) -> dict[str, Any]:
+    """Record the SHA-256 of every file of the store in ``manifest.json``.
+
+    Args:
+        store_dir: The store folder.
+        atomically: Write beside it and rename (for a store in use, changed in place).
+    """
     files = {
-        str(p.relative_to(store_dir)).replace(os.sep, "/"): sha256_file(p)
+        str(p.relative_to(store_dir)).replace(os.sep, "/"): sha256_file_cached(p)
         for p in sorted(store_dir.rglob("*"))
-        if p.is_file() and p.name != MANIFEST_NAME
+        if p.is_file() and p.name != MANIFEST_NAME and not _manifest_leftover(store_dir, p)
     }
     manifest = {"schema_version": SCHEMA_VERSION, "files": files}
-    (store_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    if atomically:
+        write_json_atomically(store_dir / MANIFEST_NAME, manifest)
+    else:
+        (store_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return manifest
+
+
+def _mark_pending(store_dir: Path, touched: list[str]) -> None:
+    """Say in the manifest that an in-place change of these documents is under way.
+
+    The files it lists stay as they were before the change; until the change is settled
+    (:func:`write_manifest`) the store is "interrupted", never "damaged", and the next
+    start repairs it from the record (:func:`repair_interrupted`).
+    """
+    path = store_dir / MANIFEST_NAME
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["pending"] = {"documents": sorted(set(touched))}
+    write_json_atomically(path, manifest)
+
+
+def pending_change(store_dir: Path) -> list[str] | None:
+    """Return the documents of an in-place change cut short, or None when there is none."""
+    try:
+        pending = json.loads((store_dir / MANIFEST_NAME).read_text(encoding="utf-8")).get("pending")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(pending, dict):
+        return None
+    docs = pending.get("documents")
+    if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
+        return None
+    return docs
 
 
 def verify_manifest(store_dir: Path) -> list[str]:
@@ -485,20 +619,27 @@ def verify_manifest(store_dir: Path) -> list[str]:
         isinstance(k, str) and isinstance(v, str) and _safe_relative(k) for k, v in files.items()
     ):
         return ["the manifest is unreadable"]
+    if pending_change(store_dir) is not None:
+        return ["a change of the store was interrupted"]
     problems = []
     present = {
         str(p.relative_to(store_dir)).replace(os.sep, "/")
         for p in store_dir.rglob("*")
-        if p.is_file() and p.name != MANIFEST_NAME
+        if p.is_file() and p.name != MANIFEST_NAME and not _manifest_leftover(store_dir, p)
     }
     for rel, digest in sorted(files.items()):
         if rel not in present:
             problems.append(f"{rel} is missing")
-        elif sha256_file(store_dir / rel) != digest:
+        elif sha256_file_cached(store_dir / rel) != digest:
             problems.append(f"{rel} has changed")
     for rel in sorted(present - set(files)):
         problems.append(f"{rel} is not part of the store")
     return problems
+
+
+def _manifest_leftover(store_dir: Path, path: Path) -> bool:
+    """True for a manifest being written beside the store's when its writer was killed."""
+    return path.parent == store_dir and fnmatch.fnmatch(path.name, f".{MANIFEST_NAME}.*.tmp")
 
 
 def _safe_relative(rel: str) -> bool:
@@ -586,7 +727,11 @@ def _write_store(
             if progress:
                 progress("index", 1, 1)
                 progress("vectors", 0, 1)
-            write_vectors(tmp, ((p["passage_id"], p["heading"], p["text"]) for p in indexed))
+            triples = [(p["passage_id"], p["heading"], p["text"]) for p in indexed]
+            bundled = [
+                t for t, p in zip(triples, indexed, strict=True) if p["origin"] != "imported"
+            ]
+            write_vectors(tmp, triples, reference=bundled)
             if progress:
                 progress("vectors", 1, 1)
             close_journal(db)
@@ -601,6 +746,329 @@ def _write_store(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return n
+
+
+# -- changing a built store in place -------------------------------------------------
+#
+# An import, a removal or a re-parse changes only the documents it touches: the record
+# in one SQLite transaction, from which the index (a new segment, deletions) and the
+# passage vectors are written before it commits, then the manifest. Before anything is
+# written the manifest marks the change pending with the documents it touches; a
+# process killed at any point leaves the record whole (SQLite rolls a cut-short
+# transaction back) and the next start brings the index and vectors of those documents
+# back in line with it (:func:`repair_interrupted`).
+
+
+@dataclass
+class UpdateReport:
+    """What an in-place change of the store did."""
+
+    added: list[str] = field(default_factory=list)
+    captures: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    #: Why the store was rebuilt instead (None when the change was made in place).
+    rebuilt: str | None = None
+    seconds: float = 0.0
+
+
+_LINKERS: dict[tuple[str, str], tuple[Gazetteer, Linker]] = {}
+
+
+def _linker(gazetteer_dir: Path, fingerprint: str) -> tuple[Gazetteer, Linker]:
+    """Return the gazetteer and its linker, loaded once per process and resources."""
+    key = (str(gazetteer_dir), fingerprint)
+    if key not in _LINKERS:
+        _LINKERS.clear()
+        gazetteer = Gazetteer.load(gazetteer_dir)
+        _LINKERS[key] = (gazetteer, Linker(gazetteer))
+    return _LINKERS[key]
+
+
+def update_store(
+    store_dir: Path | None = None,
+    *,
+    add: list[SourceFile] | None = None,
+    remove: list[str] | None = None,
+    corpus: Path | None = None,
+    library: Path | None = None,
+) -> UpdateReport:
+    """Add captures to a fresh store and remove documents from it, in place.
+
+    Each capture becomes a new document, or another capture of the document whose
+    passages it has exactly (as a full build groups them). The record changes in one
+    transaction, committed once the index and the vectors were written from it (a
+    failure before those leaves the store as it was); the manifest follows. Where a change cannot
+    be made in place safely the store is rebuilt instead, and the report says why: a
+    capture with more line structure than its imported document's primary one (the
+    primary, whose text the passages' spans point into, would change), or resources
+    or code that changed since the store was built.
+
+    Call after the library record holds the change (its fingerprint is recorded).
+
+    Args:
+        store_dir: A fresh store (see :func:`store_state`).
+        add: Parsed captures (:func:`library_source`).
+        remove: Ids of documents to remove with every capture.
+        corpus: The corpus folder (default: the bundled one).
+        library: The library folder (default: the data folder's).
+
+    Raises:
+        StoreWriteError: The store could not be written; the change is pending and the
+            next start finishes it from the record.
+    """
+    started = time.perf_counter()
+    store_dir = store_dir or paths.store_dir()
+    corpus = corpus or paths.corpus_dir()
+    library = library or paths.library_dir()
+    with data_lock(store_dir.parent):
+        try:
+            report = _update_in_place(store_dir, add or [], remove or [], corpus, library)
+        except IncrementalUpdateError as exc:
+            build_store(store_dir, corpus=corpus, library=library)
+            report = UpdateReport(rebuilt=str(exc))
+        except OSError as exc:
+            raise StoreWriteError.from_os_error(exc, store_dir) from exc
+        except sqlite3.OperationalError as exc:
+            code = errno.ENOSPC if "full" in str(exc) else errno.EIO
+            raise StoreWriteError.from_os_error(OSError(code, str(exc)), store_dir) from exc
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _update_in_place(
+    store_dir: Path, add: list[SourceFile], remove: list[str], corpus: Path, library: Path
+) -> UpdateReport:
+    resources_part = resources_fingerprint(corpus.parent)
+    db = open_writable(store_dir)
+    try:
+        meta = read_meta(db)
+        if meta.get("resources_fingerprint") != resources_part:
+            raise IncrementalUpdateError("the bundled corpus, gazetteer or code changed")
+        report = UpdateReport()
+        existing = document_ids(db)
+        report.removed = [d for d in dict.fromkeys(remove) if d in existing]
+        used = existing - set(report.removed)
+        plans: list[tuple[str, SourceFile, bool]] = []  # (document id, capture, new document)
+        for src in add:
+            target = _same_passages(db, src, report.removed)
+            if target is None:
+                doc_id = _document_id(src, used)
+                used.add(doc_id)
+                plans.append((doc_id, src, True))
+                report.added.append(doc_id)
+            else:
+                doc = Store(db).document(target)
+                if doc["origin"] != "bundled" and src.structure > primary_structure(db, target):
+                    raise IncrementalUpdateError(
+                        f"{src.entry.file} keeps more of the text's structure than the capture "
+                        f"{target} is read from"
+                    )
+                plans.append((target, src, False))
+                report.captures.append(target)
+        manifest_before = (store_dir / MANIFEST_NAME).read_bytes()
+        _mark_pending(store_dir, [*report.removed, *report.added])
+        gazetteer, linker = _linker(corpus.parent / "gazetteer", resources_part)
+        # One transaction, committed last: the index and the vectors are written from it
+        # first, so a failure (a full disk) before the commit leaves the store as it was.
+        derived_written = False
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            delete_documents(db, report.removed)
+            for doc_id, src, new in plans:
+                if not new:
+                    insert_source(db, _source_row(doc_id, src, "duplicate"))
+                    continue
+                _insert_document(db, BuiltDocument(doc_id, [src], next_document_seq(db)))
+                _link_documents(db, gazetteer, linker, doc_id)
+                insert_references(db, reference_rows(db, doc_id))
+            fingerprint = _combined(library_fingerprint(library), resources_part)
+            write_meta(db, _meta(fingerprint, resources_part))
+            if report.added or report.removed:
+                indexed = index_documents(db, report.added)
+                update_index(
+                    store_dir / INDEX_DIRNAME,
+                    indexed,
+                    delete_documents=report.removed,
+                    reindex=lambda ids: index_documents(db, ids),
+                )
+                derived_written = True
+                update_vectors(
+                    store_dir,
+                    [(p["passage_id"], p["heading"], p["text"]) for p in indexed],
+                    delete_documents=report.removed,
+                )
+            db.conn.commit()
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            if not derived_written:
+                _forget_change(store_dir, manifest_before)
+            raise
+    finally:
+        db.conn.close()
+    _settle(store_dir)
+    return report
+
+
+def _forget_change(store_dir: Path, manifest: bytes) -> None:
+    """Put back a store whose change failed before anything derived was committed.
+
+    The record was rolled back; what Whoosh wrote of a segment it did not commit is
+    deleted, and the manifest is the one from before (not pending).
+    """
+    try:
+        listed = set(json.loads(manifest)["files"])
+        for p in (store_dir / INDEX_DIRNAME).iterdir():
+            rel = f"{INDEX_DIRNAME}/{p.name}"
+            if p.is_file() and rel not in listed:
+                p.unlink()
+        (store_dir / MANIFEST_NAME).write_bytes(manifest)
+    except (OSError, ValueError, KeyError):
+        pass  # left pending: the next start repairs it from the record
+
+
+def _same_passages(db: sqlite_utils.Database, src: SourceFile, leaving: list[str]) -> str | None:
+    """Return the document whose passages are exactly the capture's, or None.
+
+    A full build groups such captures as one document.
+    """
+    keys = [passage_key(p.text) for p in src.parsed.passages]
+    signature = [(p.kind, p.text) for p in src.parsed.passages]
+    for row in Store(db).documents_sharing(keys):
+        if row["id"] in leaving or not row["shared"] == row["total"] == len(set(keys)):
+            continue
+        if passage_signature(db, row["id"]) == signature:
+            return row["id"]
+    return None
+
+
+def _settle(store_dir: Path) -> None:
+    """Remove what writers leave behind and record the store's files in its manifest."""
+    for lock in (store_dir / INDEX_DIRNAME).glob("*_WRITELOCK"):
+        lock.unlink()
+    for pattern in (
+        f".{VECTORS_NAME}.*.tmp",
+        f".{VECTORS_ADDED_NAME}.*.tmp",
+        f".{MANIFEST_NAME}.*.tmp",
+    ):
+        for tmp in store_dir.glob(pattern):
+            tmp.unlink()
+    write_manifest(store_dir, atomically=True)
+
+
+def repair_interrupted(store_dir: Path) -> list[str]:
+    """Finish an in-place change that was cut short (data lock held).
+
+    Brings the index and the vectors of the documents it touched back in line with the
+    record.
+
+    The record is the truth: SQLite rolls back a transaction a killed process left half
+    done, so each touched document is there whole or not at all. Whatever the index and
+    the vectors hold of those documents is deleted and written again from the record;
+    an index or vectors file that cannot be read is rewritten from the whole record.
+
+    Returns:
+        The touched documents.
+
+    Raises:
+        StoreError: The record itself is damaged (the caller rebuilds the store).
+    """
+    touched = pending_change(store_dir) or []
+    try:
+        db = open_writable(store_dir)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"the store database is damaged ({exc})") from exc
+    try:
+        try:
+            problems = integrity_problems(db)  # its first read rolls a hot journal back
+        except sqlite3.DatabaseError as exc:
+            problems = [str(exc)]
+        if problems:
+            raise StoreError(f"the store database is damaged ({problems[0]})")
+        journal = store_dir / f"{DB_FILENAME}-journal"
+        journal.unlink(missing_ok=True)  # not hot (SQLite would have rolled it back): stale
+        present = [d for d in touched if d in document_ids(db)]
+        indexed = index_documents(db, present)
+        triples = [(p["passage_id"], p["heading"], p["text"]) for p in indexed]
+        try:
+            update_index(
+                store_dir / INDEX_DIRNAME,
+                indexed,
+                delete_documents=touched,
+                reindex=lambda ids: index_documents(db, ids),
+            )
+        except Exception:  # whoosh raises many types for a broken index
+            rmtree(store_dir / INDEX_DIRNAME)
+            build_index(store_dir / INDEX_DIRNAME, index_documents(db))
+        try:
+            update_vectors(store_dir, triples, delete_documents=touched)
+        except (LiaisonError, OSError, ValueError):
+            everything = index_documents(db)
+            all_triples = [(p["passage_id"], p["heading"], p["text"]) for p in everything]
+            bundled = [
+                t for t, p in zip(all_triples, everything, strict=True) if p["origin"] != "imported"
+            ]
+            (store_dir / VECTORS_ADDED_NAME).unlink(missing_ok=True)
+            write_vectors(store_dir, all_triples, reference=bundled)
+    finally:
+        db.conn.close()
+    _settle(store_dir)
+    return touched
+
+
+def library_only_stale(store_dir: Path, resources: Path | None = None) -> bool:
+    """True when a stale store differs from its inputs only by the officer's library."""
+    try:
+        recorded = read_fingerprint(store_dir / DB_FILENAME, "resources_fingerprint")
+    except sqlite3.DatabaseError:
+        return False
+    return recorded is not None and recorded == resources_fingerprint(resources)
+
+
+def sync_store(
+    store_dir: Path | None = None, *, corpus: Path | None = None, library: Path | None = None
+) -> UpdateReport:
+    """Bring a store in line with the library in place (data lock held).
+
+    A file of the library the store lacks is added (read from its stored original),
+    a document whose every imported capture left the library is removed. For an
+    import or removal killed between the library and the store, and for a library
+    record repaired on start; rebuilds instead where in place is unsafe (see
+    :func:`update_store`; also a capture that left a document with others).
+    """
+    store_dir = store_dir or paths.store_dir()
+    corpus = corpus or paths.corpus_dir()
+    library = library or paths.library_dir()
+    if pending_change(store_dir) is not None:
+        repair_interrupted(store_dir)
+    rows = {f.sha256: f for f in list_imports(library)}
+    bundled = {sha256_file(corpus / e.file) for e in load_catalog(corpus / "catalog.toml")}
+    store = Store.open(store_dir)
+    try:
+        sources = source_rows(store.db)
+    finally:
+        store.close()
+    held = {s["sha256"] for s in sources}
+    leaving: dict[str, list[str]] = {}
+    for s in sources:
+        leaving.setdefault(s["document_id"], []).append(s["sha256"])
+    remove = []
+    for doc_id, shas in leaving.items():
+        gone = [sha for sha in shas if sha not in rows and sha not in bundled]
+        if gone and len(gone) == len(shas):
+            remove.append(doc_id)
+        elif gone:
+            build_store(store_dir, corpus=corpus, library=library)
+            return UpdateReport(rebuilt=f"a capture of {doc_id} left the library")
+    add = []
+    for sha, f in rows.items():
+        if sha in held:
+            continue
+        try:
+            add.append(library_source(library, f))
+        except (LiaisonError, OSError):
+            continue  # left out, as a full build leaves it out
+    return update_store(store_dir, add=add, remove=remove, corpus=corpus, library=library)
 
 
 def remove_leftovers(store_dir: Path) -> list[str]:
@@ -622,11 +1090,17 @@ def remove_leftovers(store_dir: Path) -> list[str]:
 
 
 def store_state(store_dir: Path | None = None, library: Path | None = None) -> str:
-    """Return ``"missing"``, ``"stale"``, ``"damaged"`` or ``"fresh"`` for a store folder."""
+    """Return ``"missing"``, ``"interrupted"``, ``"stale"``, ``"damaged"`` or ``"fresh"``.
+
+    ``"interrupted"``: an in-place change (an import, a removal) was cut short; see
+    :func:`repair_interrupted`.
+    """
     store_dir = store_dir or paths.store_dir()
     db_path = store_dir / DB_FILENAME
     if not db_path.is_file():
         return "missing"
+    if pending_change(store_dir) is not None:
+        return "interrupted"
     if verify_manifest(store_dir):
         return "damaged"
     try:

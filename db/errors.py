@@ -61,6 +61,10 @@ class StoreWriteError(StoreError):
         return cls(f"{what}; the previous store is unchanged", exc.errno)
 
 
+class IncrementalUpdateError(StoreError):
+    """A change of the store that cannot be made in place safely; the store is rebuilt."""
+
+
 class UnsafeIndexError(Exception):
     """The index asked to unpickle something that is not part of Whoosh: refused.
 

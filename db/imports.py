@@ -3,11 +3,14 @@
 These are the top of :mod:`db`'s write side and call downward only: the officer's
 folder of originals and its record (:mod:`db.originals`), the build of the derived
 store (:mod:`db.build`), the store itself (:mod:`db.store`) and
-:func:`db.library.ensure_store`. The store is derived: it is rebuilt from the
-bundled corpus and the library's originals (atomically, see
-:func:`db.build.build_store`), so an import either completes or leaves the library
-exactly as it was, and a store that lags behind its record (a killed import, a new
-parser or gazetteer) is brought back in line on the next start.
+:func:`db.library.ensure_store`. The store is derived from the bundled corpus and the
+library's originals. An import, a removal or a re-parse changes it in place, at the
+cost of the documents it touches (:func:`db.build.update_store`: one SQLite
+transaction, a new index segment, the new passages' vectors), so each either
+completes or leaves the library exactly as it was, and a store that lags behind
+its record (a killed import, a new parser or gazetteer) is brought back in line on
+the next start: in place after a kill, by a full rebuild after a parser or
+gazetteer change.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from db import paths
-from db.build import build_store, store_state
+from db.build import library_source, store_state, sync_store, update_store
 from db.errors import (
     DataFolderError,
     ImportRejectedError,
@@ -47,7 +50,7 @@ from db.originals import (
 from db.parse import ParsedDocument, parse_text
 from db.parse.identity import different_documents
 from db.parse.text import short_title
-from db.store import Store
+from db.store import Store, passage_key
 
 #: Share of passages two documents must have in common to be near-duplicates.
 NEAR_DUPLICATE = 0.8
@@ -67,10 +70,6 @@ class ImportReport:
     def ok(self) -> bool:
         """True when the file is now in the library (new or as another capture)."""
         return self.status in ("imported", "capture")
-
-
-def _passage_set(texts: list[str]) -> set[str]:
-    return {" ".join(t.lower().split()) for t in texts}
 
 
 def _counts_message(store: Store, document_id: str) -> tuple[str, dict[str, int]]:
@@ -211,11 +210,27 @@ def iter_imports(
     store_dir = store_dir or paths.store_dir()
     # One import at a time across processes: a second copy waits for the first.
     with data_lock(library_dir.parent):
+        session = _Session(library_dir, store_dir)
         for done, path in enumerate(files, start=1):
-            report = _import_guarded(path, library_dir, store_dir, limits)
+            report = _import_guarded(path, session, limits)
             if progress:
                 progress(done, len(files), report)
             yield report
+
+
+@dataclass
+class _Session:
+    """One run of imports under the data lock: the store is checked once, not per file."""
+
+    library_dir: Path
+    store_dir: Path
+    checked: bool = False
+
+    def ensure_store(self) -> None:
+        """Check (and repair) the store before the first file, and after any failure."""
+        if not self.checked:
+            ensure_store(store_dir=self.store_dir, library_dir=self.library_dir)
+            self.checked = True
 
 
 def display_name(path: Path) -> str:
@@ -228,17 +243,16 @@ def display_name(path: Path) -> str:
     return "".join("?" if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in name)
 
 
-def _import_guarded(
-    path: Path, library_dir: Path, store_dir: Path, limits: ImportLimits
-) -> ImportReport:
+def _import_guarded(path: Path, session: _Session, limits: ImportLimits) -> ImportReport:
     """Import one file; turn anything that goes wrong into a one-line report."""
     name = display_name(path)
     try:
-        return _import_one(path, name, library_dir, store_dir, limits)
+        return _import_one(path, name, session, limits)
     except ImportRejectedError as exc:
         return ImportReport(name, "rejected", f"{name} {exc}")
     except Exception as exc:  # the boundary: nothing one file does may cost the others
-        why = describe_failure(exc, library_dir.parent)
+        session.checked = False
+        why = describe_failure(exc, session.library_dir.parent)
         return ImportReport(name, "rejected", f"{name} was not imported: {why}")
 
 
@@ -313,9 +327,8 @@ def _parse(
     return parsed
 
 
-def _import_one(
-    path: Path, name: str, library_dir: Path, store_dir: Path, limits: ImportLimits
-) -> ImportReport:
+def _import_one(path: Path, name: str, session: _Session, limits: ImportLimits) -> ImportReport:
+    library_dir, store_dir = session.library_dir, session.store_dir
     deadline = limits.clock()
     # Read once: what is parsed, hashed and stored as the original are the same bytes,
     # even if the file is replaced while we work.
@@ -326,7 +339,7 @@ def _import_one(
     # Without a title from the file itself, the text's own first heading is its title.
     parsed = _parse(ex.text, ex.title, limits, deadline)
 
-    ensure_store(store_dir=store_dir, library_dir=library_dir)
+    session.ensure_store()
     store = Store.open(store_dir)
     try:
         known = store.document_with_source(sha)
@@ -334,26 +347,11 @@ def _import_one(
             return ImportReport(
                 name, "duplicate", f"{name} is already in the library (document {known})", known
             )
-        new_set = _passage_set([p.text for p in parsed.passages])
-        meta = parsed.meta
-        identity = {"symbol": meta.get("symbol"), "title": parsed.title, "date": meta.get("date")}
-        status = "imported"
-        for doc in store.documents():
-            old_set = _passage_set([p["text"] for p in store.passages(doc["id"])])
-            if old_set == new_set:
-                status = "capture"
-                break
-            shared = len(old_set & new_set) / max(1, min(len(old_set), len(new_set)))
-            if shared >= NEAR_DUPLICATE and not different_documents(identity, doc):
-                return ImportReport(
-                    name,
-                    "duplicate",
-                    f"{name} is a near-duplicate of document {doc['id']} "
-                    f"({shared:.0%} of passages shared); not added",
-                    doc["id"],
-                )
+        status = _compare_with_library(store, parsed, name)
     finally:
         store.close()
+    if isinstance(status, ImportReport):
+        return status
 
     record = ImportedFile(
         sha256=sha,
@@ -369,7 +367,11 @@ def _import_one(
     # an import killed before that is undone on the next start, never retried.
     try:
         record_original(library_dir, record, data)
-        build_store(store_dir, library=library_dir)
+        # Parsed again exactly as a full build reads the stored original (its title is
+        # the record's), so the store is the same whichever way it was made.
+        update_store(
+            store_dir, add=[library_source(library_dir, record, data)], library=library_dir
+        )
         store = Store.open(store_dir)
         try:
             doc_id = store.document_with_source(sha)
@@ -380,11 +382,38 @@ def _import_one(
             store.close()
         write_library_manifest(library_dir)
     except BaseException as exc:
+        session.checked = False
         _undo_add(library_dir, store_dir, record, exc)
         raise
     if status == "capture":
         message = f"{name}: stored as another capture of document {doc_id}"
     return ImportReport(name, status, message, doc_id, counts)
+
+
+def _compare_with_library(store: Store, parsed: ParsedDocument, name: str) -> str | ImportReport:
+    """Return ``"imported"`` or ``"capture"``, or the report refusing a near-duplicate.
+
+    Only the documents sharing a passage with the new one are read (by the passages'
+    keys), in catalog order, so the cost does not grow with the library.
+    """
+    keys = {passage_key(p.text) for p in parsed.passages}
+    meta = parsed.meta
+    identity = {"symbol": meta.get("symbol"), "title": parsed.title, "date": meta.get("date")}
+    for row in store.documents_sharing(keys):
+        if row["shared"] == row["total"] == len(keys):
+            return "capture"
+        shared = row["shared"] / max(1, min(row["total"], len(keys)))
+        if shared >= NEAR_DUPLICATE:
+            doc = store.document(row["id"])
+            if not different_documents(identity, doc):
+                return ImportReport(
+                    name,
+                    "duplicate",
+                    f"{name} is a near-duplicate of document {doc['id']} "
+                    f"({shared:.0%} of passages shared); not added",
+                    doc["id"],
+                )
+    return "imported"
 
 
 _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,11}")
@@ -404,7 +433,7 @@ def _undo_add(
         (library_dir / record.original).unlink(missing_ok=True)
         write_library_manifest(library_dir)
         if store_state(store_dir, library_dir) != "fresh":
-            build_store(store_dir, library=library_dir)
+            sync_store(store_dir, library=library_dir)
     except Exception as exc:
         if not isinstance(cause, Exception):
             raise cause from exc
@@ -456,6 +485,60 @@ def remove_document(
         rows = [r for r in list_imports(library_dir) if r.sha256 in shas]
         if not rows:
             raise NotFoundError(f"no imported document with id {document_id!r}")
+        # The library first: a removal killed before the store follows is finished on
+        # the next start (the store is brought in line with the library, in place).
         forget(library_dir, [r.sha256 for r in rows])
-        build_store(store_dir, library=library_dir)
+        update_store(store_dir, remove=[document_id], library=library_dir)
         return [r.file_name for r in rows]
+
+
+def reparse_document(
+    document_id: str,
+    *,
+    library_dir: Path | None = None,
+    store_dir: Path | None = None,
+) -> str:
+    """Parse an imported document again from its stored originals and replace it in place.
+
+    Its passages, mentions, references, index entries and vectors are replaced in one
+    change costing what the document costs (the rest of the store is left as it is).
+    A parser or gazetteer change re-parses everything instead, on the next start.
+
+    Returns:
+        The document's id after the re-parse (the same unless what the parser reads of
+        its symbol or title changed).
+
+    Raises:
+        NotFoundError: No imported document has that id.
+        LiaisonError: The document is part of the bundled corpus (re-parsed with it), or
+            an original no longer reads.
+    """
+    library_dir = library_dir or paths.library_dir()
+    store_dir = store_dir or paths.store_dir()
+    with data_lock(library_dir.parent):
+        ensure_store(store_dir=store_dir, library_dir=library_dir)
+        store = Store.open(store_dir)
+        try:
+            doc = store.document(document_id)
+        finally:
+            store.close()
+        if doc["origin"] != "imported":
+            raise LiaisonError(
+                f"{document_id} is part of the bundled corpus; it is re-parsed with the corpus"
+            )
+        shas = [s["sha256"] for s in doc["sources"]]
+        rows = {r.sha256: r for r in list_imports(library_dir)}
+        if not all(sha in rows for sha in shas):
+            raise NotFoundError(f"no imported document with id {document_id!r}")
+        # Every capture, primary first (as the store holds them), in the library's order.
+        ordered = sorted(shas, key=lambda sha: rows[sha].imported_at)
+        sources = [library_source(library_dir, rows[sha]) for sha in ordered]
+        update_store(store_dir, add=sources, remove=[document_id], library=library_dir)
+        store = Store.open(store_dir)
+        try:
+            new_id = store.document_with_source(ordered[0])
+        finally:
+            store.close()
+        if new_id is None:
+            raise LiaisonError(f"{document_id} could not be read back after parsing it again")
+        return new_id

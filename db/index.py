@@ -14,22 +14,45 @@ import io
 import os
 import pickle
 import re
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.codec.base import Segment
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
+from whoosh.reading import SegmentReader
 from whoosh.support.charset import accent_map
+from whoosh.util import IDCHARS
 
 from db.errors import UnsafeIndexError
+
+
+def _segment_id(cls: type, size: int = 16) -> str:
+    """Return a new segment's name from the system's randomness.
+
+    Whoosh names a segment from the global :mod:`random` generator, which a caller may
+    have seeded (Hypothesis does, between examples): two segments of one index, written
+    by in-place updates, could then get the same name, and the second would overwrite
+    the first (Whoosh stops on an assertion first).
+    """
+    return "".join(secrets.choice(IDCHARS) for _ in range(size))
+
+
+Segment._random_id = classmethod(_segment_id)
 
 INDEX_DIRNAME = "index"
 INDEX_NAME = "passages"
 #: Bump when the schema or analysis changes: older indexes are then rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
+#: A segment of fewer passages than this is small: one import's, or a few imports' merged.
+SMALL_SEGMENT = 400
+#: When an update would leave more small segments than this at the end of the index, they
+#: are merged into its own segment (search reads every segment: they are kept few).
+MAX_SMALL_SEGMENTS = 12
 #: From this many passages on, the index is built by parallel writer processes.
 PARALLEL_INDEX_MIN = 20_000
 
@@ -214,6 +237,96 @@ def build_index(index_dir: Path, docs: Iterable[dict[str, Any]]) -> int:
         writer.commit(optimize=True)
     ix.close()
     return n
+
+
+def update_index(
+    index_dir: Path,
+    docs: Iterable[dict[str, Any]],
+    *,
+    delete_documents: Iterable[str] = (),
+    reindex: Callable[[list[str]], list[dict[str, Any]]] | None = None,
+) -> int:
+    """Add passages to an existing index and delete documents' passages, in one commit.
+
+    The passages of the deleted documents are marked deleted; the new ones go into a
+    new segment at the end, so passage numbers keep the catalog order a full build
+    gives (a document added later comes after every other; ranking ties are broken by
+    that order). When that would leave more than :data:`MAX_SMALL_SEGMENTS` small
+    segments at the end, their documents are indexed again into the new segment, in
+    order, before the new passages (from the record, through ``reindex``: faster than
+    Whoosh's merge), and those segments go. A segment left with no live passage is
+    dropped. The commit is Whoosh's: a new table of contents replaces the old one, so
+    a process killed before it leaves the index as it was.
+
+    Args:
+        index_dir: A built index (verified against the store's manifest by the caller).
+        docs: Dicts with the schema's field names, in catalog order.
+        delete_documents: Ids of documents whose passages go.
+        reindex: Returns the index documents of the given documents, in catalog order
+            (without it, small segments are never merged).
+
+    Returns:
+        How many passages were written (added and merged).
+    """
+    docs = list(docs)
+    gone = set(delete_documents)
+    storage = _SafeFileStorage(str(index_dir))
+    ix = storage.open_index(indexname=INDEX_NAME, schema=schema())
+    writer = ix.writer(limitmb=64)
+    try:
+        for document_id in gone:
+            writer.delete_by_term("document_id", document_id)
+        segments = [s for s in writer.segments if s.doc_count() > 0]
+        small = 0
+        while small < len(segments) and segments[-1 - small].doc_count() < SMALL_SEGMENT:
+            small += 1
+        tail = segments[len(segments) - small :] if small >= MAX_SMALL_SEGMENTS else []
+        if tail and reindex is not None:
+            ids: list[str] = []
+            for seg in tail:
+                reader = SegmentReader(storage, writer.schema, seg)
+                try:
+                    for _, fields_ in reader.iter_docs():
+                        if fields_["document_id"] not in gone:
+                            ids.append(fields_["document_id"])
+                finally:
+                    reader.close()
+            docs = [*reindex(list(dict.fromkeys(ids))), *docs]
+        else:
+            tail = []
+        for doc in docs:
+            writer.add_document(**doc)
+        keep = segments[: len(segments) - len(tail)]
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=lambda _writer, _segments: keep)
+    ix.close()
+    return len(docs)
+
+
+def index_stats(index_dir: Path) -> dict[str, int]:
+    """Return how many segments, live passages and deleted passages an index holds."""
+    ix = open_index(index_dir)
+    try:
+        segs = ix._segments()  # Whoosh's segment list (the version is pinned)
+        return {
+            "segments": len(segs),
+            "passages": sum(s.doc_count() for s in segs),
+            "deleted": sum(s.deleted_count() for s in segs),
+        }
+    finally:
+        ix.close()
+
+
+def index_passage_ids(index_dir: Path) -> set[str]:
+    """Return the ids of the live passages of an index (for checking it against the record)."""
+    ix = open_index(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            return {f["passage_id"] for f in searcher.all_stored_fields()}
+    finally:
+        ix.close()
 
 
 #: Built-in callables a Whoosh pickle may name (containers only, nothing that runs code).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +21,12 @@ from db import paths
 from db.build import (
     Progress,
     build_store,
+    library_only_stale,
+    pending_change,
     remove_leftovers,
+    repair_interrupted,
     store_state,
+    sync_store,
     verify_manifest,
 )
 from db.citations import (
@@ -49,7 +54,7 @@ from db.files import sha256_bytes
 from db.index import INDEX_DIRNAME, Vocabulary, open_index
 from db.kinds import NUMBERED_KINDS
 from db.locking import data_lock
-from db.originals import ensure_library, list_imports
+from db.originals import ensure_library, list_imports, pending_addition, settle_addition
 from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.semantic import VECTORS_NAME, MeaningSearch
@@ -654,6 +659,8 @@ def ensure_store(
         if notice:
             notice(message)
 
+    if auto_build:
+        _finish_interrupted(store_dir or paths.store_dir(), library_dir)
     try:
         repaired = ensure_library(library_dir)
     except LiaisonError as exc:
@@ -682,10 +689,53 @@ def ensure_store(
         with data_lock(store_dir.parent):
             # Another copy may have rebuilt it while we waited for the lock.
             state = store_state(store_dir, library_dir)
+            if state == "stale" and library_only_stale(store_dir):
+                # Only the library changed (an import or removal cut short between the
+                # library and the store, a repaired record): brought in line in place.
+                try:
+                    sync_store(store_dir, library=library_dir)
+                except (LiaisonError, OSError, sqlite3.DatabaseError):
+                    pass  # rebuilt below
+                state = store_state(store_dir, library_dir)
             if state != "fresh":
                 report = _rebuild(store_dir, library_dir, state, progress, say)
     report.message = " ".join(messages) or None
     return report
+
+
+def _finish_interrupted(store_dir: Path, library_dir: Path) -> None:
+    """Settle an import, removal or re-parse a killed process left half done.
+
+    First the store: the documents the change touched are brought back in line with
+    its record (SQLite kept each whole or absent). Then the library: an addition whose
+    store change was finished is kept; any other is undone by :func:`ensure_library`
+    (and its document, if the record took it, leaves the store in place when the
+    store is brought in line with the library).
+    """
+    pending = pending_change(store_dir) is not None
+    added = pending_addition(library_dir) if (library_dir / "manifest.json").is_file() else None
+    if not pending and added is None:
+        return
+    try:
+        with data_lock(store_dir.parent):
+            unfinished = pending_change(store_dir) is not None
+            if unfinished:
+                try:
+                    repair_interrupted(store_dir)
+                except (LiaisonError, OSError, sqlite3.DatabaseError):
+                    return  # the store is damaged: rebuilt by ensure_store
+            added = pending_addition(library_dir)
+            if added is None or unfinished or verify_manifest(store_dir):
+                return
+            store = Store.open(store_dir)
+            try:
+                held = store.document_with_source(added) is not None
+            finally:
+                store.close()
+            if held:
+                settle_addition(library_dir, added)
+    except (LiaisonError, OSError, sqlite3.DatabaseError):
+        return  # read-only, locked or damaged: ensure_store deals with it as it is
 
 
 def _tidy_leftovers(store_dir: Path) -> None:
@@ -717,6 +767,8 @@ def _rebuild(
     reason = {
         "missing": "No store yet: building it from the bundled corpus.",
         "stale": "The corpus, your library or the parser changed: rebuilding the store.",
+        "interrupted": "A change of the store was cut short and cannot be finished in place: "
+        "rebuilding it from the bundled corpus and your library.",
         "damaged": "The store was damaged ("
         + "; ".join(problems[:3])
         + "): rebuilding it from the bundled corpus and your library.",

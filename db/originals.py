@@ -51,7 +51,12 @@ class ImportedFile:
     @property
     def original(self) -> Path:
         """The stored original, relative to the library folder."""
-        return Path(ORIGINALS) / f"{self.sha256}{self.suffix}"
+        return Path(ORIGINALS) / self.original_name
+
+    @property
+    def original_name(self) -> str:
+        """The stored original's file name (in ``originals/``)."""
+        return f"{self.sha256}{self.suffix}"
 
 
 # -- the record's schema ---------------------------------------------------------------
@@ -207,7 +212,7 @@ def tidy_library(library_dir: Path | None = None) -> list[str]:
     folder = library_dir / ORIGINALS
     if not folder.is_dir():
         return []
-    known = {f.original.name for f in list_imports(library_dir)}
+    known = {f.original_name for f in list_imports(library_dir)}
     removed = []
     for p in folder.iterdir():
         if p.name not in known:
@@ -249,7 +254,9 @@ def write_library_manifest(
         "version": LIBRARY_MANIFEST_VERSION,
         "library_sqlite": sha256_file(db_path) if db_path.is_file() else None,
         "imports": _rows(files),
-        "originals": {f.original.as_posix(): {"sha256": f.sha256, "size": f.size} for f in files},
+        "originals": {
+            f"{ORIGINALS}/{f.original_name}": {"sha256": f.sha256, "size": f.size} for f in files
+        },
         "pending": pending,
     }
     write_json_atomically(library_dir / LIBRARY_MANIFEST, manifest)
@@ -357,15 +364,19 @@ def check_library(library_dir: Path | None = None) -> LibraryCheck:
         except (LiaisonError, OSError, TypeError):
             rows = None
     journal = (library_dir / f"{LIBRARY_DB}-journal").exists()
-    known = {ImportedFile(**r).original.name: r for r in rows or []}
+    known = {f"{r['sha256']}{r['suffix']}": r for r in rows or []}
     pending = (manifest or {}).get("pending") or {}
     if "add" in pending:
-        known.setdefault(ImportedFile(**pending["add"]).original.name, pending["add"])
+        known.setdefault(ImportedFile(**pending["add"]).original_name, pending["add"])
     unknown = [name for name in originals if name not in known]
     bad = []
+    present = {}
+    if folder.is_dir():
+        with os.scandir(folder) as entries:
+            present = {e.name: e for e in entries}
     for name, row in known.items():
-        p = folder / name
-        if not p.is_file() or p.stat().st_size != row["size"]:
+        entry = present.get(name)
+        if entry is None or not entry.is_file() or entry.stat().st_size != row["size"]:
             bad.append(name)
     return LibraryCheck(exists, manifest, problem, sqlite_sha, rows, journal, unknown, sorted(bad))
 
@@ -421,6 +432,24 @@ def _rows_from_originals(library_dir: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def roll_back_journal(library_dir: Path) -> None:
+    """Let SQLite roll back a commit of the record that was cut short (data lock held)."""
+    journal = library_dir / f"{LIBRARY_DB}-journal"
+    if journal.exists():
+        try:  # opening read-write lets SQLite roll back a commit that was cut short
+            db = _connect(library_dir, migrate=False)
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                db.conn.close()
+        except (sqlite3.DatabaseError, OSError):
+            pass
+        else:
+            # SQLite rolled back and deleted a hot journal; one still there is not hot (a
+            # process killed before writing it): stale, and no writer can be running (lock held).
+            journal.unlink(missing_ok=True)
+
+
 def repair_library(library_dir: Path | None = None) -> str | None:
     """Bring the library record, its manifest and its originals back in line.
 
@@ -432,16 +461,7 @@ def repair_library(library_dir: Path | None = None) -> str | None:
         One sentence for the officer when something was damaged or lost, else None.
     """
     library_dir = library_dir or paths.library_dir()
-    journal = library_dir / f"{LIBRARY_DB}-journal"
-    if journal.exists():
-        try:  # opening read-write lets SQLite roll back a commit that was cut short
-            _connect(library_dir, migrate=False).conn.close()
-        except (sqlite3.DatabaseError, OSError):
-            pass
-        else:
-            # SQLite rolled back and deleted a hot journal; one still there is not hot (a
-            # process killed before writing it): stale, and no writer can be running (lock held).
-            journal.unlink(missing_ok=True)
+    roll_back_journal(library_dir)
     check = check_library(library_dir)
     if check.consistent:
         return None
@@ -533,6 +553,45 @@ def ensure_library(library_dir: Path | None = None) -> str | None:
                 f"your library record {LIBRARY_DB} is damaged and cannot be repaired here "
                 f"({reason})"
             ) from exc
+
+
+def pending_addition(library_dir: Path | None = None) -> str | None:
+    """Return the SHA-256 of an addition the manifest still marks pending, if any.
+
+    Reads the manifest alone (a manifest it cannot read marks nothing: the library's
+    own check and repair deal with it).
+    """
+    path = (library_dir or paths.library_dir()) / LIBRARY_MANIFEST
+    try:
+        pending = json.loads(path.read_text(encoding="utf-8")).get("pending")
+        sha = pending["add"]["sha256"] if isinstance(pending, dict) else None
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None
+    return sha if isinstance(sha, str) else None
+
+
+def settle_addition(library_dir: Path, sha256: str) -> bool:
+    """Keep a pending addition whose document the store already holds (data lock held).
+
+    An import killed after the store took its document but before the library's
+    manifest said so is whole: it is settled, not undone.
+
+    Returns:
+        True when it was settled (the record holds exactly the rows before it and it).
+    """
+    roll_back_journal(library_dir)
+    check = check_library(library_dir)
+    pending = (check.manifest or {}).get("pending") or {}
+    row = pending.get("add")
+    if check.manifest is None or row is None or row["sha256"] != sha256 or check.rows is None:
+        return False
+    after = sorted([*check.manifest["imports"], row], key=lambda r: r["sha256"])
+    if check.rows != after or row["sha256"] in {r["sha256"] for r in check.manifest["imports"]}:
+        return False
+    if ImportedFile(**row).original.name in check.bad_originals:
+        return False
+    write_library_manifest(library_dir)
+    return True
 
 
 def forget(library_dir: Path, shas: list[str]) -> list[ImportedFile]:

@@ -24,6 +24,7 @@ Nothing here imports Qt or the search engine.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -55,8 +56,16 @@ TABLE_SHA256 = "da2b5c74e3b5848467b1a8b0c2eeb2978f52689e66ae036686cf8881ea86c8bf
 VOCAB_SHA256 = "f637264cc4af2fcb3aad8fc7c4f47710816b8e144d170ff16e77f202346f2fc2"
 #: The passage vectors' file inside the store (covered by the store's manifest).
 VECTORS_NAME = "vectors.npz"
+#: The vectors an in-place change added since the last full build, and the documents it
+#: removed (beside :data:`VECTORS_NAME`, which it leaves alone until they are folded in).
+VECTORS_ADDED_NAME = "vectors-added.npz"
+#: The added vectors are folded into the main file once they are this many rows, or this
+#: share of the main file's, whichever is more.
+FOLD_ROWS = 4_000
+FOLD_SHARE = 0.25
 #: Bump when the way passage vectors are computed changes (stored in the vectors file).
-#: 3: the file also holds each passage's words (for :meth:`PassageVectors.word_match`).
+#: 3: the file also holds each passage's words (for :meth:`PassageVectors.word_match`);
+#: weights and rotation from the bundled corpus; added vectors in their own file.
 VECTORS_VERSION = 3
 #: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
 EXACT_LIMIT = 20_000
@@ -272,45 +281,114 @@ class PassageVectors:
 
     @classmethod
     def build(
-        cls, passages: Iterable[tuple[str, str | None, str]], table: TokenTable
+        cls,
+        passages: Iterable[tuple[str, str | None, str]],
+        table: TokenTable,
+        *,
+        reference: Iterable[tuple[str, str | None, str]] | None = None,
     ) -> PassageVectors:
-        """Compute the vectors of ``(passage_id, heading, text)`` triples."""
-        ids: list[str] = []
-        token_rows: list[list[int]] = []
-        df = np.zeros(len(table.index), dtype=np.float64)
-        vocabulary: dict[str, int] = {}
+        """Compute the vectors of ``(passage_id, heading, text)`` triples.
+
+        Args:
+            passages: The passages to embed, in the order the file keeps them.
+            table: The token table.
+            reference: The passages whose token frequencies give the IDF weights and
+                whose principal axes give the rotation (default: ``passages``). A store
+                uses its bundled corpus, so that a passage's vector does not depend on
+                what else the officer imported, and an import embeds its own passages
+                alone (:meth:`extend`).
+        """
+        passages = list(passages)
+        ref = passages if reference is None else list(reference)
+        idf = idf_weights([table.rows(passage_text(h, t)) for _, h, t in ref], table)
+        ref_matrix = np.zeros((len(ref), table.dims), dtype=np.float32)
+        for i, (_, heading, text) in enumerate(ref):
+            ref_matrix[i] = table.mean(table.rows(passage_text(heading, text)), idf)
+        rotation = principal_axes(ref_matrix)
+        empty = cls([], np.zeros((0, table.dims), dtype=np.float32), idf, table, rotation)
+        return empty.extend(passages)
+
+    def vector(self, heading: str | None, text: str) -> np.ndarray:
+        """Return a passage's stored vector: its unit mean, rotated.
+
+        Computed row by row, so a passage embedded alone gets the very bits a full build
+        gives it.
+        """
+        return self.table.mean(self.table.rows(passage_text(heading, text)), self.idf) @ (
+            self.rotation
+        )
+
+    def extend(self, passages: Iterable[tuple[str, str | None, str]]) -> PassageVectors:
+        """Return these vectors with passages added after them (same weights and rotation).
+
+        The new passages' words join the vocabulary (a word already there keeps its index).
+        """
+        passages = list(passages)
+        rows = np.zeros((len(passages), self.table.dims), dtype=np.float32)
+        vocabulary = {w: i for i, w in enumerate(self.vocabulary)}
         word_ids: list[int] = []
-        word_starts = [0]
-        for pid, heading, text in passages:
+        word_starts: list[int] = []
+        offset = len(self.word_ids)
+        for i, (_, heading, text) in enumerate(passages):
             split = words(passage_text(heading, text))
-            rows = table.word_rows(split)
-            ids.append(pid)
-            token_rows.append(rows)
-            if rows:
-                df[np.unique(np.asarray(rows, dtype=np.int64))] += 1
+            rows[i] = self.table.mean(self.table.word_rows(split), self.idf) @ self.rotation
             for w in dict.fromkeys(split):
-                i = vocabulary.get(w)
-                if i is None:
-                    if len(w) < 2 or w in STOP_WORDS or not table.word_rows([w]):
+                index = vocabulary.get(w)
+                if index is None:
+                    if len(w) < 2 or w in STOP_WORDS or not self.table.word_rows([w]):
                         continue
-                    i = vocabulary[w] = len(vocabulary)
-                word_ids.append(i)
-            word_starts.append(len(word_ids))
-        n = len(ids)
-        idf = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float32)
-        matrix = np.zeros((n, table.dims), dtype=np.float32)
-        for i, rows in enumerate(token_rows):
-            matrix[i] = table.mean(rows, idf)
-        rotation = principal_axes(matrix)
-        return cls(
-            ids,
-            matrix @ rotation,
-            idf,
-            table,
-            rotation,
+                    index = vocabulary[w] = len(vocabulary)
+                word_ids.append(index)
+            word_starts.append(offset + len(word_ids))
+        if self.matrix.dtype == np.float16:  # as stored: keep the new rows' storage precision
+            rows = rows.astype(np.float16)
+        return PassageVectors(
+            [*self.ids, *(pid for pid, _, _ in passages)],
+            np.concatenate([self.matrix, rows.astype(self.matrix.dtype)]),
+            self.idf,
+            self.table,
+            self.rotation,
             list(vocabulary),
-            np.asarray(word_ids, dtype=np.int32),
-            np.asarray(word_starts, dtype=np.int64),
+            np.concatenate([self.word_ids, np.asarray(word_ids, dtype=np.int32)]),
+            np.concatenate([self.word_starts, np.asarray(word_starts, dtype=np.int64)]),
+        )
+
+    def concat(self, other: PassageVectors) -> PassageVectors:
+        """Return these vectors followed by ``other``'s (made with the same weights)."""
+        vocabulary = {w: i for i, w in enumerate(self.vocabulary)}
+        remap = np.asarray(
+            [vocabulary.setdefault(w, len(vocabulary)) for w in other.vocabulary], dtype=np.int32
+        )
+        other_ids = remap[other.word_ids] if len(other.word_ids) else other.word_ids
+        dtype = np.result_type(self.matrix.dtype, other.matrix.dtype)
+        return PassageVectors(
+            [*self.ids, *other.ids],
+            np.concatenate([self.matrix.astype(dtype), other.matrix.astype(dtype)]),
+            self.idf,
+            self.table,
+            self.rotation,
+            list(vocabulary),
+            np.concatenate([self.word_ids, other_ids.astype(np.int32)]),
+            np.concatenate([self.word_starts, other.word_starts[1:] + len(self.word_ids)]),
+        )
+
+    def without_documents(self, document_ids: Iterable[str]) -> PassageVectors:
+        """Return these vectors without the passages of the given documents."""
+        gone = set(document_ids)
+        if not gone:
+            return self
+        keep = [i for i, pid in enumerate(self.ids) if pid.split(":", 1)[0] not in gone]
+        parts = [self.word_ids[self.word_starts[i] : self.word_starts[i + 1]] for i in keep]
+        lengths = np.asarray([len(x) for x in parts], dtype=np.int64)
+        return PassageVectors(
+            [self.ids[i] for i in keep],
+            self.matrix[np.asarray(keep, dtype=np.int64)],
+            self.idf,
+            self.table,
+            self.rotation,
+            self.vocabulary,
+            np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, dtype=np.int32),
+            np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
         )
 
     def save(self, path: Path) -> None:
@@ -329,9 +407,25 @@ class PassageVectors:
                 word_starts=self.word_starts.astype(np.int64),
             )
 
+    def save_atomically(self, path: Path) -> None:
+        """Write the file beside ``path`` and rename it into place (whole or not at all)."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            self.save(tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
     @classmethod
-    def load(cls, path: Path, table: TokenTable) -> PassageVectors:
+    def load(cls, path: Path, table: TokenTable, *, as_stored: bool = False) -> PassageVectors:
         """Read a vectors file written by :meth:`save`.
+
+        Args:
+            path: The file.
+            table: The token table it was made with.
+            as_stored: Keep the float16 rows as stored (to rewrite the file) instead of
+                widening a small store's to float32 for search.
 
         Raises:
             StoreError: The file is unreadable or was made with another table or version.
@@ -355,14 +449,10 @@ class PassageVectors:
             matrix.shape != (len(ids), dims)
             or rotation.shape != (dims, dims)
             or idf.shape != (len(table.index),)
-            or word_starts.shape != (len(ids) + 1,)
-            or word_starts[0] != 0
-            or word_starts[-1] != len(word_ids)
-            or bool((np.diff(word_starts) < 0).any())
-            or (len(word_ids) and (word_ids.min() < 0 or word_ids.max() >= len(vocabulary)))
+            or not _words_fit(word_ids, word_starts, len(ids), len(vocabulary))
         ):
             raise StoreError(f"{path.name} does not match the embedding table")
-        if len(ids) <= EXACT_LIMIT:
+        if len(ids) <= EXACT_LIMIT and not as_stored:
             matrix = matrix.astype(np.float32)
         return cls(ids, matrix, idf, table, rotation, vocabulary, word_ids, word_starts)
 
@@ -503,6 +593,16 @@ def matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return np.einsum("ij,j->i", matrix, vector)
 
 
+def idf_weights(token_rows: list[list[int]], table: TokenTable) -> np.ndarray:
+    """Return the IDF weight of every token of the table over texts given as token rows."""
+    df = np.zeros(len(table.index), dtype=np.float64)
+    for rows in token_rows:
+        if rows:
+            df[np.unique(np.asarray(rows, dtype=np.int64))] += 1
+    n = len(token_rows)
+    return ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float32)
+
+
 def principal_axes(matrix: np.ndarray, sample: int = 20_000) -> np.ndarray:
     """Return an orthogonal rotation whose first axes carry most of the rows' energy.
 
@@ -518,16 +618,185 @@ def principal_axes(matrix: np.ndarray, sample: int = 20_000) -> np.ndarray:
     return np.ascontiguousarray(vecs[:, ::-1], dtype=np.float32)
 
 
-def write_vectors(store_dir: Path, passages: Iterable[tuple[str, str | None, str]]) -> int:
+def write_vectors(
+    store_dir: Path,
+    passages: Iterable[tuple[str, str | None, str]],
+    *,
+    reference: Iterable[tuple[str, str | None, str]] | None = None,
+) -> int:
     """Compute and write a store's passage vectors; return how many were written.
 
     Args:
         store_dir: The store folder being built (the file goes beside the index).
         passages: ``(passage_id, heading, text)`` for every passage of the store.
+        reference: The passages that give the weights and rotation (see
+            :meth:`PassageVectors.build`; the store's bundled corpus).
     """
-    vectors = PassageVectors.build(passages, bundled_table())
+    vectors = PassageVectors.build(passages, bundled_table(), reference=reference)
     vectors.save(store_dir / VECTORS_NAME)
     return len(vectors.ids)
+
+
+def _read_added(path: Path, table: TokenTable) -> tuple[PassageVectors, list[str], int]:
+    """Read the added-vectors file: the vectors, the removed documents, the main file's rows.
+
+    Raises:
+        StoreError: The file is unreadable or was made by another version.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
+                raise StoreError(f"{path.name} was made by another version of Liaison")
+            ids = [str(x) for x in npz["ids"]]
+            matrix = npz["matrix"]
+            removed = [str(x) for x in npz["removed"]]
+            base_rows = int(npz["base_rows"])
+            text = npz["vocabulary"].tobytes().decode("utf-8")
+            word_ids = npz["word_ids"].astype(np.int32)
+            word_starts = npz["word_starts"].astype(np.int64)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise StoreError(f"cannot read {path.name}: {exc}") from exc
+    vocabulary = text.split("\n") if text else []
+    if matrix.shape != (len(ids), table.dims) or not _words_fit(
+        word_ids, word_starts, len(ids), len(vocabulary)
+    ):
+        raise StoreError(f"{path.name} does not match the embedding table")
+    none = np.zeros(len(table.index), dtype=np.float32)
+    added = PassageVectors(
+        ids, matrix, none, table, np.eye(table.dims), vocabulary, word_ids, word_starts
+    )
+    return added, removed, base_rows
+
+
+def _words_fit(word_ids: np.ndarray, word_starts: np.ndarray, passages: int, words: int) -> bool:
+    """Return True when passages' word lists are well formed (see :class:`PassageVectors`)."""
+    return (
+        word_starts.shape == (passages + 1,)
+        and word_starts[0] == 0
+        and word_starts[-1] == len(word_ids)
+        and not bool((np.diff(word_starts) < 0).any())
+        and not (len(word_ids) and (word_ids.min() < 0 or word_ids.max() >= words))
+    )
+
+
+def _write_added(path: Path, added: PassageVectors, removed: list[str], base_rows: int) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            np.savez(
+                fh,
+                version=np.array(VECTORS_VERSION),
+                table=np.array(TABLE_SHA256),
+                ids=np.array(added.ids, dtype=str),
+                matrix=added.matrix.astype(np.float16),
+                removed=np.array(removed, dtype=str),
+                base_rows=np.array(base_rows),
+                vocabulary=np.frombuffer("\n".join(added.vocabulary).encode("utf-8"), np.uint8),
+                word_ids=added.word_ids.astype(np.int32),
+                word_starts=added.word_starts.astype(np.int64),
+            )
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def load_store_vectors(path: Path, table: TokenTable, *, as_stored: bool = False) -> PassageVectors:
+    """Read a store's vectors: the main file, less the removed documents, then the added ones.
+
+    In the catalog order a full build gives them (an added document comes after every other).
+
+    Args:
+        path: The main file (:data:`VECTORS_NAME`); the added file is read from beside it.
+        table: The token table.
+        as_stored: Keep float16 rows (see :meth:`PassageVectors.load`).
+
+    Raises:
+        StoreError: A file is unreadable or was made by another version.
+    """
+    added_path = path.with_name(VECTORS_ADDED_NAME)
+    if not added_path.is_file():
+        return PassageVectors.load(path, table, as_stored=as_stored)
+    base = PassageVectors.load(path, table, as_stored=True)
+    added, removed, _ = _read_added(added_path, table)
+    whole = base.without_documents(removed).concat(added)
+    if len(whole.ids) <= EXACT_LIMIT and not as_stored:
+        whole.matrix = whole.matrix.astype(np.float32)
+    return whole
+
+
+def update_vectors(
+    store_dir: Path,
+    passages: Iterable[tuple[str, str | None, str]],
+    *,
+    delete_documents: Iterable[str] = (),
+) -> int:
+    """Add passages' vectors to a store and drop documents' passages, in place.
+
+    The new passages are embedded alone with the weights and rotation the main file
+    holds (the bundled corpus's), so nothing else is recomputed. They go into the
+    added-vectors file (:data:`VECTORS_ADDED_NAME`, replaced whole: small), with the
+    documents removed; the main file is rewritten only when the added rows are folded
+    into it (:data:`FOLD_ROWS`, :data:`FOLD_SHARE`).
+
+    Args:
+        store_dir: A built store.
+        passages: ``(passage_id, heading, text)`` of the passages to add, in catalog order.
+        delete_documents: Ids of documents whose passages go.
+
+    Returns:
+        How many vectors the added file holds (0 when they were folded in).
+
+    Raises:
+        StoreError: A file is unreadable or was made by another version.
+    """
+    path = store_dir / VECTORS_NAME
+    added_path = store_dir / VECTORS_ADDED_NAME
+    table = bundled_table()
+    if added_path.is_file():
+        added, removed, base_rows = _read_added(added_path, table)
+    else:
+        added = PassageVectors([], np.zeros((0, table.dims), np.float16), table.scales, table, None)
+        removed, base_rows = [], len(_read_npz(path, "ids"))
+    idf = _read_npz(path, "idf").astype(np.float32)
+    rotation = _read_npz(path, "rotation").astype(np.float32)
+    gone = set(delete_documents)
+    in_added = {pid.split(":", 1)[0] for pid in added.ids}
+    removed = sorted({*removed, *(d for d in gone if d not in in_added)})
+    added = PassageVectors(
+        added.ids,
+        added.matrix.astype(np.float16),
+        idf,
+        table,
+        rotation,
+        added.vocabulary,
+        added.word_ids,
+        added.word_starts,
+    )
+    added = added.without_documents(gone).extend(passages)
+    if len(added.ids) > max(FOLD_ROWS, FOLD_SHARE * base_rows):
+        base = PassageVectors.load(path, table, as_stored=True).without_documents(removed)
+        whole = base.concat(added)
+        whole.save_atomically(path)
+        added_path.unlink(missing_ok=True)
+        return 0
+    _write_added(added_path, added, removed, base_rows)
+    return len(added.ids)
+
+
+def _read_npz(path: Path, key: str) -> np.ndarray:
+    """Read one array of a vectors file (the others are not read).
+
+    Raises:
+        StoreError: The file is unreadable or was made by another version.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
+                raise StoreError(f"{path.name} was made by another version of Liaison")
+            return npz[key]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise StoreError(f"cannot read {path.name}: {exc}") from exc
 
 
 #: Passages nearest to the query's vector that join the words' matches as candidates.
@@ -637,7 +906,7 @@ class MeaningSearch:
         with self._lock:
             if not self._loaded:
                 try:
-                    self._vectors = PassageVectors.load(self.vectors_path, bundled_table())
+                    self._vectors = load_store_vectors(self.vectors_path, bundled_table())
                 except LiaisonError as exc:
                     self.error = str(exc)
                 finally:

@@ -12,11 +12,14 @@ Tables (schema version :data:`SCHEMA_VERSION`):
   resolved to in-library documents and passages when read (so they follow imports).
 
 Readers open the file read-only (:meth:`Store.open`); only :mod:`db.build`
-writes, into a fresh folder that replaces the old store when complete.
+writes: a full build into a fresh folder that replaces the old store when complete,
+an import or a removal in place, one transaction per change (:func:`open_writable`,
+:func:`delete_documents`, :func:`insert_document`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -27,8 +30,19 @@ import sqlite_utils
 
 from db.errors import NotFoundError, StoreError, StoreMissingError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_FILENAME = "liaison.sqlite"
+#: How long a writer waits for a reader's lock on the store (seconds).
+WRITE_TIMEOUT = 30.0
+
+
+def passage_key(text: str) -> str:
+    """Return the key two passages share when their texts differ only in case and spacing.
+
+    Stored with each passage (``passages.key``, indexed), so that an import finds the
+    documents sharing its passages without reading the whole library.
+    """
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()[:24]
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -165,11 +179,20 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX documents_symbol ON documents (symbol COLLATE NOCASE)")
 
 
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Each passage's :func:`passage_key`, indexed (near-duplicates found by lookup)."""
+    db.execute("ALTER TABLE passages ADD COLUMN key TEXT")
+    db.execute("CREATE INDEX passages_key ON passages (key)")
+    db.execute("CREATE INDEX mentions_document ON mentions (document_id)")
+    db.execute("CREATE INDEX sources_sha256 ON sources (sha256)")
+
+
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 ]
 
 #: Passage kinds a paragraph reference ("para. 12") can point at.
@@ -416,6 +439,20 @@ class Store:
         marks = ",".join("?" * len(ids))
         rows = self.db.query(f"SELECT * FROM passages WHERE id IN ({marks})", ids)
         return {r["id"]: _row_passage(r) for r in rows}
+
+    def documents_sharing(self, keys: Iterable[str]) -> list[dict[str, Any]]:
+        """Return the documents that have a passage with one of these :func:`passage_key` s.
+
+        Each row: ``id``, ``shared`` (how many of the keys it has) and ``total`` (how many
+        distinct keys it has), in catalog order.
+        """
+        sql = (
+            "SELECT p.document_id AS id, count(DISTINCT p.key) AS shared, "
+            "(SELECT count(DISTINCT q.key) FROM passages q WHERE q.document_id = p.document_id)"
+            " AS total FROM passages p JOIN documents d ON d.id = p.document_id "
+            "WHERE p.key IN (SELECT value FROM json_each(?)) GROUP BY p.document_id ORDER BY d.seq"
+        )
+        return [dict(r) for r in self.db.query(sql, [json.dumps(sorted(set(keys)))])]
 
     def numbered_passages(
         self, document_ids: Iterable[str]
@@ -693,7 +730,7 @@ def insert_document(
 
 def write_meta(db: sqlite_utils.Database, meta: dict[str, str]) -> None:
     """Record the store's versions, fingerprint and build time (``meta`` table)."""
-    db["meta"].upsert_all([{"key": k, "value": v} for k, v in meta.items()], pk="key")
+    db.conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
 
 
 def replace_entities(db: sqlite_utils.Database, entities: Iterable[dict[str, Any]]) -> None:
@@ -713,14 +750,112 @@ def passage_texts(
     return [tuple(r) for r in db.execute(sql + " WHERE document_id = ?", [document_id])]
 
 
+def passage_signature(db: sqlite_utils.Database, document_id: str) -> list[tuple[str, str]]:
+    """Return ``(kind, text)`` of a document's passages in order (what captures share)."""
+    sql = "SELECT kind, text FROM passages WHERE document_id = ? ORDER BY seq"
+    return [tuple(r) for r in db.execute(sql, [document_id])]
+
+
+def open_writable(store_dir: Path) -> sqlite_utils.Database:
+    """Open a built store's database for an in-place change (rolling back a cut-short one).
+
+    Raises:
+        StoreMissingError: There is no database file.
+    """
+    path = store_dir / DB_FILENAME
+    if not path.is_file():
+        raise StoreMissingError(f"no store at {store_dir}")
+    conn = sqlite3.connect(path, timeout=WRITE_TIMEOUT)
+    conn.execute("PRAGMA synchronous = FULL")
+    return sqlite_utils.Database(conn)
+
+
+def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
+    """Return the ``meta`` table as a dict."""
+    return {k: v for k, v in db.execute("SELECT key, value FROM meta")}
+
+
+def integrity_problems(db: sqlite_utils.Database) -> list[str]:
+    """Return what ``PRAGMA quick_check`` reports (empty when the database is sound)."""
+    db.execute("SELECT count(*) FROM documents").fetchone()
+    rows = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+#: Every table holding rows of a document, children first.
+_DOCUMENT_TABLES = (
+    "references",
+    "mentions",
+    "document_entities",
+    "passage_footnotes",
+    "footnotes",
+    "passages",
+    "sources",
+    "documents",
+)
+
+
+def delete_documents(db: sqlite_utils.Database, document_ids: Iterable[str]) -> None:
+    """Delete documents with every row that belongs to them (inside the caller's transaction)."""
+    ids = json.dumps(sorted(set(document_ids)))
+    for table in _DOCUMENT_TABLES:
+        column = "id" if table == "documents" else "document_id"
+        sql = f'DELETE FROM "{table}" WHERE {column} IN (SELECT value FROM json_each(?))'
+        db.execute(sql, [ids])
+
+
+def insert_source(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    """Add one capture (``document_id, file, sha256, role, text``) to a document."""
+    db["sources"].insert(row)
+
+
+def next_document_seq(db: sqlite_utils.Database) -> int:
+    """Return the catalog position a document added now takes (after every other)."""
+    return int(db.execute("SELECT coalesce(max(seq), 0) + 1 FROM documents").fetchone()[0])
+
+
+def document_ids(db: sqlite_utils.Database) -> set[str]:
+    """Return the ids of every document."""
+    return {r[0] for r in db.execute("SELECT id FROM documents")}
+
+
+def source_rows(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Return every capture: ``sha256, document_id, role, origin`` (its document's origin)."""
+    sql = (
+        "SELECT s.sha256, s.document_id, s.role, d.origin "
+        "FROM sources s JOIN documents d ON d.id = s.document_id ORDER BY d.seq, s.rowid"
+    )
+    return [dict(r) for r in db.query(sql)]
+
+
+def primary_structure(db: sqlite_utils.Database, document_id: str) -> int:
+    """Return how many line breaks the document's primary capture has."""
+    row = db.execute(
+        "SELECT length(text) - length(replace(text, char(10), '')) FROM sources "
+        "WHERE document_id = ? AND role = 'primary'",
+        [document_id],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def insert_references(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Insert references (inside the caller's transaction; see :func:`write_references`)."""
+    db["references"].insert_all(rows)
+
+
 def insert_mentions(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
     """Insert entity mentions (``passage_id, document_id, entity_id, tree, start, end``, …)."""
     db["mentions"].insert_all(rows)
 
 
-def document_issuers(db: sqlite_utils.Database) -> list[tuple[str, str | None]]:
-    """Return ``(document_id, issuing_body)`` of every document."""
-    return [tuple(r) for r in db.execute("SELECT id, issuing_body FROM documents").fetchall()]
+def document_issuers(
+    db: sqlite_utils.Database, document_id: str | None = None
+) -> list[tuple[str, str | None]]:
+    """Return ``(document_id, issuing_body)`` of every document (or of one)."""
+    sql = "SELECT id, issuing_body FROM documents"
+    if document_id is None:
+        return [tuple(r) for r in db.execute(sql).fetchall()]
+    return [tuple(r) for r in db.execute(sql + " WHERE id = ?", [document_id])]
 
 
 def insert_document_entities(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
@@ -733,17 +868,41 @@ def document_symbols(db: sqlite_utils.Database) -> dict[str, str | None]:
     return {r[0]: r[1] for r in db.execute("SELECT id, symbol FROM documents")}
 
 
-def passage_entity_pairs(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    """Return the distinct ``(passage_id, entity_id)`` pairs of the mentions."""
-    return [tuple(r) for r in db.execute("SELECT DISTINCT passage_id, entity_id FROM mentions")]
+def passage_entity_pairs(
+    db: sqlite_utils.Database, document_ids: Iterable[str] | None = None
+) -> list[tuple[str, str]]:
+    """Return the distinct ``(passage_id, entity_id)`` pairs of the mentions (of some documents)."""
+    # In the order the linker found them, whichever documents are asked for.
+    sql, args = "SELECT passage_id, entity_id FROM mentions", []
+    if document_ids is not None:
+        sql += " WHERE document_id IN (SELECT value FROM json_each(?))"
+        args = [json.dumps(sorted(set(document_ids)))]
+    sql += " GROUP BY passage_id, entity_id ORDER BY min(rowid)"
+    return [tuple(r) for r in db.execute(sql, args)]
 
 
 def index_sources(
-    db: sqlite_utils.Database,
+    db: sqlite_utils.Database, document_ids: Iterable[str] | None = None
 ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
-    """Return what the search index is built from: documents by id, and passages in order."""
-    docs = {r["id"]: r for r in db.query("SELECT id, title, symbol, date, origin FROM documents")}
-    return docs, list(db.query("SELECT * FROM passages ORDER BY document_id, seq"))
+    """Return what the search index is built from: documents by id, and passages in order.
+
+    The order is the catalog's (documents by ``seq``, then passages by ``seq``): a document
+    added later comes after every other, so an index that appends it keeps this order.
+
+    Args:
+        db: The record.
+        document_ids: Only these documents (for an incremental update).
+    """
+    where, args = "", []
+    if document_ids is not None:
+        where = " WHERE d.id IN (SELECT value FROM json_each(?))"
+        args = [json.dumps(sorted(set(document_ids)))]
+    docs = {
+        r["id"]: r
+        for r in db.query(f"SELECT id, title, symbol, date, origin FROM documents d{where}", args)
+    }
+    sql = f"SELECT p.* FROM passages p JOIN documents d ON d.id = p.document_id{where}"
+    return docs, list(db.query(sql + " ORDER BY d.seq, p.seq", args))
 
 
 def close_journal(db: sqlite_utils.Database) -> None:
@@ -751,15 +910,19 @@ def close_journal(db: sqlite_utils.Database) -> None:
     db.execute("PRAGMA journal_mode = DELETE")
 
 
-def read_fingerprint(db_path: Path) -> str | None:
+def read_fingerprint(db_path: Path, key: str = "fingerprint") -> str | None:
     """Return the fingerprint a store was built from, reading its database read-only.
+
+    Args:
+        db_path: The store's database.
+        key: ``fingerprint`` (every input) or ``resources_fingerprint`` (all but the library).
 
     Raises:
         sqlite3.DatabaseError: The file is not a readable store database.
     """
     conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     finally:
         conn.close()
     return row[0] if row else None

@@ -604,6 +604,17 @@ def remove(document_id: str) -> None:
     _say(f"Removed {document_id} ({', '.join(names)})")
 
 
+@cli.command()
+@click.argument("document_id")
+def reparse(document_id: str) -> None:
+    """Parse an imported document again from its stored original, in place."""
+    from db.imports import reparse_document
+
+    with _errors():
+        new_id = reparse_document(document_id)
+    _say(f"Parsed {document_id} again" + (f" (now {new_id})" if new_id != document_id else ""))
+
+
 _TREE_CHOICE = click.Choice(["un", "capabilities", "themes"])
 
 

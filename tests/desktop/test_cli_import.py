@@ -220,3 +220,28 @@ def test_ctrl_c_keeps_what_was_imported_whole_and_says_how_many(run, tmp_path):
     assert len(list_imports(data / "library")) == n
     assert check_library(data / "library").consistent
     assert len(_imported(run)) == n  # the store holds exactly the files reported
+
+
+def test_reparse_and_remove_from_the_command_line(run, tmp_path):
+    from tests.helpers.resolutions import marker, write_resolutions
+
+    (path,) = write_resolutions(tmp_path / "in", [41])
+    code, out, _ = run("import", str(path))
+    assert code == 0, out
+    doc_id = _imported(run)[path.name]
+    code, out, err = run("reparse", doc_id)
+    assert (code, out, err) == (0, f"Parsed {doc_id} again\n", "")
+    code, out, _ = run("search", "--json", marker(41))
+    assert json.loads(out)["hits"][0]["passage_id"] == f"{doc_id}:op1"
+    code, _, err = run("reparse", "a-res-77-20")
+    assert code == EXIT_ERROR
+    assert err == (
+        "liaison: error: a-res-77-20 is part of the bundled corpus; it is re-parsed with the "
+        "corpus\n"
+    )
+    code, _, err = run("reparse", "no-such-document")
+    assert code == EXIT_ERROR and err.startswith("liaison: error: no document with id")
+    code, out, _ = run("remove", doc_id)
+    assert (code, out) == (0, f"Removed {doc_id} ({path.name})\n")
+    code, out, _ = run("search", "--json", marker(41))
+    assert not [h for h in json.loads(out)["hits"] if h["document_id"] == doc_id]

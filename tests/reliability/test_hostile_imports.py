@@ -155,9 +155,9 @@ import db.imports
 from db.imports import import_files
 
 def killed(*args, **kwargs):
-    os._exit(9)  # the process dies while the store is being rebuilt
+    os._exit(9)  # the process dies as the store is about to take the document
 
-db.imports.build_store = killed  # the name the import use case calls
+db.imports.update_store = killed  # the name the import use case calls
 import_files([Path(sys.argv[1])])
 """
 
