@@ -6,6 +6,8 @@ generated General Assembly resolutions (:mod:`tests.helpers.resolutions`) and pr
 * one import (the API call ``import_files([file])``, as ``liaison import`` makes it, minus
   the interpreter's start) into an empty library, and into libraries of 100 and 1,000
   documents, each repeated with other resolutions (each taken out again, untimed);
+* the same imports in a long-lived process (the window), which remembers the digests of the
+  store files it verified while they stay unchanged;
 * a removal from the 1,000-document library, repeated;
 * a folder of 100 resolutions imported in one call (into the empty library; it makes the
   library of 100);
@@ -91,10 +93,12 @@ def run(tmp: Path, repeats: int, large: int) -> None:
         print(f"{'  liaison import FILE, ' + label:<34} median {med:6.3f} s  (n=3){ratio}")
         return med
 
-    def one_import_each() -> list[float]:
+    def one_import_each(*, cold: bool = True) -> list[float]:
+        """Import each probe and take it out again; ``cold``: as a new process would."""
         times = []
         for path in probes:
-            files.cold()
+            if cold:
+                files.cold()
             started = time.perf_counter()
             (report,) = import_files([path])
             times.append(time.perf_counter() - started)
@@ -102,9 +106,15 @@ def run(tmp: Path, repeats: int, large: int) -> None:
             remove_document(report.document_id)
         return times
 
+    (warmup,) = write_resolutions(tmp / "warmup", [99_999])
+    (report,) = import_files([warmup])  # untimed: the process's one-time loads (token table)
+    remove_document(report.document_id)
     empty = one_import_each()
     print(_line("one import, empty library", empty))
     base = statistics.median(empty)
+    warm_empty = one_import_each(cold=False)
+    print(_line("  in a running window, empty", warm_empty))
+    warm_base = statistics.median(warm_empty)
     cli_base = by_command("empty library", None)
 
     files.cold()
@@ -140,6 +150,7 @@ def run(tmp: Path, repeats: int, large: int) -> None:
 
     thousand = one_import_each()
     print(_line(f"one import, {large:,} documents", thousand, base))
+    print(_line(f"  in a running window, {large:,}", one_import_each(cold=False), warm_base))
     by_command(f"{large:,} documents", cli_base)
 
     removals = []
