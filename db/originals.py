@@ -5,7 +5,9 @@ The library folder (:func:`db.paths.library_dir`) holds the original files under
 file: the record, real user data with real migrations) and ``manifest.json`` (the
 record's SHA-256 and a copy of its rows). This module writes, checks and repairs
 those three; it knows nothing of the derived store built from them (:mod:`db.build`)
-nor of the import and removal use cases that call it (:mod:`db.imports`).
+nor of the import and removal use cases that call it (:mod:`db.imports`). Repairing a
+damaged record (:mod:`db.repair`) re-reads originals with the parsers; checking one
+here never does, so opening a sound library imports no parser.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,7 @@ from sqlite_utils.migrations import Migrations
 
 from db import paths
 from db.errors import LiaisonError, LibraryError
-from db.extract import extract
 from db.files import sha256_bytes, sha256_file, write_bytes_atomically, write_json_atomically
-from db.locking import data_lock
-from db.parse import parse_text
 
 LIBRARY_DB = "library.sqlite"
 ORIGINALS = "originals"
@@ -102,7 +100,7 @@ MIGRATION_NAMES: tuple[str, ...] = tuple(
 )
 
 
-def _connect(
+def connect_record(
     library_dir: Path, path: Path | None = None, *, migrate: bool = True
 ) -> sqlite_utils.Database:
     """Open the record (or a new one at ``path``) for writing, migrated to the current schema.
@@ -160,7 +158,7 @@ def migrate_library(library_dir: Path | None = None) -> list[str]:
     library_dir = library_dir or paths.library_dir()
     if not record_needs_migration(library_dir):
         return []
-    db = _connect(library_dir, migrate=False)
+    db = connect_record(library_dir, migrate=False)
     try:
         pending = [m.name for m in MIGRATIONS.pending(db)]
         MIGRATIONS.apply(db)
@@ -381,63 +379,12 @@ def check_library(library_dir: Path | None = None) -> LibraryCheck:
     return LibraryCheck(exists, manifest, problem, sqlite_sha, rows, journal, unknown, sorted(bad))
 
 
-def _write_record(library_dir: Path, rows: list[dict[str, Any]]) -> None:
-    """Replace ``library.sqlite`` by a new file holding exactly ``rows``."""
-    tmp = library_dir / f".{LIBRARY_DB}.rebuild-{os.getpid()}"
-    tmp.unlink(missing_ok=True)
-    try:
-        db = _connect(library_dir, tmp)
-        try:
-            with db.conn:
-                if rows:
-                    db["imports"].insert_all(rows)
-        finally:
-            db.conn.close()
-        (library_dir / f"{LIBRARY_DB}-journal").unlink(missing_ok=True)
-        os.replace(tmp, library_dir / LIBRARY_DB)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _rows_from_originals(library_dir: Path) -> list[dict[str, Any]]:
-    """Rebuild record rows from the stored originals alone (file names and dates are lost)."""
-    rows = []
-    folder = library_dir / ORIGINALS
-    for p in sorted(folder.iterdir()) if folder.is_dir() else []:
-        sha, _, suffix = p.name.partition(".")
-        if len(sha) != 64 or not p.is_file():
-            continue
-        try:
-            data = p.read_bytes()
-            if sha256_bytes(data) != sha:
-                continue
-            ex = extract(p, data)
-            title = ex.title or parse_text(ex.text, title=None).title
-        except (LiaisonError, OSError):
-            continue
-        stamp = datetime.fromtimestamp(p.stat().st_mtime, UTC)
-        rows.append(
-            ImportedFile(
-                sha256=sha,
-                file_name=p.name,
-                suffix=f".{suffix}" if suffix else "",
-                format=ex.format,
-                encoding=ex.encoding,
-                size=len(data),
-                title=title or p.stem,
-                imported_at=stamp.isoformat(timespec="microseconds"),
-            ).__dict__
-        )
-    return rows
-
-
 def roll_back_journal(library_dir: Path) -> None:
     """Let SQLite roll back a commit of the record that was cut short (data lock held)."""
     journal = library_dir / f"{LIBRARY_DB}-journal"
     if journal.exists():
         try:  # opening read-write lets SQLite roll back a commit that was cut short
-            db = _connect(library_dir, migrate=False)
+            db = connect_record(library_dir, migrate=False)
             try:
                 db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             finally:
@@ -448,111 +395,6 @@ def roll_back_journal(library_dir: Path) -> None:
             # SQLite rolled back and deleted a hot journal; one still there is not hot (a
             # process killed before writing it): stale, and no writer can be running (lock held).
             journal.unlink(missing_ok=True)
-
-
-def repair_library(library_dir: Path | None = None) -> str | None:
-    """Bring the library record, its manifest and its originals back in line.
-
-    Call with the data lock held. An import or removal killed half-way is
-    settled silently (the change is either whole or absent); damage is
-    repaired from what is intact and described in one sentence.
-
-    Returns:
-        One sentence for the officer when something was damaged or lost, else None.
-    """
-    library_dir = library_dir or paths.library_dir()
-    roll_back_journal(library_dir)
-    check = check_library(library_dir)
-    if check.consistent:
-        return None
-    notes: list[str] = []
-    manifest = check.manifest
-    rows = check.rows
-    if manifest is not None:
-        expected = manifest["imports"]
-        pending = manifest.get("pending") or {}
-        after = list(expected)
-        if "add" in pending:
-            after = sorted([*expected, pending["add"]], key=lambda r: r["sha256"])
-        if pending.get("remove"):
-            after = [r for r in expected if r["sha256"] not in set(pending["remove"])]
-        unchanged = check.sqlite_sha == manifest.get("library_sqlite")
-        if rows is not None and "add" in pending and rows == after != expected:
-            # An import stays pending until its store was built: one killed before
-            # that (or by a document that cannot be built) is undone, never retried.
-            target = expected
-            _write_record(library_dir, target)
-            name = pending["add"]["file_name"]
-            notes.append(
-                f"the import of {name} was interrupted; it was not added (import it again)"
-            )
-        elif rows is not None and (unchanged or (pending and rows in (expected, after))):
-            target = rows
-        else:
-            target = expected
-            what = "is missing" if check.sqlite_sha is None and rows is None else "was damaged"
-            if rows is not None and rows == expected:
-                what = "had changed on disk"
-            _write_record(library_dir, target)
-            notes.append(
-                f"your library record {LIBRARY_DB} {what}; it was restored from its manifest"
-            )
-    elif rows is not None:
-        target = rows
-        if check.manifest_problem == "unreadable":
-            notes.append("the library manifest was unreadable and was recreated from the record")
-    else:
-        target = _rows_from_originals(library_dir)
-        _write_record(library_dir, target)
-        notes.append(
-            f"your library record and its manifest were both damaged; the record was rebuilt "
-            f"from the {len(target)} stored originals (their file names and import dates are lost)"
-        )
-    bad = set(check_library(library_dir).bad_originals)
-    lost = [r for r in target if ImportedFile(**r).original.name in bad]
-    if lost:
-        keep = [r for r in target if r not in lost]
-        _write_record(library_dir, keep)
-        for r in lost:
-            (library_dir / ImportedFile(**r).original).unlink(missing_ok=True)
-        names = ", ".join(sorted(r["file_name"] for r in lost))
-        notes.append(
-            f"{names} could not be kept (the stored original is missing or damaged; "
-            "import it again)"
-        )
-    tidy_library(library_dir)
-    write_library_manifest(library_dir)
-    if not notes:
-        return None
-    text = "; ".join(notes)
-    return text[0].upper() + text[1:] + "."
-
-
-def ensure_library(library_dir: Path | None = None) -> str | None:
-    """Verify the library record on open; repair and migrate it when needed (data lock held).
-
-    Returns:
-        One sentence when something was damaged or lost, else None.
-
-    Raises:
-        LibraryError: The library is damaged and cannot be repaired (a read-only folder).
-    """
-    library_dir = library_dir or paths.library_dir()
-    if check_library(library_dir).consistent and not record_needs_migration(library_dir):
-        return None
-    with data_lock(library_dir.parent):
-        try:
-            note = repair_library(library_dir)  # first: it judges the record by its digest
-            migrate_library(library_dir)
-            return note
-        except (OSError, sqlite3.DatabaseError) as exc:
-            if check_library(library_dir).rows is not None:
-                return None  # readable as it is; it will be settled when it can be written
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise LibraryError(
-                f"your library record {LIBRARY_DB} is damaged and cannot be repaired here "
-                f"({reason})"
-            ) from exc
 
 
 def pending_addition(library_dir: Path | None = None) -> str | None:
@@ -611,7 +453,7 @@ def forget(library_dir: Path, shas: list[str]) -> list[ImportedFile]:
     if not rows:
         return []
     write_library_manifest(library_dir, pending={"remove": [r.sha256 for r in rows]})
-    db = _connect(library_dir)
+    db = connect_record(library_dir)
     try:
         with db.conn:
             for r in rows:
@@ -638,7 +480,7 @@ def record_original(library_dir: Path, record: ImportedFile, data: bytes) -> Non
         record: The row to add.
         data: The original's bytes (their SHA-256 is ``record.sha256``).
     """
-    db = _connect(library_dir)  # first: a record it may not write stops everything here
+    db = connect_record(library_dir)  # first: a record it may not write stops everything here
     try:
         write_library_manifest(library_dir, pending={"add": dict(record.__dict__)})
         write_bytes_atomically(library_dir / record.original, data)

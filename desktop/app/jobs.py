@@ -7,8 +7,11 @@ library (which may build the store), importing (folders walked by
 :func:`db.imports.iter_imports`, cancellable between two files) and removing
 (:func:`db.imports.remove_document`), the last two followed by reopening the
 library on the same thread. The GUI thread only receives the opened library,
-the progress and the outcome (:class:`ImportOutcome`), by signals. :mod:`db.library` is imported on
-the worker, so the window is painted before Whoosh and the rest of :mod:`db` load.
+the progress and the outcome (:class:`ImportOutcome`), by signals. :mod:`db.reading` is imported on
+the worker, so the window is painted before Whoosh and the rest of :mod:`db` load; a fresh store
+is opened by it alone, and the write side (:mod:`db.library`, which builds, repairs and settles,
+with the parsers and extractors) is loaded only when the store needs that work, or by an import
+or a removal.
 
 The library is closed while a job runs: the job swaps a rebuilt store in place
 of the old one, which Windows refuses while files inside it are open.
@@ -332,12 +335,16 @@ class LibraryJobs(QObject):
 
     def _open_on_worker(self) -> tuple[Library | None, str | None]:
         """Open the library (on the worker thread): (library, None) or (None, why)."""
-        from db.library import open_library  # on the worker: the window is painted first
+        from db.reading import open_fresh  # on the worker: the window is painted first
 
         try:
-            library = open_library(
-                progress=self.build_progressed.emit, notice=self.build_notice.emit
-            )
+            library = open_fresh()
+            if library is None:  # a store to build or repair: only now the write side loads
+                from db.library import open_library
+
+                library = open_library(
+                    progress=self.build_progressed.emit, notice=self.build_notice.emit
+                )
         except (LiaisonError, OSError) as exc:
             return None, one_line(exc)
         # The meaning stage's table and vectors load beside the officer's first keystrokes.

@@ -11,6 +11,11 @@ unmeasured run writes it. A ``PYTHONDONTWRITEBYTECODE`` set in the shell (as on 
 development machine) is dropped for the runs, or every start would include compiling
 Liaison's own modules while PySide6 comes precompiled. ``--no-cache`` keeps it set,
 to see that cost.
+
+``--against DIR`` adds a third program to each round: ``liaison gui --smoke`` run from
+another checkout of Liaison (``git archive 4d4e190 | tar -x -C DIR``; put first on
+``PYTHONPATH``, same interpreter and packages, its own data folder), to compare a
+change with the code before it side by side.
 """
 
 from __future__ import annotations
@@ -57,30 +62,50 @@ def run_smoke(env: dict[str, str]) -> dict[str, int]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main(rounds: int = 7, *, bytecode_cache: bool = True) -> None:
-    """Print the medians of ``rounds`` alternating runs."""
-    data = tempfile.mkdtemp(prefix="liaison-start-")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LIAISON_DATA_DIR": data}
+def _medians(name: str, smoke: list[dict[str, int]], bare: float) -> None:
+    """Print the medians of one program's runs (and its shown / bare ratio)."""
+    for key in ("window_shown_ms", "first_results_ms", "viewer_ms"):
+        values = sorted(s[key] for s in smoke)
+        print(f"{name} {key}: median {statistics.median(values):.0f} ms {values}")
+    shown = statistics.median(s["window_shown_ms"] for s in smoke)
+    print(f"{name} ratio window shown / bare: {shown / bare:.2f}")
+
+
+def main(rounds: int = 7, *, bytecode_cache: bool = True, against: str | None = None) -> None:
+    """Print the medians of ``rounds`` alternating runs (and of ``against``'s, if given)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     if bytecode_cache:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     else:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-    run_smoke(env)  # builds the store (and writes the bytecode cache) once; not counted
+    programs = {"liaison": {**env, "LIAISON_DATA_DIR": tempfile.mkdtemp(prefix="liaison-start-")}}
+    if against:
+        programs[f"against {against}"] = {
+            **env,
+            "PYTHONPATH": os.path.abspath(against),
+            "LIAISON_DATA_DIR": tempfile.mkdtemp(prefix="liaison-start-"),
+        }
+    for program_env in programs.values():
+        run_smoke(program_env)  # builds the store (and writes the bytecode cache); not counted
     bare: list[int] = []
-    smoke: list[dict[str, int]] = []
+    smoke: dict[str, list[dict[str, int]]] = {name: [] for name in programs}
     for _ in range(rounds):
         bare.append(run_bare(env))
-        smoke.append(run_smoke(env))
-    shown = statistics.median(s["window_shown_ms"] for s in smoke)
+        for name, program_env in programs.items():
+            smoke[name].append(run_smoke(program_env))
     cache = "on" if bytecode_cache else "off (PYTHONDONTWRITEBYTECODE=1)"
     print(f"rounds: {rounds} (alternating); bytecode cache {cache}; load {os.getloadavg()[0]:.2f}")
     print(f"bare PySide6 window shown: median {statistics.median(bare):.0f} ms {sorted(bare)}")
-    for key in ("window_shown_ms", "first_results_ms", "viewer_ms"):
-        values = sorted(s[key] for s in smoke)
-        print(f"liaison {key}: median {statistics.median(values):.0f} ms {values}")
-    print(f"ratio window shown / bare: {shown / statistics.median(bare):.2f}")
+    for name, runs in smoke.items():
+        _medians(name, runs, statistics.median(bare))
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--no-cache"]
-    main(int(args[0]) if args else 7, bytecode_cache="--no-cache" not in sys.argv[1:])
+    flags = sys.argv[1:]
+    against = flags[flags.index("--against") + 1] if "--against" in flags else None
+    args = [a for a in flags if a not in ("--no-cache", "--against", against)]
+    main(
+        int(args[0]) if args else 7,
+        bytecode_cache="--no-cache" not in flags,
+        against=against,
+    )

@@ -247,9 +247,9 @@ def test_reparsed_from_originals_when_the_inputs_change(tmp_path, data_dir, monk
         assert lib.report.rebuilt
         assert lib.search("container checks").hits[0].document_id == r.document_id
     # A new parser version makes the store stale: it is rebuilt, imports included.
-    import db.build
+    import db.freshness
 
-    monkeypatch.setattr(db.build, "PARSER_VERSION", 999)
+    monkeypatch.setattr(db.freshness, "PARSER_VERSION", 999)
     with open_library() as lib:
         assert lib.report.state == "stale" and lib.report.rebuilt
         assert lib.search("container checks").hits

@@ -23,12 +23,12 @@ from db.originals import (
     MIGRATIONS,
     ImportedFile,
     check_library,
-    ensure_library,
     list_imports,
     record_needs_migration,
     record_original,
     write_library_manifest,
 )
+from db.repair import ensure_library
 
 #: ``library.sqlite`` as Liaison wrote it before migrations (PRAGMA user_version = 1).
 SCHEMA_1 = """

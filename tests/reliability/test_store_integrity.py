@@ -274,10 +274,10 @@ def test_full_disk_import_is_refused_and_the_library_unchanged(
 def test_full_disk_with_a_stale_store_shows_it_as_last_built(
     store, baseline, monkeypatch, qapp, capfd
 ):
-    import db.build
+    import db.freshness
     from desktop.app.main import run_gui
 
-    monkeypatch.setattr(db.build, "PARSER_VERSION", 999)
+    monkeypatch.setattr(db.freshness, "PARSER_VERSION", 999)
     _full_disk(monkeypatch)
     assert run_gui(smoke=True) == 0
     out, err = capfd.readouterr()
