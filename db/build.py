@@ -829,7 +829,7 @@ def _same_passages(db: sqlite_utils.Database, src: SourceFile, leaving: list[str
     """
     keys = [passage_key(p.text) for p in src.parsed.passages]
     signature = [(p.kind, p.text) for p in src.parsed.passages]
-    for row in Store(db).documents_sharing(keys):
+    for row in Store(db).documents_sharing(keys, min_shared=len(set(keys))):
         if row["id"] in leaving or not row["shared"] == row["total"] == len(set(keys)):
             continue
         if passage_signature(db, row["id"]) == signature:

@@ -30,7 +30,7 @@ import sqlite_utils
 
 from db.errors import NotFoundError, StoreError, StoreMissingError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DB_FILENAME = "liaison.sqlite"
 #: How long a writer waits for a reader's lock on the store (seconds).
 WRITE_TIMEOUT = 30.0
@@ -187,12 +187,18 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX sources_sha256 ON sources (sha256)")
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Each document's passage keys, covered by one index (counted without the table)."""
+    db.execute("CREATE INDEX passages_document_key ON passages (document_id, key)")
+
+
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 
 #: Passage kinds a paragraph reference ("para. 12") can point at.
@@ -440,19 +446,29 @@ class Store:
         rows = self.db.query(f"SELECT * FROM passages WHERE id IN ({marks})", ids)
         return {r["id"]: _row_passage(r) for r in rows}
 
-    def documents_sharing(self, keys: Iterable[str]) -> list[dict[str, Any]]:
+    def documents_sharing(
+        self, keys: Iterable[str], *, min_shared: int = 1
+    ) -> list[dict[str, Any]]:
         """Return the documents that have a passage with one of these :func:`passage_key` s.
 
         Each row: ``id``, ``shared`` (how many of the keys it has) and ``total`` (how many
-        distinct keys it has), in catalog order.
+        distinct keys it has), in catalog order. Boilerplate passages make many documents
+        share a key or two; ``min_shared`` keeps only those sharing at least that many
+        keys, and ``total`` is counted for those alone (an index covers the count).
+
+        Args:
+            keys: Passage keys.
+            min_shared: The fewest of ``keys`` a document must have to be returned.
         """
         sql = (
             "SELECT p.document_id AS id, count(DISTINCT p.key) AS shared, "
             "(SELECT count(DISTINCT q.key) FROM passages q WHERE q.document_id = p.document_id)"
             " AS total FROM passages p JOIN documents d ON d.id = p.document_id "
-            "WHERE p.key IN (SELECT value FROM json_each(?)) GROUP BY p.document_id ORDER BY d.seq"
+            "WHERE p.key IN (SELECT value FROM json_each(?)) GROUP BY p.document_id "
+            "HAVING count(DISTINCT p.key) >= ? ORDER BY d.seq"
         )
-        return [dict(r) for r in self.db.query(sql, [json.dumps(sorted(set(keys)))])]
+        args = [json.dumps(sorted(set(keys))), min_shared]
+        return [dict(r) for r in self.db.query(sql, args)]
 
     def numbered_passages(
         self, document_ids: Iterable[str]

@@ -134,3 +134,20 @@ def test_open_refuses_a_file_that_is_not_a_store(tmp_path):
     (tmp_path / "liaison.sqlite").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="damaged"):
         Store.open(tmp_path)
+
+
+def test_documents_sharing_counts_and_min_shared(library):
+    store = library.store
+    keys = [p["key"] for p in store.passages("a-res-77-20")]
+    n = len(set(keys))
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(DISTINCT key) FROM passages WHERE document_id = ?",
+        ["x"],
+    ).fetchall()
+    assert any("COVERING INDEX passages_document_key" in row[-1] for row in plan)
+    rows = store.documents_sharing([*keys[:2], "no such passage"])
+    mine = next(r for r in rows if r["id"] == "a-res-77-20")
+    assert (mine["shared"], mine["total"]) == (2, n)
+    whole = store.documents_sharing(keys, min_shared=n)
+    assert [(r["id"], r["shared"], r["total"]) for r in whole] == [("a-res-77-20", n, n)]
+    assert store.documents_sharing(keys[:2], min_shared=3) == []
