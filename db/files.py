@@ -48,9 +48,41 @@ def sha256_file_cached(path: Path) -> str:
     return digest
 
 
+#: (what, SHA-256 of the bytes it was read from) → what this process read from them.
+_READ: dict[tuple[str, str], object] = {}
+
+
+def read_once(what: str, path: Path, read: Callable[[], object]) -> object:
+    """Return ``read()``, remembered by the SHA-256 of ``path``'s bytes.
+
+    For a small file this process reads again and again (the library record): it is
+    hashed every time (never trusted by size or modification time), and ``read`` runs
+    only when its bytes are ones this process has not read before. A result is kept
+    only when the file's digest is the same before and after ``read`` (a file changed
+    meanwhile is read again next time). One result is kept for each ``what``. The
+    caller must not change what is returned.
+
+    Args:
+        what: A name for what ``read`` returns (one result is kept per name).
+        path: The file ``read`` reads.
+        read: Reads the file (its result must depend on the file's bytes alone).
+    """
+    before = sha256_file(path)
+    hit = _READ.get((what, before), _READ)
+    if hit is not _READ:
+        return hit
+    value = read()
+    if sha256_file(path) == before:
+        for key in [k for k in _READ if k[0] == what]:
+            del _READ[key]
+        _READ[(what, before)] = value
+    return value
+
+
 def cold() -> None:
-    """Forget the digests :func:`sha256_file_cached` remembers (as a new process starts)."""
+    """Forget the digests and reads this process remembers (as a new process starts)."""
     _DIGESTS.clear()
+    _READ.clear()
 
 
 def sha256_file(path: Path) -> str:

@@ -12,6 +12,7 @@ here never does, so opening a sound library imports no parser.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -25,7 +26,13 @@ from sqlite_utils.migrations import Migrations
 
 from db import paths
 from db.errors import LiaisonError, LibraryError
-from db.files import sha256_bytes, sha256_file, write_bytes_atomically, write_json_atomically
+from db.files import (
+    read_once,
+    sha256_bytes,
+    sha256_file,
+    write_bytes_atomically,
+    write_json_atomically,
+)
 
 LIBRARY_DB = "library.sqlite"
 ORIGINALS = "originals"
@@ -170,23 +177,52 @@ def migrate_library(library_dir: Path | None = None) -> list[str]:
 
 
 def list_imports(library_dir: Path | None = None) -> list[ImportedFile]:
-    """Return the library's imported files, oldest first (empty when there is no library)."""
+    """Return the library's imported files, oldest first (empty when there is no library).
+
+    The record is hashed on every call and read again only when its bytes changed
+    (:func:`db.files.read_once`); the rows returned are shared: do not change them.
+    """
     library_dir = library_dir or paths.library_dir()
-    if not (library_dir / LIBRARY_DB).is_file():
+    db_path = library_dir / LIBRARY_DB
+    if not db_path.is_file():
         return []
+    if (library_dir / f"{LIBRARY_DB}-journal").exists():
+        return list(_read_imports(db_path))  # a commit cut short: SQLite decides, every time
     try:
-        conn = sqlite3.connect(f"{(library_dir / LIBRARY_DB).resolve().as_uri()}?mode=ro", uri=True)
+        files = read_once("library record", db_path, lambda: _read_imports(db_path))
+    except OSError:
+        return list(_read_imports(db_path))
+    assert isinstance(files, tuple)
+    return list(files)
+
+
+def _read_imports(db_path: Path) -> tuple[ImportedFile, ...]:
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         try:
             # A record whose creation was cut short (a full disk) has no table yet: empty.
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'imports'").fetchone():
-                return []
+                return ()
             rows = conn.execute("SELECT * FROM imports ORDER BY imported_at, sha256").fetchall()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise LibraryError(f"the library record {LIBRARY_DB} is damaged ({exc})") from exc
-    return [ImportedFile(**dict(r)) for r in rows]
+    return tuple(ImportedFile(**dict(r)) for r in rows)
+
+
+def _record_rows(library_dir: Path) -> list[dict[str, Any]]:
+    """Return :func:`list_imports` as manifest rows (sorted by SHA-256), fresh dicts."""
+    db_path = library_dir / LIBRARY_DB
+    if not db_path.is_file() or (library_dir / f"{LIBRARY_DB}-journal").exists():
+        return _rows(list_imports(library_dir))
+    try:
+        rows = read_once("library rows", db_path, lambda: _rows(list_imports(library_dir)))
+    except OSError:
+        return _rows(list_imports(library_dir))
+    assert isinstance(rows, list)
+    return [dict(r) for r in rows]
 
 
 def library_fingerprint(library_dir: Path | None = None) -> str:
@@ -251,7 +287,7 @@ def write_library_manifest(
     manifest = {
         "version": LIBRARY_MANIFEST_VERSION,
         "library_sqlite": sha256_file(db_path) if db_path.is_file() else None,
-        "imports": _rows(files),
+        "imports": _record_rows(library_dir),
         "originals": {
             f"{ORIGINALS}/{f.original_name}": {"sha256": f.sha256, "size": f.size} for f in files
         },
@@ -336,6 +372,26 @@ def _valid_manifest(manifest: object) -> dict[str, Any]:
     return manifest
 
 
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """Read and validate a library manifest; a copy whose bytes were validated before is reused.
+
+    Raises:
+        ValueError, TypeError, OSError: It is not a valid library manifest.
+    """
+
+    def read() -> dict[str, Any]:
+        return _valid_manifest(json.loads(path.read_text(encoding="utf-8")))
+
+    manifest = read_once("library manifest", path, read)
+    assert isinstance(manifest, dict)
+    # The caller may change what it gets: the rows are copied (cheap), not validated again.
+    return {
+        **manifest,
+        "imports": [dict(r) for r in manifest["imports"]],
+        "pending": copy.deepcopy(manifest.get("pending")),
+    }
+
+
 def check_library(library_dir: Path | None = None) -> LibraryCheck:
     """Compare the library record with its manifest and its originals, changing nothing."""
     library_dir = library_dir or paths.library_dir()
@@ -348,7 +404,7 @@ def check_library(library_dir: Path | None = None) -> LibraryCheck:
     problem: str | None = None
     if mpath.is_file():
         try:
-            manifest = _valid_manifest(json.loads(mpath.read_text(encoding="utf-8")))
+            manifest = _read_manifest(mpath)
         except (ValueError, TypeError, OSError):
             manifest, problem = None, "unreadable"
     elif exists:
@@ -358,7 +414,7 @@ def check_library(library_dir: Path | None = None) -> LibraryCheck:
     if db_path.is_file():
         try:
             sqlite_sha = sha256_file(db_path)
-            rows = _rows(list_imports(library_dir))
+            rows = _record_rows(library_dir)
         except (LiaisonError, OSError, TypeError):
             rows = None
     journal = (library_dir / f"{LIBRARY_DB}-journal").exists()

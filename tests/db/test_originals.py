@@ -6,6 +6,7 @@ CREATE statement, as Liaison 0.1 wrote it) is migrated on open with nothing lost
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -143,3 +144,29 @@ def test_a_record_written_by_a_newer_liaison_is_read_but_not_written():
         record_original(library, row, data)
     assert ensure_library(library) is None
     assert len(list_imports(library)) == len(rows)
+
+
+def test_list_imports_sees_a_record_changed_on_disk_with_its_size_and_mtime(tmp_path):
+    library = tmp_path / "library"
+    data = b"A text."
+    row = ImportedFile(
+        sha256=sha256_bytes(data),
+        file_name="a.txt",
+        suffix=".txt",
+        format="text",
+        encoding="utf-8",
+        size=len(data),
+        title="First",
+        imported_at="2026-01-01T00:00:00.000000+00:00",
+    )
+    record_original(library, row, data)
+    assert [f.title for f in list_imports(library)] == ["First"]
+    db_path = library / LIBRARY_DB
+    st = db_path.stat()
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE imports SET title = 'Other'")
+    conn.close()
+    os.utime(db_path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert db_path.stat().st_size == st.st_size
+    assert [f.title for f in list_imports(library)] == ["Other"]
