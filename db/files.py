@@ -79,6 +79,18 @@ def read_once(what: str, path: Path, read: Callable[[], object]) -> object:
     return value
 
 
+def remember(what: str, data: bytes, value: object) -> None:
+    """Tell :func:`read_once` what ``what`` reads from a file holding ``data``.
+
+    For a file this process has just written from ``value`` (so reading it back gives
+    ``value``): the next :func:`read_once` of that file, while it still holds ``data``,
+    does not read it. The caller must not change ``value`` afterwards.
+    """
+    for key in [k for k in _READ if k[0] == what]:
+        del _READ[key]
+    _READ[(what, sha256_bytes(data))] = value
+
+
 def cold() -> None:
     """Forget the digests and reads this process remembers (as a new process starts)."""
     _DIGESTS.clear()
@@ -111,12 +123,15 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def write_json_atomically(path: Path, obj: JsonValue) -> None:
+def write_json_atomically(path: Path, obj: JsonValue) -> bytes:
     """Write ``obj`` as key-sorted UTF-8 JSON to ``path``, whole or not at all.
 
     One object per line at the top level only: JSON's C encoder writes it (an indented
     dump goes through the pure-Python encoder, about five times slower on a library's
     manifest of a thousand rows).
+
+    Returns:
+        The bytes written.
     """
     if isinstance(obj, dict):
         dump = lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)  # noqa: E731
@@ -124,7 +139,9 @@ def write_json_atomically(path: Path, obj: JsonValue) -> None:
         text = "{\n" + ",\n".join(lines) + "\n}"
     else:
         text = json.dumps(obj, sort_keys=True, ensure_ascii=False)
-    write_bytes_atomically(path, text.encode("utf-8"))
+    data = text.encode("utf-8")
+    write_bytes_atomically(path, data)
+    return data
 
 
 def rmtree(path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from db import paths
 from db.errors import LiaisonError, LibraryError
 from db.files import (
     read_once,
+    remember,
     sha256_bytes,
     sha256_file,
     write_bytes_atomically,
@@ -38,6 +40,8 @@ LIBRARY_DB = "library.sqlite"
 ORIGINALS = "originals"
 LIBRARY_MANIFEST = "manifest.json"
 LIBRARY_MANIFEST_VERSION = 1
+#: What :func:`db.files.read_once` remembers of ``manifest.json``: the manifest, validated.
+MANIFEST_READ = "library manifest"
 
 
 @dataclass
@@ -293,7 +297,12 @@ def write_library_manifest(
         },
         "pending": pending,
     }
-    write_json_atomically(library_dir / LIBRARY_MANIFEST, manifest)
+    data = write_json_atomically(library_dir / LIBRARY_MANIFEST, manifest)
+    # Read back while it holds these bytes, it is this manifest: remembered when valid.
+    try:
+        remember(MANIFEST_READ, data, _manifest_copy(_valid_manifest(manifest)))
+    except (ValueError, TypeError):
+        pass  # judged again when read (and repaired)
     return manifest
 
 
@@ -327,6 +336,9 @@ class LibraryCheck:
         )
 
 
+_HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _valid_row(row: object) -> dict[str, Any]:
     """Return ``row`` when it is a record row as :class:`ImportedFile` holds it.
 
@@ -336,12 +348,12 @@ def _valid_row(row: object) -> dict[str, Any]:
     if not isinstance(row, dict):
         raise ValueError("a row is not an object")
     f = ImportedFile(**row)  # TypeError: missing or unknown keys
-    text = ("sha256", "file_name", "suffix", "format", "imported_at")
-    if not all(isinstance(getattr(f, k), str) for k in text) or len(f.sha256) != 64:
+    text = (f.sha256, f.file_name, f.suffix, f.format, f.imported_at)
+    if not all([isinstance(v, str) for v in text]) or len(f.sha256) != 64:
         raise ValueError("a row has a field of the wrong type")
     if not isinstance(f.size, int) or isinstance(f.size, bool) or f.size < 0:
         raise ValueError("a row has a size that is not a count of bytes")
-    if "/" in f.suffix or "\\" in f.suffix or any(c not in "0123456789abcdef" for c in f.sha256):
+    if "/" in f.suffix or "\\" in f.suffix or _HEX_SHA256.fullmatch(f.sha256) is None:
         raise ValueError("a row names an original outside the originals folder")
     return row
 
@@ -382,9 +394,13 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     def read() -> dict[str, Any]:
         return _valid_manifest(json.loads(path.read_text(encoding="utf-8")))
 
-    manifest = read_once("library manifest", path, read)
+    manifest = read_once(MANIFEST_READ, path, read)
     assert isinstance(manifest, dict)
-    # The caller may change what it gets: the rows are copied (cheap), not validated again.
+    return _manifest_copy(manifest)
+
+
+def _manifest_copy(manifest: dict[str, Any]) -> dict[str, Any]:
+    """Copy a manifest's rows and pending change (cheap), so the copy may be changed."""
     return {
         **manifest,
         "imports": [dict(r) for r in manifest["imports"]],

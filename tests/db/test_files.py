@@ -50,3 +50,20 @@ def test_read_once_keeps_nothing_read_while_the_file_changed(tmp_path):
     path.write_bytes(b"old")
     read_once("test record", path, read_then_changed)
     assert calls == ["read", "read"]  # the first read was not trusted for b"old"
+
+
+def test_remember_stands_for_a_read_of_exactly_the_bytes_written(tmp_path):
+    path = tmp_path / "manifest"
+    path.write_bytes(b"written")
+    files.remember("test manifest", b"written", "as written")
+    calls: list[str] = []
+
+    def read() -> str:
+        calls.append("read")
+        return "read from disk"
+
+    assert read_once("test manifest", path, read) == "as written"
+    assert calls == []
+    _rewrite_keeping_size_and_mtime(path, b"changed")
+    assert read_once("test manifest", path, read) == "read from disk"
+    assert calls == ["read"]
