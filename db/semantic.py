@@ -391,31 +391,23 @@ class PassageVectors:
             np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
         )
 
-    def save(self, path: Path) -> None:
-        """Write the vectors (float16), rotation, IDF, passage ids and words to one ``.npz``."""
-        with path.open("wb") as fh:
-            np.savez(
-                fh,
-                version=np.array(VECTORS_VERSION),
-                table=np.array(TABLE_SHA256),
-                ids=np.array(self.ids, dtype=str),
-                matrix=self.matrix.astype(np.float16),
-                rotation=self.rotation.astype(np.float32),
-                idf=self.idf,
-                vocabulary=np.frombuffer("\n".join(self.vocabulary).encode("utf-8"), np.uint8),
-                word_ids=self.word_ids.astype(np.int32),
-                word_starts=self.word_starts.astype(np.int64),
-            )
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Return what every vectors file holds: version, table, ids, vectors (float16), words."""
+        return {
+            "version": np.array(VECTORS_VERSION),
+            "table": np.array(TABLE_SHA256),
+            "ids": np.array(self.ids, dtype=str),
+            "matrix": self.matrix.astype(np.float16),
+            "vocabulary": np.frombuffer("\n".join(self.vocabulary).encode("utf-8"), np.uint8),
+            "word_ids": self.word_ids.astype(np.int32),
+            "word_starts": self.word_starts.astype(np.int64),
+        }
 
-    def save_atomically(self, path: Path) -> None:
-        """Write the file beside ``path`` and rename it into place (whole or not at all)."""
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            self.save(tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+    def save(self, path: Path) -> None:
+        """Write the vectors, rotation, IDF, passage ids and words to one ``.npz``, whole."""
+        _write_npz(
+            path, {**self.arrays(), "rotation": self.rotation.astype(np.float32), "idf": self.idf}
+        )
 
     @classmethod
     def load(cls, path: Path, table: TokenTable, *, as_stored: bool = False) -> PassageVectors:
@@ -680,21 +672,22 @@ def _words_fit(word_ids: np.ndarray, word_starts: np.ndarray, passages: int, wor
 
 
 def _write_added(path: Path, added: PassageVectors, removed: list[str], base_rows: int) -> None:
+    _write_npz(
+        path,
+        {
+            **added.arrays(),
+            "removed": np.array(removed, dtype=str),
+            "base_rows": np.array(base_rows),
+        },
+    )
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` beside ``path`` and rename the file into place (whole or not at all)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("wb") as fh:
-            np.savez(
-                fh,
-                version=np.array(VECTORS_VERSION),
-                table=np.array(TABLE_SHA256),
-                ids=np.array(added.ids, dtype=str),
-                matrix=added.matrix.astype(np.float16),
-                removed=np.array(removed, dtype=str),
-                base_rows=np.array(base_rows),
-                vocabulary=np.frombuffer("\n".join(added.vocabulary).encode("utf-8"), np.uint8),
-                word_ids=added.word_ids.astype(np.int32),
-                word_starts=added.word_starts.astype(np.int64),
-            )
+            np.savez(fh, **arrays)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -777,7 +770,7 @@ def update_vectors(
     if len(added.ids) > max(FOLD_ROWS, FOLD_SHARE * base_rows):
         base = PassageVectors.load(path, table, as_stored=True).without_documents(removed)
         whole = base.concat(added)
-        whole.save_atomically(path)
+        whole.save(path)
         added_path.unlink(missing_ok=True)
         return 0
     _write_added(added_path, added, removed, base_rows)
