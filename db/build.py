@@ -52,8 +52,6 @@ from db.freshness import (
     manifest_leftover,
     pending_change,
     resources_fingerprint,
-    store_state,
-    verify_manifest,
 )
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index, update_index
 from db.locking import data_lock
@@ -977,7 +975,4 @@ __all__ = [
     "LiaisonError",
     "StoreWriteError",
     "build_store",
-    "inputs_fingerprint",
-    "store_state",
-    "verify_manifest",
 ]

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from db import paths
-from db.build import library_source, store_state, sync_store, update_store
+from db.build import library_source, sync_store, update_store
 from db.errors import (
     DataFolderError,
     ImportRejectedError,
@@ -37,6 +37,7 @@ from db.errors import (
 )
 from db.extract import DEFAULT_LIMITS, Deadline, ImportLimits, extract
 from db.files import sha256_bytes
+from db.freshness import store_state
 from db.kinds import IMPORT_SUFFIXES, KIND_NAMES
 from db.library import ensure_store
 from db.locking import data_lock

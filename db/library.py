@@ -19,16 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from db import paths
-from db.build import (
-    Progress,
-    build_store,
-    pending_change,
-    remove_leftovers,
-    repair_interrupted,
-    store_state,
-    sync_store,
-    verify_manifest,
-)
+from db.build import Progress, build_store, remove_leftovers, repair_interrupted, sync_store
 from db.errors import (
     LiaisonError,
     LockError,
@@ -37,7 +28,7 @@ from db.errors import (
     StoreWriteError,
 )
 from db.files import sha256_bytes
-from db.freshness import library_only_stale
+from db.freshness import library_only_stale, pending_change, store_state, verify_manifest
 from db.locking import data_lock
 from db.originals import pending_addition, settle_addition
 from db.reading import Library, OpenReport, bundled_store

@@ -176,7 +176,8 @@ def _has_display() -> bool:
 )
 def build(if_stale: bool) -> None:
     """(Re)build the store from the bundled corpus in resources/."""
-    from db.build import build_store, store_state
+    from db.build import build_store
+    from db.freshness import store_state
 
     with _errors():
         if if_stale:

@@ -36,8 +36,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from db import files, paths
-from db.build import build_store, store_state
+from db.build import build_store
 from db.files import sha256_bytes
+from db.freshness import store_state
 from db.imports import import_files, remove_document
 from db.index import index_stats
 from db.library import open_library

@@ -12,7 +12,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.build import reference_rows, store_state, write_manifest
+from db.build import reference_rows, write_manifest
 from db.crossrefs import (
     KIND_LABELS,
     REFERENCE_KINDS,
@@ -21,6 +21,7 @@ from db.crossrefs import (
     recognise,
 )
 from db.errors import QueryError
+from db.freshness import store_state
 from db.library import open_library
 from db.store import DB_FILENAME, Store, write_references
 

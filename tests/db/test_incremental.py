@@ -13,7 +13,8 @@ import pytest
 
 import db.build
 from db import paths
-from db.build import build_store, pending_change, store_state, verify_manifest
+from db.build import build_store
+from db.freshness import pending_change, store_state, verify_manifest
 from db.imports import import_files, remove_document, reparse_document
 from db.index import MAX_SMALL_SEGMENTS, index_passage_ids, index_stats
 from db.library import open_library

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from db import paths
-from db.build import verify_manifest
 from db.errors import ModelError, StoreError
+from db.freshness import verify_manifest
 from db.labels import MATCH_MEANING, MATCH_WORDS, MEANING_LABEL
 from db.library import Library
 from db.semantic import (

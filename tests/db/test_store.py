@@ -8,8 +8,9 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from db.build import build_store, store_state, verify_manifest
+from db.build import build_store
 from db.errors import CatalogError, NotFoundError, StoreError
+from db.freshness import store_state, verify_manifest
 from db.store import SCHEMA_VERSION, Store, migrate, schema_version
 from tests.helpers.fixtures import CORPUS
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db import paths
-from db.build import verify_manifest
+from db.freshness import verify_manifest
 from db.library import open_library
 from db.originals import check_library, list_imports
 

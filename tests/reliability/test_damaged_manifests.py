@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from db import paths
-from db.build import verify_manifest
+from db.freshness import verify_manifest
 from db.imports import import_files
 from db.originals import LIBRARY_MANIFEST, check_library
 from desktop.cli import cli

@@ -24,8 +24,8 @@ import pytest
 from click.testing import CliRunner
 
 from db import paths
-from db.build import verify_manifest
 from db.extract import ImportLimits
+from db.freshness import verify_manifest
 from db.imports import import_files
 from db.originals import check_library, list_imports
 from desktop.cli import cli

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from db import paths
-from db.build import pending_change, verify_manifest
+from db.freshness import pending_change, verify_manifest
 from db.imports import import_files, remove_document
 from db.index import index_passage_ids, index_stats
 from db.library import open_library

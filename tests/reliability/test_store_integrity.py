@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from db import paths
-from db.build import verify_manifest
+from db.freshness import verify_manifest
 from db.imports import import_files
 from db.library import open_library
 from db.originals import LIBRARY_DB, LIBRARY_MANIFEST, list_imports
