@@ -73,9 +73,7 @@ def read_once(what: str, path: Path, read: Callable[[], object]) -> object:
         return hit
     value = read()
     if sha256_file(path) == before:
-        for key in [k for k in _READ if k[0] == what]:
-            del _READ[key]
-        _READ[(what, before)] = value
+        _keep(what, before, value)
     return value
 
 
@@ -86,9 +84,14 @@ def remember(what: str, data: bytes, value: object) -> None:
     ``value``): the next :func:`read_once` of that file, while it still holds ``data``,
     does not read it. The caller must not change ``value`` afterwards.
     """
+    _keep(what, sha256_bytes(data), value)
+
+
+def _keep(what: str, digest: str, value: object) -> None:
+    """Remember ``value`` as what ``what`` reads from bytes of ``digest`` (one per name)."""
     for key in [k for k in _READ if k[0] == what]:
         del _READ[key]
-    _READ[(what, sha256_bytes(data))] = value
+    _READ[(what, digest)] = value
 
 
 def cold() -> None:

@@ -189,7 +189,8 @@ def iter_imports(
     file under way back out, so the library holds exactly the files reported.
 
     Each file is read once, checked, parsed and compared with what the library
-    holds before anything is written; the store is then rebuilt to include it.
+    holds before anything is written; the store is then changed in place to include
+    it (:func:`db.build.update_store`).
     Each file runs inside one boundary: whatever goes wrong with it (a damaged
     PDF, a full disk, a bug) becomes a one-line reason in its report, leaves the
     library as it was, and does not stop the files after it.
