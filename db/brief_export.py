@@ -26,7 +26,7 @@ from db.files import atomic_path
 
 if TYPE_CHECKING:  # types only: the command line imports this module's formats at start
     from db.briefs import Brief, DiffPart, Footnote, ItemCheck
-    from db.library import Library
+    from db.reading import Library
 
 #: Every format ``liaison brief export`` writes (``pdf`` is Qt's: :mod:`desktop.brief_pdf`).
 EXPORT_FORMATS: tuple[str, ...] = ("md", "docx", "pdf")

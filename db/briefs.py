@@ -53,7 +53,7 @@ from db.errors import (
 )
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 #: What :meth:`Briefs.check` can say of an item, and how people read it.
 ITEM_STATUSES: dict[str, str] = {

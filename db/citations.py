@@ -20,7 +20,7 @@ position within its section (paragraphs and list items counted separately), so "
 third paragraph under that section's heading and "item 2" its second bullet.
 
 This module imports nothing from the rest of :mod:`db`: the parsers use it to write the short
-citation they store, and :class:`db.library.Library` to give any style on demand.
+citation they store, and :class:`db.reading.Library` to give any style on demand.
 """
 
 from __future__ import annotations

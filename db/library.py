@@ -241,4 +241,4 @@ def open_library(
     return Library(report.store_dir, report)
 
 
-__all__ = ["Library", "OpenReport", "ensure_store", "fallback_store_dir", "open_library"]
+__all__ = ["ensure_store", "fallback_store_dir", "open_library"]

@@ -12,7 +12,7 @@ from desktop.app.status import format_built_at
 from desktop.app.viewer import DocumentViewer, esc
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 
 class AboutDialog(QDialog):

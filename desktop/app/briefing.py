@@ -47,7 +47,7 @@ from desktop.app.settings import Settings
 from desktop.app.viewer import DocumentViewer, passage_anchor
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 GUTTER_WIDTH = 14
 DOCK_MIN_WIDTH = 320

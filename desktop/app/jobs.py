@@ -33,7 +33,7 @@ from db.kinds import HTML_SUFFIXES, IMPORT_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES
 
 if TYPE_CHECKING:
     from db.imports import ImportReport, Skipped
-    from db.library import Library
+    from db.reading import Library
 
 
 def _patterns(suffixes: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ from desktop.app.theme import LIGHT_COLORS, Colors
 from desktop.app.viewer import passage_anchor, render_document
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 MAX_DOCUMENT_HITS = 1000
 

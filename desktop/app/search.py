@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from db.errors import LiaisonError
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
     from db.search import Hit
 
 DEBOUNCE_MS = 150

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 from desktop.app.viewer import plain_tooltip
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 
 def format_built_at(value: str | None) -> str:

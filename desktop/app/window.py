@@ -46,7 +46,7 @@ from desktop.app.widgets import FileDropFilter
 from desktop.app.zoom import Zoom
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
     from desktop.app.briefing import Briefing
 
 OPENING_TEXT = "Opening the library…"

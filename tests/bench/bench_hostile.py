@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from db.build import build_store
-from db.library import Library
+from db.reading import Library
 from tests.helpers.hostile import HOSTILE_TOKENS
 
 TARGET_P99_MS = 100.0

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from db import paths
 from db.build import BuildReport, build_store
-from db.library import Library
+from db.reading import Library
 from db.store import Store
 from tests.search.evaluation import load_eval
 

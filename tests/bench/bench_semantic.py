@@ -31,7 +31,7 @@ import numpy as np
 
 from db import paths
 from db.build import build_store
-from db.library import Library
+from db.reading import Library
 from db.semantic import (
     DENSE_CANDIDATES,
     LEXICAL_DEPTH,

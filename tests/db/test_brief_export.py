@@ -19,7 +19,8 @@ from db.brief_export import (
 )
 from db.briefs import Briefs, Snapshot, snapshot
 from db.errors import ExportError
-from db.library import Library, open_library
+from db.library import open_library
+from db.reading import Library
 from tests.helpers.briefs import NEW_OP2, OLD_OP2, pin_then_change_library
 from tests.helpers.briefs_export import NOTES, PINS, TITLE, make_brief
 

@@ -26,7 +26,8 @@ from db.errors import (
     BriefsDatabaseError,
     NotFoundError,
 )
-from db.library import Library, open_library
+from db.library import open_library
+from db.reading import Library
 from tests.helpers.briefs import NEW_OP2, OLD_OP2, pin_then_change_library
 
 

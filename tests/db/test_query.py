@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from db.imports import import_files
-from db.library import Library
+from db.reading import Library
 from tests.helpers import layouts
 from tests.helpers.documents import RESOLUTION, make_pdf
 

@@ -13,7 +13,7 @@ from db import paths
 from db.errors import ModelError, StoreError
 from db.freshness import verify_manifest
 from db.labels import MATCH_MEANING, MATCH_WORDS, MEANING_LABEL
-from db.library import Library
+from db.reading import Library
 from db.semantic import (
     MEANING_CUT,
     MEANING_TOP,

@@ -7,7 +7,7 @@ import pytest
 
 from db.brief_export import brief_document
 from db.briefs import Briefs
-from db.library import Library
+from db.reading import Library
 from desktop.brief_pdf import write_pdf
 from tests.helpers.briefs_export import PINS, TITLE, flat, make_brief
 

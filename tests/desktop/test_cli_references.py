@@ -12,7 +12,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from db.library import Library
+from db.reading import Library
 from desktop.cli import cli
 from tests.helpers.editing import BRIEFING, edited_resolution, successor_edits
 

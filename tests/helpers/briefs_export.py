@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from db.briefs import Briefs
-from db.library import Library
+from db.reading import Library
 
 TITLE = "UNODC bilateral, Vienna"
 NOTES = "Meeting with UNODC on 1 December.\n\nBring the I-24/7 figures."

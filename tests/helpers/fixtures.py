@@ -14,7 +14,7 @@ import pytest
 
 from db import paths
 from db.build import build_store
-from db.library import Library
+from db.reading import Library
 
 CORPUS = paths.corpus_dir()
 

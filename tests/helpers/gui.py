@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from db import paths
-from db.library import Library
+from db.reading import Library
 from desktop.app.jobs import LibraryJobs
 from desktop.app.settings import Settings
 from desktop.app.theme import ThemeManager

@@ -164,7 +164,7 @@ def test_the_payload_is_live(built_store, tmp_path):
 def test_restricted_unpickler_refuses_the_payload_even_with_a_forged_manifest(store, tmp_path):
     from db.build import write_manifest
     from db.errors import StoreError
-    from db.library import Library
+    from db.reading import Library
 
     marker = tmp_path / "MARKER"
     evil_toc(store, marker)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from db.library import Library
+from db.reading import Library
 from db.store import Store
 from tests.search.evaluation import (
     CATEGORIES,

@@ -78,7 +78,7 @@ from db.errors import LiaisonError
 from desktop.brief_pdf import write_pdf
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

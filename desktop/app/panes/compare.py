@@ -58,7 +58,7 @@ from desktop.app.dialogs import show_error
 from desktop.app.viewer import esc
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 30
 """Role returning a cell's rich text (our own markup over escaped document text)."""

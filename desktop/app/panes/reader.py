@@ -31,7 +31,7 @@ from desktop.app.viewer import DocumentViewer, passage_anchor, plain_tooltip
 from desktop.app.widgets import ElidedLabel, FindBar, muted_label
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 EMPTY_TEXT = "Choose a result or a passage to read it here, in its document."
 

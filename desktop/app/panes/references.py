@@ -31,7 +31,7 @@ from desktop.app.models import TreeNode
 from desktop.app.viewer import reference_key, split_reference_key
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
     from desktop.app.panes.reader import ReaderPane
 
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 20

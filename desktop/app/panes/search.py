@@ -36,7 +36,7 @@ from desktop.app.theme import Colors
 from desktop.app.widgets import ChipBar, ResultDelegate, SearchField, muted_label
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
     from db.search import Hit
 
 #: Results laid out per turn of the event loop (more than a tall screen shows).

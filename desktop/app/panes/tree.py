@@ -35,7 +35,7 @@ from desktop.app.models import (
 from desktop.app.panes.references import instrument_nodes
 
 if TYPE_CHECKING:
-    from db.library import Library
+    from db.reading import Library
 
 TREE_TABS = (
     ("un", "UN"),

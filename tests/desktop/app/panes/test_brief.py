@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from db import paths
 from db.briefs import Briefs
-from db.library import Library, open_library
+from db.library import open_library
+from db.reading import Library
 from desktop.app.panes.brief import (
     BRIEF_PASSAGE_ROLE,
     ITEM_COLUMN,
