@@ -124,7 +124,8 @@ def build_prebuilt_store(store_dir: Path) -> dict[str, Any]:
     Returns:
         What was built (counts and seconds).
     """
-    from db.build import build_store, verify_manifest
+    from db.build import build_store
+    from db.freshness import verify_manifest
 
     report = build_store(store_dir)
     problems = verify_manifest(store_dir)

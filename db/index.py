@@ -388,7 +388,7 @@ class _SafeFileStorage(FileStorage):
 def open_index(index_dir: Path) -> index.Index:
     """Open an existing index read-only.
 
-    Callers verify the store against its manifest first (:class:`db.library.Library`
+    Callers verify the store against its manifest first (:class:`db.reading.Library`
     does); as a second line of defence the table of contents is read with our own
     schema (its pickled schema is skipped) and its segment list is unpickled by a
     restricted unpickler that refuses anything outside Whoosh.

@@ -1,6 +1,6 @@
 """The library's jobs: opening it, importing files and folders, removing documents, off-thread.
 
-:class:`LibraryJobs` is a plain QObject that owns the :class:`db.library.Library`
+:class:`LibraryJobs` is a plain QObject that owns the :class:`db.reading.Library`
 the window reads. Every job runs on a worker thread (:class:`Job`): opening the
 library (which may build the store), importing (folders walked by
 :func:`db.imports.find_documents`, files imported one at a time by
@@ -272,7 +272,7 @@ class LibraryJobs(QObject):
     """
 
     opened = Signal(object)
-    """Emitted with the newly opened :class:`db.library.Library`."""
+    """Emitted with the newly opened :class:`db.reading.Library`."""
     open_failed = Signal(str)
     """Emitted with a one-line reason when the library could not be opened."""
     closed = Signal()

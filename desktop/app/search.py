@@ -71,7 +71,7 @@ class SearchState:
 
 
 class SearchController(QObject):
-    """Runs searches against a :class:`db.library.Library` as the officer types.
+    """Runs searches against a :class:`db.reading.Library` as the officer types.
 
     Args:
         library: The open library, or None until it is open (requests wait for it).

@@ -1,7 +1,7 @@
 """Latency of hostile queries on the real corpus: p50, p99 and worst, against a 100 ms target.
 
 Run ``python -m tests.bench.bench_hostile``. Builds the store from the bundled
-corpus into a temporary folder, then times :meth:`db.library.Library.search` on
+corpus into a temporary folder, then times :meth:`db.reading.Library.search` on
 a seeded mix of hostile queries (unbalanced quotes and brackets, lone operators,
 wildcards, field syntax, control characters, right-to-left text, emoji and
 10,000-character input). Options: ``--n`` queries (default 2000), ``--seed``.

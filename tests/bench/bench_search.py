@@ -2,7 +2,7 @@
 
 Run ``python -m tests.bench.bench_search`` (``make bench``). For each corpus it
 builds a store with :func:`db.build.build_store`, opens it as a
-:class:`~db.library.Library` and runs every look-up of
+:class:`~db.reading.Library` and runs every look-up of
 ``tests/data/search_eval.toml`` in one process, printing the median and p95
 per-query latency beside the targets, and the build time split by phase
 (parse, record, index, passage vectors for the meaning-based stage, the rest).

@@ -55,7 +55,7 @@ def store_copy(built_store: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def library(built_store: Path) -> Iterator[Library]:
-    """The session store opened as a :class:`~db.library.Library`."""
+    """The session store opened as a :class:`~db.reading.Library`."""
     lib = Library(built_store)
     yield lib
     lib.close()
