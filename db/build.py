@@ -47,11 +47,13 @@ from db.files import (
 from db.freshness import (
     MANIFEST_NAME,
     combined_fingerprint,
+    file_stat,
     inputs_fingerprint,
     leftover_stores,
-    manifest_leftover,
     pending_change,
+    read_manifest,
     resources_fingerprint,
+    store_files,
 )
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index, update_index
 from db.locking import data_lock
@@ -508,19 +510,36 @@ def index_documents(
     return out
 
 
-def write_manifest(store_dir: Path, *, atomically: bool = False) -> dict[str, Any]:
-    """Record the SHA-256 of every file of the store in ``manifest.json``.
+def write_manifest(
+    store_dir: Path, *, atomically: bool = False, in_place: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Record every file of the store in ``manifest.json``: its SHA-256 and its stat.
+
+    A file whose stat (:func:`db.freshness.file_stat`) is the one the manifest already
+    records keeps its recorded digest without being read again. A changed file listed in
+    ``in_place`` is recorded by its stat alone: the record, which SQLite changes page by
+    page, would otherwise be read whole after every import, a cost that grows with the
+    library; a later change of it behind the manifest's back (its stat changes) is damage
+    (:func:`db.freshness.verify_manifest`). A full build records every digest.
 
     Args:
         store_dir: The store folder.
         atomically: Write beside it and rename (for a store in use, changed in place).
+        in_place: Files (relative paths) changed in place, recorded by their stat alone.
     """
-    files = {
-        str(p.relative_to(store_dir)).replace(os.sep, "/"): sha256_file_cached(p)
-        for p in sorted(store_dir.rglob("*"))
-        if p.is_file() and p.name != MANIFEST_NAME and not manifest_leftover(store_dir, p)
-    }
-    manifest = {"schema_version": SCHEMA_VERSION, "files": files}
+    previous = read_manifest(store_dir) or {"files": {}, "stats": {}}
+    files: dict[str, str | None] = {}
+    stats: dict[str, list[int]] = {}
+    for rel in store_files(store_dir):
+        path = store_dir / rel
+        stats[rel] = stat = file_stat(path)
+        if rel in previous["files"] and previous["stats"].get(rel) == stat:
+            files[rel] = previous["files"][rel]
+        elif rel in in_place:
+            files[rel] = None
+        else:
+            files[rel] = sha256_file_cached(path)
+    manifest = {"schema_version": SCHEMA_VERSION, "files": files, "stats": stats}
     if atomically:
         write_json_atomically(store_dir / MANIFEST_NAME, manifest)
     else:
@@ -846,7 +865,7 @@ def _settle(store_dir: Path) -> None:
     ):
         for tmp in store_dir.glob(pattern):
             tmp.unlink()
-    write_manifest(store_dir, atomically=True)
+    write_manifest(store_dir, atomically=True, in_place=frozenset({DB_FILENAME}))
 
 
 def repair_interrupted(store_dir: Path) -> list[str]:

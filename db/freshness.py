@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from db import paths
 from db.files import sha256_bytes, sha256_file, sha256_file_cached
@@ -92,41 +93,91 @@ def pending_change(store_dir: Path) -> list[str] | None:
     return docs
 
 
+def file_stat(path: Path) -> list[int]:
+    """Return what a store's manifest records of a file besides its digest.
+
+    Its size, modification time (ns) and inode: a file whose three are the recorded ones
+    is the file the manifest's writer saw (as :func:`db.files.sha256_file_cached` trusts
+    within one process, and ``git`` and ``make`` across processes).
+    """
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def store_files(store_dir: Path) -> list[str]:
+    """Return the store's files a manifest lists, as ``/``-separated relative paths."""
+    return sorted(
+        str(p.relative_to(store_dir)).replace(os.sep, "/")
+        for p in store_dir.rglob("*")
+        if p.is_file() and p.name != MANIFEST_NAME and not manifest_leftover(store_dir, p)
+    )
+
+
+def read_manifest(store_dir: Path) -> dict[str, dict[str, Any]] | None:
+    """Return a store manifest's ``files`` (digests) and ``stats``, or None when unusable.
+
+    ``files`` maps each file to its SHA-256, or to None for a file recorded by its
+    :func:`file_stat` alone (the record, after an in-place change: see
+    :func:`db.build.write_manifest`); ``stats`` maps files to their :func:`file_stat`
+    (empty in a manifest written before stats were recorded).
+    """
+    try:
+        manifest = json.loads((store_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        stats = manifest.get("stats", {})
+    except (ValueError, KeyError, TypeError, AttributeError, OSError):
+        return None
+    # Valid JSON of the wrong shape ({"files": null}, a string, a list) is damage too.
+    if not isinstance(files, dict) or not all(
+        isinstance(k, str) and isinstance(v, (str, type(None))) and _safe_relative(k)
+        for k, v in files.items()
+    ):
+        return None
+    if not isinstance(stats, dict) or not all(
+        isinstance(v, list) and len(v) == 3 and all(type(x) is int for x in v)
+        for v in stats.values()
+    ):
+        return None
+    return {"files": files, "stats": stats}
+
+
 def verify_manifest(store_dir: Path) -> list[str]:
     """Compare a store with its manifest.
+
+    A file whose size, modification time and inode are the recorded ones is as recorded
+    and is not read; any other is hashed and compared with its recorded SHA-256 (a file
+    recorded by its stat alone has then changed). A store copied elsewhere is therefore
+    read once whole; one opened where it was written is not read at all.
 
     Returns:
         One line per problem (missing, changed or unknown file); empty when the
         store is exactly as built.
     """
-    path = store_dir / MANIFEST_NAME
-    if not path.is_file():
+    if not (store_dir / MANIFEST_NAME).is_file():
         return ["the manifest is missing"]
-    try:
-        files = json.loads(path.read_text(encoding="utf-8"))["files"]
-    except (ValueError, KeyError, TypeError, OSError):
-        return ["the manifest is unreadable"]
-    # Valid JSON of the wrong shape ({"files": null}, a string, a list) is damage too.
-    if not isinstance(files, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and _safe_relative(k) for k, v in files.items()
-    ):
+    manifest = read_manifest(store_dir)
+    if manifest is None:
         return ["the manifest is unreadable"]
     if pending_change(store_dir) is not None:
         return ["a change of the store was interrupted"]
+    files, stats = manifest["files"], manifest["stats"]
     problems = []
-    present = {
-        str(p.relative_to(store_dir)).replace(os.sep, "/")
-        for p in store_dir.rglob("*")
-        if p.is_file() and p.name != MANIFEST_NAME and not manifest_leftover(store_dir, p)
-    }
+    present = set(store_files(store_dir))
     for rel, digest in sorted(files.items()):
         if rel not in present:
             problems.append(f"{rel} is missing")
-        elif sha256_file_cached(store_dir / rel) != digest:
+        elif not _as_recorded(store_dir / rel, digest, stats.get(rel)):
             problems.append(f"{rel} has changed")
     for rel in sorted(present - set(files)):
         problems.append(f"{rel} is not part of the store")
     return problems
+
+
+def _as_recorded(path: Path, digest: str | None, stat: list[int] | None) -> bool:
+    """True when a file is the one its manifest entry records (see :func:`verify_manifest`)."""
+    if stat is not None and file_stat(path) == stat:
+        return True
+    return digest is not None and sha256_file_cached(path) == digest
 
 
 def manifest_leftover(store_dir: Path, path: Path) -> bool:

@@ -61,7 +61,8 @@ class Library:
     def __init__(self, store_dir: Path, report: OpenReport | None = None) -> None:
         self.store_dir = store_dir
         # The index's table of contents is a pickle: nothing of the store is opened
-        # until every file matches the SHA-256 its manifest recorded at build time.
+        # until every file matches its manifest (by its stat where it was written, by
+        # its SHA-256 elsewhere; unpickling is restricted as well).
         problems = verify_manifest(store_dir)
         if problems:
             raise StoreError(
