@@ -339,6 +339,12 @@ class LibraryCheck:
 _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
+#: Rows :func:`_valid_row` accepted, as their (key, type, value) items (a manifest is
+#: checked on every write and read; its thousand rows are mostly the ones checked before).
+#: The type is part of the key: ``True == 1``, but a size of ``true`` is no count of bytes.
+_VALID_ROWS: set[tuple[tuple[str, type, object], ...]] = set()
+
+
 def _valid_row(row: object) -> dict[str, Any]:
     """Return ``row`` when it is a record row as :class:`ImportedFile` holds it.
 
@@ -347,6 +353,22 @@ def _valid_row(row: object) -> dict[str, Any]:
     """
     if not isinstance(row, dict):
         raise ValueError("a row is not an object")
+    try:
+        items = tuple((k, type(v), v) for k, v in sorted(row.items()))
+        if items in _VALID_ROWS:
+            return row
+    except TypeError:  # a value that cannot be hashed (a list): judged below
+        items = None
+    _check_row(row)
+    if items is not None:
+        if len(_VALID_ROWS) > 100_000:
+            _VALID_ROWS.clear()
+        _VALID_ROWS.add(items)
+    return row
+
+
+def _check_row(row: dict[str, Any]) -> None:
+    """Raise ValueError or TypeError unless ``row`` is a record row (see :func:`_valid_row`)."""
     f = ImportedFile(**row)  # TypeError: missing or unknown keys
     text = (f.sha256, f.file_name, f.suffix, f.format, f.imported_at)
     if not all([isinstance(v, str) for v in text]) or len(f.sha256) != 64:
@@ -355,7 +377,6 @@ def _valid_row(row: object) -> dict[str, Any]:
         raise ValueError("a row has a size that is not a count of bytes")
     if "/" in f.suffix or "\\" in f.suffix or _HEX_SHA256.fullmatch(f.sha256) is None:
         raise ValueError("a row names an original outside the originals folder")
-    return row
 
 
 def _valid_manifest(manifest: object) -> dict[str, Any]:

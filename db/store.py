@@ -30,7 +30,7 @@ import sqlite_utils
 
 from db.errors import NotFoundError, StoreError, StoreMissingError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 DB_FILENAME = "liaison.sqlite"
 #: How long a writer waits for a reader's lock on the store (seconds).
 WRITE_TIMEOUT = 30.0
@@ -192,6 +192,12 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX passages_document_key ON passages (document_id, key)")
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Passage keys indexed with their document (the sharing look-up reads the index alone)."""
+    db.execute("CREATE INDEX passages_key_document ON passages (key, document_id)")
+    db.execute("DROP INDEX passages_key")
+
+
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
@@ -199,6 +205,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 
 #: Passage kinds a paragraph reference ("para. 12") can point at.
@@ -461,11 +468,12 @@ class Store:
             min_shared: The fewest of ``keys`` a document must have to be returned.
         """
         sql = (
-            "SELECT p.document_id AS id, count(DISTINCT p.key) AS shared, "
-            "(SELECT count(DISTINCT q.key) FROM passages q WHERE q.document_id = p.document_id)"
-            " AS total FROM passages p JOIN documents d ON d.id = p.document_id "
-            "WHERE p.key IN (SELECT value FROM json_each(?)) GROUP BY p.document_id "
-            "HAVING count(DISTINCT p.key) >= ? ORDER BY d.seq"
+            "WITH hits AS (SELECT document_id AS id, count(DISTINCT key) AS shared "
+            "FROM passages WHERE key IN (SELECT value FROM json_each(?)) "
+            "GROUP BY document_id HAVING count(DISTINCT key) >= ?) "
+            "SELECT h.id, h.shared, (SELECT count(DISTINCT q.key) FROM passages q "
+            "WHERE q.document_id = h.id) AS total FROM hits h JOIN documents d ON d.id = h.id "
+            "ORDER BY d.seq"
         )
         args = [json.dumps(sorted(set(keys))), min_shared]
         return [dict(r) for r in self.db.query(sql, args)]

@@ -6,6 +6,7 @@ CREATE statement, as Liaison 0.1 wrote it) is migrated on open with nothing lost
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from datetime import UTC, datetime
@@ -170,3 +171,30 @@ def test_list_imports_sees_a_record_changed_on_disk_with_its_size_and_mtime(tmp_
     os.utime(db_path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert db_path.stat().st_size == st.st_size
     assert [f.title for f in list_imports(library)] == ["Other"]
+
+
+@pytest.mark.parametrize("wrong", [True, 1.0, "1"])
+def test_a_manifest_row_checked_before_is_checked_again_with_a_size_of_another_type(
+    tmp_path, wrong
+):
+    library = tmp_path / "library"
+    data = b"x"  # one byte: a size of 1, equal to True and 1.0 in Python
+    row = ImportedFile(
+        sha256=sha256_bytes(data),
+        file_name="x.txt",
+        suffix=".txt",
+        format="text",
+        encoding="utf-8",
+        size=len(data),
+        title="X",
+        imported_at="2026-01-01T00:00:00.000000+00:00",
+    )
+    record_original(library, row, data)
+    write_library_manifest(library)
+    check = check_library(library)
+    assert check.manifest_problem is None and check.consistent
+    mpath = library / "manifest.json"
+    manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    manifest["imports"][0]["size"] = wrong
+    mpath.write_text(json.dumps(manifest), encoding="utf-8")
+    assert check_library(library).manifest_problem == "unreadable"
