@@ -59,11 +59,11 @@ def read_once(what: str, path: Path, read: Callable[[], object]) -> object:
     hashed every time (never trusted by size or modification time), and ``read`` runs
     only when its bytes are ones this process has not read before. A result is kept
     only when the file's digest is the same before and after ``read`` (a file changed
-    meanwhile is read again next time). One result is kept for each ``what``. The
-    caller must not change what is returned.
+    meanwhile is read again next time). The latest :data:`KEEP_PER_NAME` results are
+    kept for each ``what``. The caller must not change what is returned.
 
     Args:
-        what: A name for what ``read`` returns (one result is kept per name).
+        what: A name for what ``read`` returns (the latest few results are kept per name).
         path: The file ``read`` reads.
         read: Reads the file (its result must depend on the file's bytes alone).
     """
@@ -87,9 +87,16 @@ def remember(what: str, data: bytes, value: object) -> None:
     _keep(what, sha256_bytes(data), value)
 
 
+#: Results :func:`read_once` keeps for each name: the latest few (a process with one
+#: library needs one; the import benchmark alternates between three).
+KEEP_PER_NAME = 4
+
+
 def _keep(what: str, digest: str, value: object) -> None:
-    """Remember ``value`` as what ``what`` reads from bytes of ``digest`` (one per name)."""
-    for key in [k for k in _READ if k[0] == what]:
+    """Remember ``value`` as what ``what`` reads from bytes of ``digest`` (the latest few)."""
+    _READ.pop((what, digest), None)
+    older = [k for k in _READ if k[0] == what]
+    for key in older[: max(0, len(older) - KEEP_PER_NAME + 1)]:
         del _READ[key]
     _READ[(what, digest)] = value
 

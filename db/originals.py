@@ -265,9 +265,11 @@ def tidy_library(library_dir: Path | None = None) -> list[str]:
 # -- the library manifest --------------------------------------------------------
 #
 # ``manifest.json`` holds the SHA-256 of ``library.sqlite`` and a copy of its rows
-# (the originals are named by their own SHA-256). Every commit writes it twice:
-# first with the change marked "pending" (so a process killed between the SQLite
-# commit and the manifest update is told apart from damage), then settled.
+# (the originals are named by their own SHA-256 and suffix, and each row holds its size:
+# the manifest of an earlier version also listed them, and that list is ignored). Every
+# commit writes it twice: first with the change marked "pending" (so a process killed
+# between the SQLite commit and the manifest update is told apart from damage), then
+# settled.
 
 
 def _rows(files: list[ImportedFile]) -> list[dict[str, Any]]:
@@ -287,14 +289,10 @@ def write_library_manifest(
         The manifest written.
     """
     db_path = library_dir / LIBRARY_DB
-    files = list_imports(library_dir)
     manifest = {
         "version": LIBRARY_MANIFEST_VERSION,
         "library_sqlite": sha256_file(db_path) if db_path.is_file() else None,
         "imports": _record_rows(library_dir),
-        "originals": {
-            f"{ORIGINALS}/{f.original_name}": {"sha256": f.sha256, "size": f.size} for f in files
-        },
         "pending": pending,
     }
     data = write_json_atomically(library_dir / LIBRARY_MANIFEST, manifest)
@@ -435,7 +433,11 @@ def check_library(library_dir: Path | None = None) -> LibraryCheck:
     db_path = library_dir / LIBRARY_DB
     mpath = library_dir / LIBRARY_MANIFEST
     folder = library_dir / ORIGINALS
-    originals = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    present: dict[str, os.DirEntry[str]] = {}
+    if folder.is_dir():
+        with os.scandir(folder) as entries:
+            present = {e.name: e for e in entries}
+    originals = sorted(present)
     exists = db_path.exists() or mpath.exists() or bool(originals)
     manifest: dict[str, Any] | None = None
     problem: str | None = None
@@ -461,10 +463,6 @@ def check_library(library_dir: Path | None = None) -> LibraryCheck:
         known.setdefault(ImportedFile(**pending["add"]).original_name, pending["add"])
     unknown = [name for name in originals if name not in known]
     bad = []
-    present = {}
-    if folder.is_dir():
-        with os.scandir(folder) as entries:
-            present = {e.name: e for e in entries}
     for name, row in known.items():
         entry = present.get(name)
         if entry is None or not entry.is_file() or entry.stat().st_size != row["size"]:

@@ -1,26 +1,24 @@
 """Import and removal cost against the library's size: empty, 100 and 1,000 documents.
 
-``python -m tests.bench.bench_import [--repeats 7]`` works in a temporary data folder on
-generated General Assembly resolutions (:mod:`tests.helpers.resolutions`) and prints:
+``python -m tests.bench.bench_import [--repeats 9]`` works in temporary data folders on
+generated General Assembly resolutions (:mod:`tests.helpers.resolutions`). Three libraries
+are made first: an empty one (the bundled texts alone), one of 100 documents (a folder of
+100 imported in one call, timed) and one of 1,000 (900 more originals recorded and one full
+build: the incremental path is what is measured, not how the benchmark gets there). Then
+the imports are timed side by side, round after round in turn into each library (so a
+change of the machine's load falls on all three alike), each taken out again untimed:
 
 * one import (the API call ``import_files([file])``, as ``liaison import`` makes it, minus
-  the interpreter's start) into an empty library, and into libraries of 100 and 1,000
-  documents, each repeated with other resolutions (each taken out again, untimed);
-* the same imports in a long-lived process (the window), which remembers the digests of the
-  store files it verified while they stay unchanged;
+  the interpreter's start), with the process's remembered digests and reads forgotten
+  before each (:func:`db.files.cold`), as a new process;
+* the same imports in a long-lived process (the window), which remembers what it read
+  and verified while it stays unchanged;
+* ``liaison import FILE`` as a new process (the officer's whole wait, n=3 each);
 * a removal from the 1,000-document library, repeated;
-* a folder of 100 resolutions imported in one call (into the empty library; it makes the
-  library of 100);
 * the store's index segments and one search's latency at 1,000 documents.
 
-Before each timed call the process forgets the digests it computed
-(:func:`db.files.cold`), so the store is verified against its manifest by reading every
-file, as a new ``liaison`` process does.
-
-The library of 1,000 is made by recording 900 more originals and one full build (the
-incremental path is what is measured, not how the benchmark gets there). Targets on this
-machine: one import into 1,000 ≤ 1 s and ≤ 2× the same import into an empty library, a
-folder of 100 ≤ 60 s, a removal ≤ 1 s.
+Targets on this machine: one import into 1,000 ≤ 1 s and ≤ 2× the same import into an
+empty library, a folder of 100 ≤ 60 s, a removal ≤ 1 s.
 """
 
 from __future__ import annotations
@@ -62,7 +60,7 @@ def _line(label: str, values: list[float], base: float | None = None) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its lines."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--large", type=int, default=1000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="liaison-bench-import-") as tmp:
@@ -71,53 +69,22 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(tmp: Path, repeats: int, large: int) -> None:
-    """Measure in the data folder the environment names; print one line per figure."""
+    """Measure in folders under ``tmp``; print one line per figure."""
     probes = write_resolutions(tmp / "probes", range(90_000, 90_000 + repeats))
     folder = write_resolutions(tmp / "folder", range(1, 101))
     more = write_resolutions(tmp / "more", range(101, large + 1))
-    build_store()
-
     liaison = Path(sys.executable).parent / "liaison"
+    sizes = {"empty library": tmp / "empty", "100 documents": tmp / "hundred"}
+    sizes[f"{large:,} documents"] = tmp / "large"
 
-    def by_command(label: str, base: float | None) -> float:
-        """Time ``liaison import FILE`` as a new process (the officer's wait), n=3."""
-        times = []
-        for n in range(3):
-            (path,) = write_resolutions(tmp / f"cli-{label}", [80_000 + 10 * len(label) + n])
-            started = time.perf_counter()
-            subprocess.run([str(liaison), "import", str(path)], check=True, capture_output=True)
-            times.append(time.perf_counter() - started)
-            (report,) = import_files([path])  # already there: tells its id
-            remove_document(report.document_id)
-        med = statistics.median(times)
-        ratio = f"  {med / base:4.2f}× empty" if base else ""
-        print(f"{'  liaison import FILE, ' + label:<34} median {med:6.3f} s  (n=3){ratio}")
-        return med
+    for data in sizes.values():
+        paths.set_data_dir(data)
+        build_store()
+        (warmup,) = write_resolutions(tmp / "warmup", [99_999])
+        (report,) = import_files([warmup])  # untimed: one-time loads (token table)
+        remove_document(report.document_id)
 
-    def one_import_each(*, cold: bool = True) -> list[float]:
-        """Import each probe and take it out again; ``cold``: as a new process would."""
-        times = []
-        for path in probes:
-            if cold:
-                files.cold()
-            started = time.perf_counter()
-            (report,) = import_files([path])
-            times.append(time.perf_counter() - started)
-            assert report.ok, report.message
-            remove_document(report.document_id)
-        return times
-
-    (warmup,) = write_resolutions(tmp / "warmup", [99_999])
-    (report,) = import_files([warmup])  # untimed: the process's one-time loads (token table)
-    remove_document(report.document_id)
-    empty = one_import_each()
-    print(_line("one import, empty library", empty))
-    base = statistics.median(empty)
-    warm_empty = one_import_each(cold=False)
-    print(_line("  in a running window, empty", warm_empty))
-    warm_base = statistics.median(warm_empty)
-    cli_base = by_command("empty library", None)
-
+    paths.set_data_dir(sizes["100 documents"])
     files.cold()
     started = time.perf_counter()
     reports = import_files(folder)
@@ -125,13 +92,10 @@ def run(tmp: Path, repeats: int, large: int) -> None:
     assert all(r.ok for r in reports), [r.message for r in reports if not r.ok]
     print(f"{'folder of 100 in one call':<34} {whole:6.1f} s  ({whole / len(folder):.3f} s a file)")
 
-    hundred = one_import_each()
-    print(_line("one import, 100 documents", hundred, base))
-    by_command("100 documents", cli_base)
-
+    paths.set_data_dir(sizes[f"{large:,} documents"])
     started = time.perf_counter()
     library = paths.library_dir()
-    for path in more:
+    for path in [*folder, *more]:
         data = path.read_bytes()
         record = ImportedFile(
             sha256=sha256_bytes(data),
@@ -147,13 +111,50 @@ def run(tmp: Path, repeats: int, large: int) -> None:
     write_library_manifest(library)
     build_store()
     assert store_state() == "fresh"
-    print(f"{'(library of 1,000 built in full)':<34} {time.perf_counter() - started:6.1f} s")
+    print(f"{f'(library of {large:,} built in full)':<34} {time.perf_counter() - started:6.1f} s")
 
-    thousand = one_import_each()
-    print(_line(f"one import, {large:,} documents", thousand, base))
-    print(_line(f"  in a running window, {large:,}", one_import_each(cold=False), warm_base))
-    by_command(f"{large:,} documents", cli_base)
+    def import_each(data: Path, path: Path, *, cold: bool) -> float:
+        """Import one file into the library at ``data``, take it out again; its time."""
+        paths.set_data_dir(data)
+        if cold:
+            files.cold()
+        started = time.perf_counter()
+        (report,) = import_files([path])
+        took = time.perf_counter() - started
+        assert report.ok, report.message
+        remove_document(report.document_id)
+        return took
 
+    for cold, label in ((True, "one import, {}"), (False, "  in a running window, {}")):
+        times: dict[str, list[float]] = {name: [] for name in sizes}
+        for path in probes:
+            for name, data in sizes.items():
+                times[name].append(import_each(data, path, cold=cold))
+        base = statistics.median(times["empty library"])
+        for name in sizes:
+            print(_line(label.format(name), times[name], None if name == "empty library" else base))
+
+    by_command: dict[str, list[float]] = {name: [] for name in sizes}
+    for n in range(3):
+        for name, data in sizes.items():
+            (path,) = write_resolutions(tmp / "cli", [80_000 + n])
+            started = time.perf_counter()
+            subprocess.run(
+                [str(liaison), "--data-dir", str(data), "import", str(path)],
+                check=True,
+                capture_output=True,
+            )
+            by_command[name].append(time.perf_counter() - started)
+            paths.set_data_dir(data)
+            (report,) = import_files([path])  # already there: tells its id
+            remove_document(report.document_id)
+    cli_base = statistics.median(by_command["empty library"])
+    for name in sizes:
+        med = statistics.median(by_command[name])
+        ratio = "" if name == "empty library" else f"  {med / cli_base:4.2f}× empty"
+        print(f"{'  liaison import FILE, ' + name:<34} median {med:6.3f} s  (n=3){ratio}")
+
+    paths.set_data_dir(sizes[f"{large:,} documents"])
     removals = []
     with open_library() as lib:
         victims = [d["id"] for d in lib.documents() if d["origin"] == "imported"][-repeats:]

@@ -67,3 +67,23 @@ def test_remember_stands_for_a_read_of_exactly_the_bytes_written(tmp_path):
     _rewrite_keeping_size_and_mtime(path, b"changed")
     assert read_once("test manifest", path, read) == "read from disk"
     assert calls == ["read"]
+
+
+def test_read_once_keeps_the_latest_few_results_of_a_name(tmp_path):
+    paths = [tmp_path / f"record-{n}" for n in range(max(3, files.KEEP_PER_NAME) + 1)]
+    for n, path in enumerate(paths):
+        path.write_bytes(f"library {n}".encode())
+    calls: list[str] = []
+
+    def reader(path: Path):
+        return lambda: calls.append(path.name) or path.name
+
+    three = paths[:3]
+    for _ in range(3):  # three libraries in turn in one process: each read once
+        for path in three:
+            assert read_once("test record", path, reader(path)) == path.name
+    assert calls == [p.name for p in three]
+    for path in paths[3:]:  # more than the latest few: the oldest is read again
+        read_once("test record", path, reader(path))
+    read_once("test record", paths[0], reader(paths[0]))
+    assert calls == [p.name for p in paths] + [paths[0].name]
