@@ -147,20 +147,24 @@ def test_a_record_written_by_a_newer_liaison_is_read_but_not_written():
     assert len(list_imports(library)) == len(rows)
 
 
-def test_list_imports_sees_a_record_changed_on_disk_with_its_size_and_mtime(tmp_path):
-    library = tmp_path / "library"
-    data = b"A text."
-    row = ImportedFile(
+def _text_row(data: bytes, file_name: str, title: str) -> ImportedFile:
+    """Return the record row of a UTF-8 text original holding ``data``."""
+    return ImportedFile(
         sha256=sha256_bytes(data),
-        file_name="a.txt",
+        file_name=file_name,
         suffix=".txt",
         format="text",
         encoding="utf-8",
         size=len(data),
-        title="First",
+        title=title,
         imported_at="2026-01-01T00:00:00.000000+00:00",
     )
-    record_original(library, row, data)
+
+
+def test_list_imports_sees_a_record_changed_on_disk_with_its_size_and_mtime(tmp_path):
+    library = tmp_path / "library"
+    data = b"A text."
+    record_original(library, _text_row(data, "a.txt", "First"), data)
     assert [f.title for f in list_imports(library)] == ["First"]
     db_path = library / LIBRARY_DB
     st = db_path.stat()
@@ -179,17 +183,7 @@ def test_a_manifest_row_checked_before_is_checked_again_with_a_size_of_another_t
 ):
     library = tmp_path / "library"
     data = b"x"  # one byte: a size of 1, equal to True and 1.0 in Python
-    row = ImportedFile(
-        sha256=sha256_bytes(data),
-        file_name="x.txt",
-        suffix=".txt",
-        format="text",
-        encoding="utf-8",
-        size=len(data),
-        title="X",
-        imported_at="2026-01-01T00:00:00.000000+00:00",
-    )
-    record_original(library, row, data)
+    record_original(library, _text_row(data, "x.txt", "X"), data)
     write_library_manifest(library)
     check = check_library(library)
     assert check.manifest_problem is None and check.consistent
