@@ -826,7 +826,10 @@ def _forget_change(store_dir: Path, manifest: bytes) -> None:
     """Put back a store whose change failed before anything derived was committed.
 
     The record was rolled back; what Whoosh wrote of a segment it did not commit is
-    deleted, and the manifest is the one from before (not pending).
+    deleted, and the manifest is written again, settled. The record holds its bytes of
+    before, but SQLite may have written pages into it before the rollback (a large change
+    spills out of its cache), so its modification time is new: it is recorded by its stat
+    again, as after a change in place.
     """
     try:
         listed = set(json.loads(manifest)["files"])
@@ -834,7 +837,7 @@ def _forget_change(store_dir: Path, manifest: bytes) -> None:
             rel = f"{INDEX_DIRNAME}/{p.name}"
             if p.is_file() and rel not in listed:
                 p.unlink()
-        (store_dir / MANIFEST_NAME).write_bytes(manifest)
+        write_manifest(store_dir, atomically=True, in_place=frozenset({DB_FILENAME}))
     except (OSError, ValueError, KeyError):
         pass  # left pending: the next start repairs it from the record
 

@@ -96,12 +96,13 @@ def pending_change(store_dir: Path) -> list[str] | None:
 def file_stat(path: Path) -> list[int]:
     """Return what a store's manifest records of a file besides its digest.
 
-    Its size, modification time (ns) and inode: a file whose three are the recorded ones
-    is the file the manifest's writer saw (as :func:`db.files.sha256_file_cached` trusts
-    within one process, and ``git`` and ``make`` across processes).
+    Its size and modification time (ns): a file whose two are the recorded ones is the
+    file the manifest's writer saw (as ``make`` and ``rsync`` judge files). The inode is
+    left out: a copy that keeps modification times (``cp -p``, ``rsync -a``, a backup
+    restored) holds the same bytes, and a FAT drive numbers its inodes anew on each mount.
     """
     st = path.stat()
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    return [st.st_size, st.st_mtime_ns]
 
 
 def store_files(store_dir: Path) -> list[str]:
@@ -134,7 +135,7 @@ def read_manifest(store_dir: Path) -> dict[str, dict[str, Any]] | None:
     ):
         return None
     if not isinstance(stats, dict) or not all(
-        isinstance(v, list) and len(v) == 3 and all(type(x) is int for x in v)
+        isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v)
         for v in stats.values()
     ):
         return None
@@ -144,10 +145,11 @@ def read_manifest(store_dir: Path) -> dict[str, dict[str, Any]] | None:
 def verify_manifest(store_dir: Path) -> list[str]:
     """Compare a store with its manifest.
 
-    A file whose size, modification time and inode are the recorded ones is as recorded
-    and is not read; any other is hashed and compared with its recorded SHA-256 (a file
-    recorded by its stat alone has then changed). A store copied elsewhere is therefore
-    read once whole; one opened where it was written is not read at all.
+    A file whose size and modification time are the recorded ones is as recorded and is
+    not read; any other is hashed and compared with its recorded SHA-256 (a file recorded
+    by its stat alone has then changed). A store opened where it was written, or copied
+    with its modification times, is not read at all; one copied without them is read whole
+    on each check until its next change records the new stats.
 
     Returns:
         One line per problem (missing, changed or unknown file); empty when the

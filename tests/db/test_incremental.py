@@ -5,6 +5,8 @@ Real SQLite, real Whoosh, real vectors files, real originals in a temporary data
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -14,11 +16,13 @@ import pytest
 import db.build
 from db import paths
 from db.build import build_store
-from db.freshness import pending_change, store_state, verify_manifest
+from db.errors import StoreWriteError
+from db.freshness import pending_change, read_manifest, store_state, verify_manifest
 from db.imports import import_files, remove_document, reparse_document
 from db.index import MAX_SMALL_SEGMENTS, index_passage_ids, index_stats
 from db.library import open_library
 from db.semantic import VECTORS_NAME, PassageVectors, bundled_table, load_store_vectors
+from db.store import DB_FILENAME
 from tests.helpers.resolutions import ga_resolution, marker, symbol, write_resolutions
 
 
@@ -206,14 +210,44 @@ def test_an_index_ahead_of_its_record_is_brought_in_line_on_open(tmp_path, built
 
 def test_a_failed_change_leaves_the_store_as_it_was(tmp_path, built, monkeypatch):
     """A change that fails before the index commits (a full disk) is rolled back in place."""
-    before = (paths.store_dir() / "manifest.json").read_bytes()
+    before = read_manifest(paths.store_dir())
     with monkeypatch.context() as m:
         m.setattr(db.build, "update_index", _killed)
         with pytest.raises(KeyboardInterrupt):
             import_files(write_resolutions(tmp_path, [14]))
-    assert (paths.store_dir() / "manifest.json").read_bytes() == before
+    assert read_manifest(paths.store_dir()) == before
+    assert pending_change(paths.store_dir()) is None
     assert verify_manifest(paths.store_dir()) == []
     assert store_state() == "fresh"
+
+
+def _spilled_then_full(store_dir: Path):
+    """Stand-in for update_index on a full disk after SQLite spilled pages to the record."""
+
+    def update_index(*args: object, **kwargs: object) -> None:
+        record = store_dir / DB_FILENAME
+        st = record.stat()  # the rollback puts the bytes back, not the modification time
+        os.utime(record, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    return update_index
+
+
+def test_a_change_failing_after_the_record_was_written_leaves_a_fresh_store(
+    tmp_path, built, monkeypatch
+):
+    """After an import the record has no digest; a later failed change must not orphan it."""
+    (first,) = import_files(write_resolutions(tmp_path / "a", [15]))
+    assert first.ok, first.message
+    with monkeypatch.context() as m:
+        m.setattr(db.build, "update_index", _spilled_then_full(paths.store_dir()))
+        with pytest.raises(StoreWriteError):
+            db.build.update_store(remove=[_id(15)])
+    # Not damaged: on a full disk the rebuild that damage calls for would fail too.
+    assert verify_manifest(paths.store_dir()) == []
+    assert store_state() == "fresh"
+    with open_library() as lib:
+        assert lib.search(marker(15), meaning=False).hits[0].document_id == _id(15)
 
 
 def test_an_import_cut_short_inside_the_store_change_is_undone_on_open(
