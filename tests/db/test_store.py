@@ -152,3 +152,23 @@ def test_documents_sharing_counts_and_min_shared(library):
     whole = store.documents_sharing(keys, min_shared=n)
     assert [(r["id"], r["shared"], r["total"]) for r in whole] == [("a-res-77-20", n, n)]
     assert store.documents_sharing(keys[:2], min_shared=3) == []
+
+
+@pytest.mark.parametrize("tree", ["un", "capabilities", "themes"])
+def test_a_listing_walked_in_reading_order_gives_the_first_page_of_the_sorted_one(
+    built_store, tree
+):
+    """An entity filter that many passages pass is walked in order and stopped early."""
+    store = Store.open(built_store)
+    try:
+        ents = [e["id"] for e in store.entities(tree)]
+        everything = store.list_passage_ids(limit=100_000, entity_ids=ents)
+        assert not store._many_linked(ents, 100_000)  # found by index, then sorted
+        assert len(everything) > 10
+        for limit in (1, 3, 10):
+            assert store._many_linked(ents, limit)  # walked
+            assert store.list_passage_ids(limit=limit, entity_ids=ents) == everything[:limit]
+        rare = min(ents, key=lambda e: len(store.list_passage_ids(limit=100, entity_ids=[e])))
+        assert not store._many_linked([rare], 3)
+    finally:
+        store.close()
