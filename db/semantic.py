@@ -46,8 +46,10 @@ from db.query import STOP_WORDS
 MODEL_NOTICE = (
     "Meaning-based search uses static token embeddings distilled from the sentence model "
     "all-MiniLM-L6-v2 (sentence-transformers; Apache License 2.0), whose WordPiece "
-    "vocabulary is BERT's (Google; Apache License 2.0). The table ships inside the app and "
-    "is checked against its SHA-256 before use; nothing is downloaded."
+    "vocabulary is BERT's (Google; Apache License 2.0), with whole English words from SCOWL "
+    "(Spell Checker Oriented Word Lists, © 2000-2011 Kevin Atkinson; permissive licence, "
+    "resources/embeddings/SCOWL-COPYRIGHT.txt). The table ships inside the app and is "
+    "checked against its SHA-256 before use; nothing is downloaded."
 )
 TABLE_FILE = "minilm-l6-static.npz"
 VOCAB_FILE = "minilm-l6-static.vocab.txt"
