@@ -89,14 +89,38 @@ _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
 CLAUSE_CHARS = 220
 
 
-def words(text: str) -> list[str]:
-    """Split text as BERT's basic tokenizer does: lowercase, no accents, punctuation apart."""
+def _folded(text: str) -> str:
+    """Return text lowercased and without accents, as BERT's basic tokenizer reads it."""
     text = text.lower()
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
         )
-    return _WORD.findall(text)
+    return text
+
+
+def words(text: str) -> list[str]:
+    """Split text as BERT's basic tokenizer does: lowercase, no accents, punctuation apart."""
+    return _WORD.findall(_folded(text))
+
+
+def clause_words(text: str) -> list[list[str]]:
+    """Return the :func:`words` of each clause of ``text`` (:func:`clauses`), in order.
+
+    Together they are exactly ``words(text)``: a word belongs to the clause it starts in.
+    """
+    folded = _folded(text)
+    spans = clauses(folded)
+    out: list[list[str]] = [[] for _ in spans]
+    if not spans:
+        return out
+    starts = [a for a, _ in spans]
+    j = 0
+    for m in _WORD.finditer(folded):
+        while j + 1 < len(starts) and m.start() >= starts[j + 1]:
+            j += 1
+        out[j].append(m.group())
+    return out
 
 
 def content_words(text: str) -> list[str]:
@@ -372,9 +396,9 @@ class PassageVectors:
         offset = len(self.word_ids)
         for i, (_, heading, text) in enumerate(passages):
             whole = passage_text(heading, text)
-            split = words(whole)
+            parts = clause_words(whole)
+            split = [w for part in parts for w in part]
             rows[i] = self.table.mean(self.table.word_rows(split), self.idf) @ self.rotation
-            parts = [words(whole[a:b]) for a, b in clauses(whole)]
             for part in parts:
                 first = True
                 for w in dict.fromkeys(part):

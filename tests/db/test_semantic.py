@@ -26,6 +26,7 @@ from db.semantic import (
     PassageVectors,
     TokenTable,
     bundled_table,
+    clause_words,
     clauses,
     fuse,
     words,
@@ -123,6 +124,15 @@ def test_a_long_sentence_without_commas_is_cut_between_words() -> None:
     assert len(spans) > 1
     assert all(set(text[a:b].split(" ")) == {"words"} for a, b in spans[:-1])
     assert sum(len(text[a:b].split()) for a, b in spans) == 120
+
+
+def test_clause_words_are_the_words_clause_by_clause() -> None:
+    text = "Café owners. " + ", ".join(["blue helmets"] * 25) + " " + "x" * 300
+    parts = clause_words(text)
+    assert parts[0] == ["cafe", "owners", "."]
+    assert len(parts) == len(clauses(text)) > 3
+    assert [w for part in parts for w in part] == words(text)
+    assert clause_words("") == [] and clause_words("   ") == []
 
 
 def test_fuse_keeps_citations_and_strong_keyword_matches_on_top() -> None:
