@@ -80,10 +80,14 @@ IDF_POWER = 0.5
 #: Share of a passage's word match that is its best clause's (tuned on the development sets
 #: only; docs/meaning-search.md).
 CLAUSE_SHARE = 0.3
+#: Rows read one by one before the whole table is unpacked and kept (30 MB; a search reads
+#: a few rows, embedding a store's passages millions).
+UNPACK_ALL_AFTER = 200_000
 #: Longest word WordPiece splits (longer ones are skipped, like BERT's [UNK]).
 MAX_WORD_CHARS = 100
 
 _WORD = re.compile(r"[^\W_]+|[^\w\s]|_")
+_LETTER = re.compile(r"[^\W_]")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
 #: A sentence longer than this is cut at commas into pieces of about this size.
 CLAUSE_CHARS = 220
@@ -110,16 +114,17 @@ def clause_words(text: str) -> list[list[str]]:
     Together they are exactly ``words(text)``: a word belongs to the clause it starts in.
     """
     folded = _folded(text)
-    spans = clauses(folded)
-    out: list[list[str]] = [[] for _ in spans]
-    if not spans:
-        return out
-    starts = [a for a, _ in spans]
-    j = 0
-    for m in _WORD.finditer(folded):
-        while j + 1 < len(starts) and m.start() >= starts[j + 1]:
-            j += 1
-        out[j].append(m.group())
+    out: list[list[str]] = []
+    last: list[str] = []  # the clause holding the last word so far
+    end = -1
+    for a, b in clauses(folded):
+        part = _WORD.findall(folded, a, b)
+        # A clause cut inside a word (no space to cut at) leaves its end to the next one.
+        if part and last and a == end and _LETTER.match(folded, a - 1) and _LETTER.match(folded, a):
+            last[-1] += part.pop(0)
+        out.append(part)
+        last = part or last
+        end = b
     return out
 
 
@@ -129,6 +134,15 @@ def content_words(text: str) -> list[str]:
     One-letter words and stop words are left out ("the", "what", "a").
     """
     return list(dict.fromkeys(w for w in words(text) if len(w) > 1 and w not in STOP_WORDS))
+
+
+def _unpack(packed: np.ndarray, dtype: type[np.generic]) -> np.ndarray:
+    """Return packed 4-bit rows (see :class:`TokenTable`) as values of ``dtype``."""
+    out = np.empty((len(packed), 2 * packed.shape[1]), dtype=dtype)
+    out[:, 0::2] = packed & 15
+    out[:, 1::2] = packed >> 4
+    out -= 8
+    return out
 
 
 class TokenTable:
@@ -153,6 +167,9 @@ class TokenTable:
         self.index = {tok: i for i, tok in enumerate(vocab)}
         self._tokens = vocab
         self.dims = 2 * int(vectors.shape[1])
+        #: Every row unpacked (int8), made once many rows have been read (embedding passages).
+        self._unpacked: np.ndarray | None = None
+        self._rows_read = 0
         self._word_rows: dict[str, tuple[int, ...]] = {}
         self._word_vectors: dict[str, np.ndarray | None] = {}
 
@@ -253,13 +270,15 @@ class TokenTable:
         """Return the rows' integer values (before their scales) as ``len(rows) × dims``.
 
         Each byte holds two signed 4-bit values, each stored plus 8, the low nibble first.
+        Once :data:`UNPACK_ALL_AFTER` rows have been read (passages are being embedded), the
+        whole table is unpacked once and kept.
         """
-        packed = self.vectors[rows]
-        out = np.empty((len(packed), self.dims), dtype=np.float32)
-        out[:, 0::2] = packed & 15
-        out[:, 1::2] = packed >> 4
-        out -= 8
-        return out
+        if self._unpacked is None:
+            self._rows_read += len(rows)
+            if self._rows_read <= UNPACK_ALL_AFTER:
+                return _unpack(self.vectors[rows], np.float32)
+            self._unpacked = _unpack(self.vectors, np.int8)
+        return self._unpacked[rows].astype(np.float32)
 
     def mean(self, rows: list[int], idf: np.ndarray) -> np.ndarray:
         """Return the unit IDF-weighted mean of the rows' vectors (zeros when no row)."""

@@ -89,6 +89,19 @@ def test_the_table_unpacks_two_signed_4_bit_values_a_byte() -> None:
     assert np.array_equal(values[:, 1::2], (packed >> 4).astype(np.float32) - 8)
 
 
+def test_a_table_read_row_by_row_reads_as_one_unpacked_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("db.semantic.UNPACK_ALL_AFTER", 100)
+    table = TokenTable.load()
+    rows = np.asarray(table.rows("people smugglers' boats and blue-helmet missions"))
+    one_by_one = table.unpacked(rows)
+    assert table._unpacked is None
+    table.unpacked(np.arange(200))  # passages being embedded: the whole table is unpacked
+    assert table._unpacked is not None and table._unpacked.dtype == np.int8
+    assert np.array_equal(table.unpacked(rows), one_by_one)
+
+
 def test_a_table_that_is_not_the_pinned_one_is_refused(tmp_path: Path) -> None:
     for name in (TABLE_FILE, VOCAB_FILE):
         folder = tmp_path / name
