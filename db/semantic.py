@@ -46,14 +46,16 @@ from db.query import STOP_WORDS
 MODEL_NOTICE = (
     "Meaning-based search uses static token embeddings distilled from the sentence model "
     "all-MiniLM-L6-v2 (sentence-transformers; Apache License 2.0), whose WordPiece "
-    "vocabulary is BERT's (Google; Apache License 2.0). The table ships inside the app and "
-    "is checked against its SHA-256 before use; nothing is downloaded."
+    "vocabulary is BERT's (Google; Apache License 2.0), with whole English words from SCOWL "
+    "(Spell Checker Oriented Word Lists, © 2000-2011 Kevin Atkinson; permissive licence, "
+    "resources/embeddings/SCOWL-COPYRIGHT.txt). The table ships inside the app and is "
+    "checked against its SHA-256 before use; nothing is downloaded."
 )
 TABLE_FILE = "minilm-l6-static.npz"
 VOCAB_FILE = "minilm-l6-static.vocab.txt"
 #: Pinned SHA-256 of the bundled table and its vocabulary (see build/distill_embeddings.py).
-TABLE_SHA256 = "da2b5c74e3b5848467b1a8b0c2eeb2978f52689e66ae036686cf8881ea86c8bf"
-VOCAB_SHA256 = "f637264cc4af2fcb3aad8fc7c4f47710816b8e144d170ff16e77f202346f2fc2"
+TABLE_SHA256 = "ccc1ec1af6dd4b0af42c6e262850ab6b53296166dd9afeb697d702d8806f3771"
+VOCAB_SHA256 = "8cd978bdc3fcf4ec19b0e97d3902249a4da41f675129ea5472aec71e884d5175"
 #: The passage vectors' file inside the store (covered by the store's manifest).
 VECTORS_NAME = "vectors.npz"
 #: The vectors an in-place change added since the last full build, and the documents it
@@ -66,7 +68,8 @@ FOLD_SHARE = 0.25
 #: Bump when the way passage vectors are computed changes (stored in the vectors file).
 #: 3: the file also holds each passage's words (for :meth:`PassageVectors.word_match`);
 #: weights and rotation from the bundled corpus; added vectors in their own file.
-VECTORS_VERSION = 3
+#: 4: whole-word rows in the table (4-bit); the words listed clause by clause.
+VECTORS_VERSION = 4
 #: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
 EXACT_LIMIT = 20_000
 #: Rotated coordinates the coarse pass reads, and how many candidates it passes on.
@@ -74,23 +77,55 @@ COARSE_DIMS = 64
 COARSE_CANDIDATES = 2_000
 #: IDF weights are raised to this power (tuned on the development sets only).
 IDF_POWER = 0.5
+#: Share of a passage's word match that is its best clause's (tuned on the development sets
+#: only; docs/meaning-search.md).
+CLAUSE_SHARE = 0.3
+#: Rows read one by one before the whole table is unpacked and kept (30 MB; a search reads
+#: a few rows, embedding a store's passages millions).
+UNPACK_ALL_AFTER = 200_000
 #: Longest word WordPiece splits (longer ones are skipped, like BERT's [UNK]).
 MAX_WORD_CHARS = 100
 
 _WORD = re.compile(r"[^\W_]+|[^\w\s]|_")
+_LETTER = re.compile(r"[^\W_]")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
 #: A sentence longer than this is cut at commas into pieces of about this size.
 CLAUSE_CHARS = 220
 
 
-def words(text: str) -> list[str]:
-    """Split text as BERT's basic tokenizer does: lowercase, no accents, punctuation apart."""
+def _folded(text: str) -> str:
+    """Return text lowercased and without accents, as BERT's basic tokenizer reads it."""
     text = text.lower()
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
         )
-    return _WORD.findall(text)
+    return text
+
+
+def words(text: str) -> list[str]:
+    """Split text as BERT's basic tokenizer does: lowercase, no accents, punctuation apart."""
+    return _WORD.findall(_folded(text))
+
+
+def clause_words(text: str) -> list[list[str]]:
+    """Return the :func:`words` of each clause of ``text`` (:func:`clauses`), in order.
+
+    Together they are exactly ``words(text)``: a word belongs to the clause it starts in.
+    """
+    folded = _folded(text)
+    out: list[list[str]] = []
+    last: list[str] = []  # the clause holding the last word so far
+    end = -1
+    for a, b in clauses(folded):
+        part = _WORD.findall(folded, a, b)
+        # A clause cut inside a word (no space to cut at) leaves its end to the next one.
+        if part and last and a == end and _LETTER.match(folded, a - 1) and _LETTER.match(folded, a):
+            last[-1] += part.pop(0)
+        out.append(part)
+        last = part or last
+        end = b
+    return out
 
 
 def content_words(text: str) -> list[str]:
@@ -101,18 +136,40 @@ def content_words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words(text) if len(w) > 1 and w not in STOP_WORDS))
 
 
+def _unpack(packed: np.ndarray, dtype: type[np.generic]) -> np.ndarray:
+    """Return packed 4-bit rows (see :class:`TokenTable`) as values of ``dtype``."""
+    out = np.empty((len(packed), 2 * packed.shape[1]), dtype=dtype)
+    out[:, 0::2] = packed & 15
+    out[:, 1::2] = packed >> 4
+    out -= 8
+    return out
+
+
 class TokenTable:
-    """The bundled static token vectors (int8, one scale per row) and their vocabulary."""
+    """The bundled static token vectors and their vocabulary.
+
+    The vectors are 4-bit integers with one scale per row, two to a byte (the low nibble
+    the even column; ``build/distill_embeddings.py``'s ``pack_int4``); a row is unpacked when
+    it is read. The vocabulary is WordPiece's, then whole words WordPiece would split
+    ("smugglers"), each with its own row: the greedy longest match reads such a word whole.
+    """
 
     def __init__(self, vectors: np.ndarray, scales: np.ndarray, vocab: list[str]) -> None:
-        """Wrap a loaded table (use :meth:`load`)."""
-        if vectors.shape[0] != len(vocab) or scales.shape[0] != len(vocab):
+        """Wrap a loaded table (use :meth:`load`): packed ``rows × dims/2`` uint8 vectors."""
+        if (
+            vectors.shape[0] != len(vocab)
+            or scales.shape[0] != len(vocab)
+            or vectors.dtype != np.uint8
+        ):
             raise ModelError("the embedding table and its vocabulary do not match")
         self.vectors = vectors
         self.scales = scales.astype(np.float32)
         self.index = {tok: i for i, tok in enumerate(vocab)}
         self._tokens = vocab
-        self.dims = int(vectors.shape[1])
+        self.dims = 2 * int(vectors.shape[1])
+        #: Every row unpacked (int8), made once many rows have been read (embedding passages).
+        self._unpacked: np.ndarray | None = None
+        self._rows_read = 0
         self._word_rows: dict[str, tuple[int, ...]] = {}
         self._word_vectors: dict[str, np.ndarray | None] = {}
 
@@ -202,12 +259,26 @@ class TokenTable:
         rows = self.rows(word)
         if rows:
             r = np.asarray(rows, dtype=np.int64)
-            v = self.scales[r] @ self.vectors[r].astype(np.float32)
+            v = self.scales[r] @ self.unpacked(r)
             norm = float(np.linalg.norm(v))
             vec = v / norm if norm > 0 else None
         if remember:
             self._word_vectors[word] = vec
         return vec
+
+    def unpacked(self, rows: np.ndarray) -> np.ndarray:
+        """Return the rows' integer values (before their scales) as ``len(rows) × dims``.
+
+        Each byte holds two signed 4-bit values, each stored plus 8, the low nibble first.
+        Once :data:`UNPACK_ALL_AFTER` rows have been read (passages are being embedded), the
+        whole table is unpacked once and kept.
+        """
+        if self._unpacked is None:
+            self._rows_read += len(rows)
+            if self._rows_read <= UNPACK_ALL_AFTER:
+                return _unpack(self.vectors[rows], np.float32)
+            self._unpacked = _unpack(self.vectors, np.int8)
+        return self._unpacked[rows].astype(np.float32)
 
     def mean(self, rows: list[int], idf: np.ndarray) -> np.ndarray:
         """Return the unit IDF-weighted mean of the rows' vectors (zeros when no row)."""
@@ -215,7 +286,7 @@ class TokenTable:
             return np.zeros(self.dims, dtype=np.float32)
         r = np.asarray(rows, dtype=np.int64)
         weights = self.scales[r] * idf[r]
-        v = weights @ self.vectors[r].astype(np.float32)
+        v = weights @ self.unpacked(r)
         norm = float(np.linalg.norm(v))
         return v / norm if norm > 0 else v
 
@@ -232,7 +303,10 @@ def passage_text(heading: str | None, text: str) -> str:
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
-    """Split a passage into sentences, and long sentences at commas; return their spans."""
+    """Split a passage into sentences, and long sentences at commas; return their spans.
+
+    A long sentence with no comma is cut at a space.
+    """
     spans: list[tuple[int, int]] = []
     pos = 0
     for part in [*_SENTENCE_END.split(text)]:
@@ -244,8 +318,14 @@ def clauses(text: str) -> list[tuple[int, int]]:
             continue
         s = start
         while end - s > CLAUSE_CHARS:
-            cut = text.rfind(", ", s + CLAUSE_CHARS // 3, s + CLAUSE_CHARS)
-            cut = cut + 1 if cut > 0 else s + CLAUSE_CHARS
+            lo, hi = s + CLAUSE_CHARS // 3, s + CLAUSE_CHARS
+            cut = text.rfind(", ", lo, hi)
+            if cut >= 0:
+                cut += 1  # after the comma
+            else:  # at a space, never inside a word unless there is no space
+                cut = text.rfind(" ", lo, hi)
+                if cut < 0:
+                    cut = hi
             spans.append((s, cut))
             s = cut + 1 if text[cut : cut + 1] == " " else cut
         spans.append((s, end))
@@ -269,10 +349,13 @@ class PassageVectors:
     rotation: np.ndarray
     #: The store's words (:func:`content_words` the table can spell), and each passage's
     #: words as indexes into them: those of passage ``i`` are
-    #: ``word_ids[word_starts[i]:word_starts[i + 1]]``.
+    #: ``word_ids[word_starts[i]:word_starts[i + 1]]``, clause by clause (:func:`clauses`;
+    #: a word is listed once per clause it is in, and ``clause_breaks`` is 1 at the first
+    #: word of every clause).
     vocabulary: list[str] = field(default_factory=list)
     word_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     word_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    clause_breaks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
     _coarse: np.ndarray | None = None
     _rows: dict[str, int] | None = None
     _vocabulary_index: dict[str, int] | None = None
@@ -328,17 +411,24 @@ class PassageVectors:
         vocabulary = {w: i for i, w in enumerate(self.vocabulary)}
         word_ids: list[int] = []
         word_starts: list[int] = []
+        breaks: list[int] = []
         offset = len(self.word_ids)
         for i, (_, heading, text) in enumerate(passages):
-            split = words(passage_text(heading, text))
+            whole = passage_text(heading, text)
+            parts = clause_words(whole)
+            split = [w for part in parts for w in part]
             rows[i] = self.table.mean(self.table.word_rows(split), self.idf) @ self.rotation
-            for w in dict.fromkeys(split):
-                index = vocabulary.get(w)
-                if index is None:
-                    if len(w) < 2 or w in STOP_WORDS or not self.table.word_rows([w]):
-                        continue
-                    index = vocabulary[w] = len(vocabulary)
-                word_ids.append(index)
+            for part in parts:
+                first = True
+                for w in dict.fromkeys(part):
+                    index = vocabulary.get(w)
+                    if index is None:
+                        if len(w) < 2 or w in STOP_WORDS or not self.table.word_rows([w]):
+                            continue
+                        index = vocabulary[w] = len(vocabulary)
+                    word_ids.append(index)
+                    breaks.append(first)
+                    first = False
             word_starts.append(offset + len(word_ids))
         if self.matrix.dtype == np.float16:  # as stored: keep the new rows' storage precision
             rows = rows.astype(np.float16)
@@ -351,6 +441,7 @@ class PassageVectors:
             list(vocabulary),
             np.concatenate([self.word_ids, np.asarray(word_ids, dtype=np.int32)]),
             np.concatenate([self.word_starts, np.asarray(word_starts, dtype=np.int64)]),
+            np.concatenate([self.clause_breaks, np.asarray(breaks, dtype=np.uint8)]),
         )
 
     def concat(self, other: PassageVectors) -> PassageVectors:
@@ -370,6 +461,7 @@ class PassageVectors:
             list(vocabulary),
             np.concatenate([self.word_ids, other_ids.astype(np.int32)]),
             np.concatenate([self.word_starts, other.word_starts[1:] + len(self.word_ids)]),
+            np.concatenate([self.clause_breaks, other.clause_breaks]),
         )
 
     def without_documents(self, document_ids: Iterable[str]) -> PassageVectors:
@@ -378,7 +470,9 @@ class PassageVectors:
         if not gone:
             return self
         keep = [i for i, pid in enumerate(self.ids) if pid.split(":", 1)[0] not in gone]
-        parts = [self.word_ids[self.word_starts[i] : self.word_starts[i + 1]] for i in keep]
+        spans = [slice(self.word_starts[i], self.word_starts[i + 1]) for i in keep]
+        parts = [self.word_ids[x] for x in spans]
+        breaks = [self.clause_breaks[x] for x in spans]
         lengths = np.asarray([len(x) for x in parts], dtype=np.int64)
         return PassageVectors(
             [self.ids[i] for i in keep],
@@ -389,6 +483,7 @@ class PassageVectors:
             self.vocabulary,
             np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, dtype=np.int32),
             np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            np.concatenate(breaks).astype(np.uint8) if breaks else np.zeros(0, dtype=np.uint8),
         )
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -401,6 +496,7 @@ class PassageVectors:
             "vocabulary": np.frombuffer("\n".join(self.vocabulary).encode("utf-8"), np.uint8),
             "word_ids": self.word_ids.astype(np.int32),
             "word_starts": self.word_starts.astype(np.int64),
+            "clause_breaks": self.clause_breaks.astype(np.uint8),
         }
 
     def save(self, path: Path) -> None:
@@ -433,6 +529,7 @@ class PassageVectors:
                 text = npz["vocabulary"].tobytes().decode("utf-8")
                 word_ids = npz["word_ids"].astype(np.int32)
                 word_starts = npz["word_starts"].astype(np.int64)
+                breaks = npz["clause_breaks"].astype(np.uint8)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise StoreError(f"cannot read {path.name}: {exc}") from exc
         vocabulary = text.split("\n") if text else []
@@ -441,12 +538,12 @@ class PassageVectors:
             matrix.shape != (len(ids), dims)
             or rotation.shape != (dims, dims)
             or idf.shape != (len(table.index),)
-            or not _words_fit(word_ids, word_starts, len(ids), len(vocabulary))
+            or not _words_fit(word_ids, word_starts, breaks, len(ids), len(vocabulary))
         ):
             raise StoreError(f"{path.name} does not match the embedding table")
         if len(ids) <= EXACT_LIMIT and not as_stored:
             matrix = matrix.astype(np.float32)
-        return cls(ids, matrix, idf, table, rotation, vocabulary, word_ids, word_starts)
+        return cls(ids, matrix, idf, table, rotation, vocabulary, word_ids, word_starts, breaks)
 
     def embed(self, text: str) -> np.ndarray:
         """Return the unit vector of a text (a query, a clause) with this store's IDF."""
@@ -484,8 +581,12 @@ class PassageVectors:
         Each word of the query (:func:`content_words` the table can spell) finds its closest
         word in the passage (the cosine of their static vectors, 1 for the same word), and
         the passage scores the mean of those, weighted by each query word's IDF in the store
-        (its rarest piece's). A passage holding every word of the query scores 1. Passages
-        not in the store are skipped.
+        (its rarest piece's). The same is computed for each clause of the passage
+        (:func:`clauses`), and the passage's score is mixed with its best clause's
+        (:data:`CLAUSE_SHARE`), so that the query's words met together in one sentence
+        count more than the same words scattered over a long paragraph. A passage holding
+        every word of the query in one clause scores 1. Passages not in the store are
+        skipped.
 
         Args:
             text: The query.
@@ -504,17 +605,28 @@ class PassageVectors:
         filled = ends > starts
         score = np.zeros(len(rows), dtype=np.float32)
         if filled.any():
-            starts, ends = starts[filled], ends[filled]
-            parts = [self.word_ids[a:b] for a, b in zip(starts, ends, strict=True)]
-            unique, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+            starts, lengths = starts[filled], (ends - starts)[filled]
+            offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            # The candidates' words, one after the other, and the store's words among them.
+            at = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
+            listed = self.word_ids[at]
+            present = np.zeros(len(self.vocabulary), dtype=bool)
+            present[listed] = True
+            unique = np.flatnonzero(present)
+            inverse = (np.cumsum(present) - 1)[listed]
             # One row per word of the candidates, one column per query word (a product per
             # query word: BLAS's matrix-matrix product is slower at this size on a busy CPU).
             known = self._word_vectors(unique)
-            sims = np.stack([known @ v for v in vecs], axis=1)
-            offsets = np.concatenate(([0], np.cumsum(ends - starts)[:-1]))
-            best = np.maximum.reduceat(sims[inverse], offsets, axis=0)
-            w = np.asarray(weights, dtype=np.float32)
-            score[filled] = (best @ w) / w.sum()
+            sims = np.stack([known @ v for v in vecs], axis=1)[inverse]
+            w = np.asarray(weights, dtype=np.float32) / np.float32(sum(weights))
+            passage = np.maximum.reduceat(sims, offsets, axis=0) @ w
+            # Each clause's best words, then each passage's best clause (every passage's
+            # first word starts a clause).
+            breaks = np.flatnonzero(self.clause_breaks[at])
+            clause = np.maximum.reduceat(sims, breaks, axis=0) @ w
+            firsts = np.searchsorted(breaks, offsets)
+            best_clause = np.maximum.reduceat(clause, firsts)
+            score[filled] = (1 - CLAUSE_SHARE) * passage + CLAUSE_SHARE * best_clause
         order = np.argsort(-score, kind="stable")
         return [(self.ids[rows[i]], float(score[i])) for i in order]
 
@@ -646,28 +758,36 @@ def _read_added(path: Path, table: TokenTable) -> tuple[PassageVectors, list[str
             text = npz["vocabulary"].tobytes().decode("utf-8")
             word_ids = npz["word_ids"].astype(np.int32)
             word_starts = npz["word_starts"].astype(np.int64)
+            breaks = npz["clause_breaks"].astype(np.uint8)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise StoreError(f"cannot read {path.name}: {exc}") from exc
     vocabulary = text.split("\n") if text else []
     if matrix.shape != (len(ids), table.dims) or not _words_fit(
-        word_ids, word_starts, len(ids), len(vocabulary)
+        word_ids, word_starts, breaks, len(ids), len(vocabulary)
     ):
         raise StoreError(f"{path.name} does not match the embedding table")
     none = np.zeros(len(table.index), dtype=np.float32)
     added = PassageVectors(
-        ids, matrix, none, table, np.eye(table.dims), vocabulary, word_ids, word_starts
+        ids, matrix, none, table, np.eye(table.dims), vocabulary, word_ids, word_starts, breaks
     )
     return added, removed, base_rows
 
 
-def _words_fit(word_ids: np.ndarray, word_starts: np.ndarray, passages: int, words: int) -> bool:
-    """Return True when passages' word lists are well formed (see :class:`PassageVectors`)."""
+def _words_fit(
+    word_ids: np.ndarray, word_starts: np.ndarray, breaks: np.ndarray, passages: int, words: int
+) -> bool:
+    """Return True when passages' word lists are well formed (see :class:`PassageVectors`).
+
+    Every passage with words starts a clause there.
+    """
     return (
         word_starts.shape == (passages + 1,)
         and word_starts[0] == 0
         and word_starts[-1] == len(word_ids)
         and not bool((np.diff(word_starts) < 0).any())
         and not (len(word_ids) and (word_ids.min() < 0 or word_ids.max() >= words))
+        and breaks.shape == word_ids.shape
+        and bool(breaks[word_starts[:-1][np.diff(word_starts) > 0]].all())
     )
 
 
@@ -765,6 +885,7 @@ def update_vectors(
         added.vocabulary,
         added.word_ids,
         added.word_starts,
+        added.clause_breaks,
     )
     added = added.without_documents(gone).extend(passages)
     if len(added.ids) > max(FOLD_ROWS, FOLD_SHARE * base_rows):

@@ -154,11 +154,17 @@ def test_incremental_imports_answer_exactly_as_a_full_rebuild(tmp_path, built):
     assert _passage_words(full) == _passage_words(vectors)
 
 
-def _passage_words(vectors: PassageVectors) -> list[list[str]]:
-    """Each passage's words as the word match reads them (vocabulary order aside)."""
-    starts = vectors.word_starts
+def _passage_words(vectors: PassageVectors) -> list[list[tuple[str, bool]]]:
+    """Each passage's words as the word match reads them (vocabulary order aside).
+
+    Each word with whether it starts a clause.
+    """
+    starts, breaks = vectors.word_starts, vectors.clause_breaks
     return [
-        [vectors.vocabulary[int(w)] for w in vectors.word_ids[starts[i] : starts[i + 1]]]
+        [
+            (vectors.vocabulary[int(vectors.word_ids[j])], bool(breaks[j]))
+            for j in range(starts[i], starts[i + 1])
+        ]
         for i in range(len(vectors.ids))
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from db.semantic import (
     PassageVectors,
     TokenTable,
     bundled_table,
+    clause_words,
     clauses,
     fuse,
     words,
@@ -58,11 +60,46 @@ def test_words_split_like_berts_basic_tokenizer() -> None:
 
 def test_rows_use_wordpieces_and_skip_what_cannot_be_split() -> None:
     table = bundled_table()
-    smugglers = table.rows("smugglers")
-    assert len(smugglers) == 2  # "smug", "##glers"
+    # A word of the word lists WordPiece would split has its own row; another is pieces.
+    assert table.rows("smugglers") == [table.index["smugglers"]]
+    assert len(table.rows("cryptojacking")) == 3  # "crypt", "##oja", "##cking"
     assert table.rows("rifle") == [table.index["rifle"]]
     assert table.rows("x" * 200) == []
     assert table.rows("") == []
+
+
+def test_a_whole_word_row_means_the_word_not_its_pieces() -> None:
+    table = bundled_table()
+    smugglers, smuggling = table.word_vector("smugglers"), table.word_vector("smuggling")
+    assert smugglers is not None and smuggling is not None
+    assert float(smugglers @ smuggling) > 0.7
+    # Its pieces summed, as a word without its own row is read, are much further away.
+    pieces = np.asarray([table.index["smug"], table.index["##glers"]])
+    summed = table.scales[pieces] @ table.unpacked(pieces)
+    assert float(summed @ smuggling) / float(np.linalg.norm(summed)) < 0.6
+
+
+def test_the_table_unpacks_two_signed_4_bit_values_a_byte() -> None:
+    table = bundled_table()
+    packed = table.vectors[:3]
+    values = table.unpacked(np.arange(3))
+    assert table.dims == 384 and values.shape == (3, 384)
+    assert values.min() >= -7 and values.max() <= 7
+    assert np.array_equal(values[:, 0::2], (packed & 15).astype(np.float32) - 8)
+    assert np.array_equal(values[:, 1::2], (packed >> 4).astype(np.float32) - 8)
+
+
+def test_a_table_read_row_by_row_reads_as_one_unpacked_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("db.semantic.UNPACK_ALL_AFTER", 100)
+    table = TokenTable.load()
+    rows = np.asarray(table.rows("people smugglers' boats and blue-helmet missions"))
+    one_by_one = table.unpacked(rows)
+    assert table._unpacked is None
+    table.unpacked(np.arange(200))  # passages being embedded: the whole table is unpacked
+    assert table._unpacked is not None and table._unpacked.dtype == np.int8
+    assert np.array_equal(table.unpacked(rows), one_by_one)
 
 
 def test_a_table_that_is_not_the_pinned_one_is_refused(tmp_path: Path) -> None:
@@ -92,6 +129,23 @@ def test_clauses_cover_long_sentences_in_pieces() -> None:
     assert text[slice(*spans[0])] == "Short one."
     assert all(b - a <= 230 for a, b in spans)
     assert "".join(text[a:b] for a, b in spans).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_long_sentence_without_commas_is_cut_between_words() -> None:
+    text = " ".join(["words"] * 120) + "."
+    spans = clauses(text)
+    assert len(spans) > 1
+    assert all(set(text[a:b].split(" ")) == {"words"} for a, b in spans[:-1])
+    assert sum(len(text[a:b].split()) for a, b in spans) == 120
+
+
+def test_clause_words_are_the_words_clause_by_clause() -> None:
+    text = "Café owners. " + ", ".join(["blue helmets"] * 25) + " " + "x" * 300
+    parts = clause_words(text)
+    assert parts[0] == ["cafe", "owners", "."]
+    assert len(parts) == len(clauses(text)) > 3
+    assert [w for part in parts for w in part] == words(text)
+    assert clause_words("") == [] and clause_words("   ") == []
 
 
 def test_fuse_keeps_citations_and_strong_keyword_matches_on_top() -> None:
@@ -272,11 +326,42 @@ def test_word_match_scores_each_query_word_by_its_closest_passage_word(
     assert vectors.word_match("piracy", ["no-such-passage"]) == []
 
 
-def test_a_vectors_file_with_inconsistent_words_is_refused(store_copy: Path) -> None:
+def test_the_query_words_met_in_one_clause_count_more_than_scattered(library: Library) -> None:
+    vectors = library.engine.meaning.vectors()
+    assert vectors is not None
+    together = ("together", None, "Maritime piracy threatens shipping. Other matters follow.")
+    apart = ("apart", None, "Maritime matters are discussed here. Piracy comes up elsewhere.")
+    built = PassageVectors.build([together, apart], vectors.table)
+    words_of = built.word_ids[built.word_starts[1] : built.word_starts[2]]
+    breaks_of = built.clause_breaks[built.word_starts[1] : built.word_starts[2]]
+    # Listed clause by clause: "maritime" opens the first clause, "piracy" the second.
+    assert [built.vocabulary[i] for i in words_of[breaks_of == 1]] == ["maritime", "piracy"]
+    got = dict(built.word_match("maritime piracy", ["together", "apart"]))
+    assert got["together"] == pytest.approx(1.0, abs=1e-3)
+    assert got["apart"] < got["together"] - 0.05
+
+
+def _no_first_break(data: dict[str, np.ndarray]) -> None:
+    data["clause_breaks"] = data["clause_breaks"].copy()
+    data["clause_breaks"][data["word_starts"][1]] = 0  # the second passage starts no clause
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.update(word_starts=d["word_starts"][::-1].copy()),  # not increasing
+        lambda d: d.update(clause_breaks=d["clause_breaks"][:-1].copy()),  # one short
+        _no_first_break,
+    ],
+)
+def test_a_vectors_file_with_inconsistent_words_is_refused(
+    store_copy: Path, damage: Callable[[dict[str, np.ndarray]], None]
+) -> None:
     path = store_copy / VECTORS_NAME
     with np.load(path, allow_pickle=False) as npz:
         data = {k: npz[k] for k in npz.files}
-    data["word_starts"] = data["word_starts"][::-1].copy()  # not increasing, wrong ends
+    PassageVectors.load(path, bundled_table())  # as built: read
+    damage(data)
     with path.open("wb") as fh:
         np.savez(fh, **data)
     with pytest.raises(StoreError, match="does not match"):

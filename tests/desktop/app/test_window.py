@@ -75,6 +75,7 @@ def test_keyboard_focus_shortcuts_and_dialogs(qtbot, window, search_for):
     about = dialogs[1].findChild(type(window.reader_pane.viewer), "about").toPlainText()
     assert "SHA-256" in about and "A/RES/77/20" in about
     assert "all-MiniLM-L6-v2" in about and "Apache License 2.0" in about
+    assert "SCOWL" in about and "Kevin Atkinson" in about
     for d in dialogs:
         d.close()
 
