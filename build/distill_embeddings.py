@@ -42,6 +42,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from db.semantic import wordpiece
+
 OUT = Path(__file__).resolve().parent.parent / "resources" / "embeddings"
 #: SHA-256 of the inputs this table was made from (checked before distilling).
 ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -56,23 +58,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def wordpiece(word: str, vocab: dict[str, int]) -> list[int]:
-    """Greedy longest-match-first WordPiece (BERT's, as ``db.semantic`` reads words)."""
-    pieces, start = [], 0
-    while start < len(word):
-        end, found = len(word), None
-        while start < end:
-            found = vocab.get(word[start:end] if start == 0 else "##" + word[start:end])
-            if found is not None:
-                break
-            end -= 1
-        if found is None:
-            return []
-        pieces.append(found)
-        start = end
-    return pieces
-
-
 def split_words(lists: list[Path], vocab: dict[str, int]) -> list[tuple[str, list[int]]]:
     """Return the word lists' lower-case ASCII words that WordPiece splits, with their pieces."""
     out: dict[str, list[int]] = {}
@@ -83,7 +68,7 @@ def split_words(lists: list[Path], vocab: dict[str, int]) -> list[tuple[str, lis
                 continue
             if w in vocab or w in out:
                 continue
-            pieces = wordpiece(w, vocab)
+            pieces = list(wordpiece(w, vocab))
             if len(pieces) >= 2:
                 out[w] = pieces
     return sorted(out.items())

@@ -29,7 +29,7 @@ import re
 import threading
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -231,19 +231,7 @@ class TokenTable:
         """Greedy longest-match-first WordPiece; an unsplittable word gives no rows."""
         if len(word) > MAX_WORD_CHARS:
             return ()
-        pieces, start, index = [], 0, self.index
-        while start < len(word):
-            end, row = len(word), None
-            while start < end:
-                row = index.get(word[start:end] if start == 0 else "##" + word[start:end])
-                if row is not None:
-                    break
-                end -= 1
-            if row is None:
-                return ()
-            pieces.append(row)
-            start = end
-        return tuple(pieces)
+        return wordpiece(word, self.index)
 
     def word_vector(self, word: str, *, remember: bool = True) -> np.ndarray | None:
         """Return the unit vector of one word (its pieces' rows summed), None if unspellable.
@@ -289,6 +277,34 @@ class TokenTable:
         v = weights @ self.unpacked(r)
         norm = float(np.linalg.norm(v))
         return v / norm if norm > 0 else v
+
+
+def wordpiece(word: str, index: Mapping[str, int]) -> tuple[int, ...]:
+    """Split a word as BERT's WordPiece does: greedy longest match first, ``##`` inside.
+
+    Shared by the table's reader and ``build/distill_embeddings.py``, which adds whole
+    words that this splits.
+
+    Args:
+        word: One lower-case word.
+        index: The vocabulary: each piece's row.
+
+    Returns:
+        The pieces' rows, or ``()`` when some part of the word is no piece.
+    """
+    pieces, start = [], 0
+    while start < len(word):
+        end, row = len(word), None
+        while start < end:
+            row = index.get(word[start:end] if start == 0 else "##" + word[start:end])
+            if row is not None:
+                break
+            end -= 1
+        if row is None:
+            return ()
+        pieces.append(row)
+        start = end
+    return tuple(pieces)
 
 
 @lru_cache(maxsize=1)
