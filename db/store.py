@@ -547,6 +547,7 @@ class Store:
         """
         where: list[str] = []
         args: list[Any] = []
+        ents = None if entity_ids is None else list(entity_ids)
         if document:
             where.append("p.document_id = ?")
             args.append(document)
@@ -559,8 +560,7 @@ class Store:
         if date_to:
             where.append("COALESCE(d.date, '') != '' AND d.date <= ?")
             args.append(date_to)
-        if entity_ids is not None:
-            ents = list(entity_ids)
+        if ents is not None:
             marks = ",".join("?" * len(ents))
             where.append(
                 f"(p.id IN (SELECT passage_id FROM mentions WHERE entity_id IN ({marks}))"
@@ -578,7 +578,7 @@ class Store:
         # Few passages pass: find them all by the indexes, then sort. Many pass (an entity
         # near the top of a tree): walk the passages in reading order and stop at ``limit``,
         # rather than sorting a large share of the library for its first page.
-        walk = not document and passage_ids is None and self._many_linked(entity_ids, limit)
+        walk = not document and passage_ids is None and self._many_linked(ents, limit)
         sql = (
             (
                 "SELECT p.id FROM documents d INDEXED BY documents_seq "
@@ -591,7 +591,7 @@ class Store:
         )
         return [r[0] for r in self.db.execute(sql, [*args, limit])]
 
-    def _many_linked(self, entity_ids: Iterable[str] | None, limit: int) -> bool:
+    def _many_linked(self, entity_ids: list[str] | None, limit: int) -> bool:
         """True when so many passages are linked to these entities that a walk is cheaper.
 
         A walk in reading order reads about ``limit / share`` passages before it has
@@ -601,7 +601,7 @@ class Store:
         """
         if entity_ids is None:
             return True  # nothing to find by index: the walk stops at the limit
-        ents = list(entity_ids)
+        ents = entity_ids
         if not ents:
             return False
         marks = ",".join("?" * len(ents))
