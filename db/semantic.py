@@ -485,21 +485,21 @@ class PassageVectors:
         gone = set(document_ids)
         if not gone:
             return self
-        keep = [i for i, pid in enumerate(self.ids) if pid.split(":", 1)[0] not in gone]
-        spans = [slice(self.word_starts[i], self.word_starts[i + 1]) for i in keep]
-        parts = [self.word_ids[x] for x in spans]
-        breaks = [self.clause_breaks[x] for x in spans]
-        lengths = np.asarray([len(x) for x in parts], dtype=np.int64)
+        kept = np.asarray(
+            [pid.split(":", 1)[0] not in gone for pid in self.ids], dtype=bool
+        ).reshape(-1)
+        lengths = np.diff(self.word_starts)
+        words_kept = np.repeat(kept, lengths)  # one flag per word: its passage's
         return PassageVectors(
-            [self.ids[i] for i in keep],
-            self.matrix[np.asarray(keep, dtype=np.int64)],
+            [pid for pid, k in zip(self.ids, kept, strict=True) if k],
+            self.matrix[kept],
             self.idf,
             self.table,
             self.rotation,
             self.vocabulary,
-            np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, dtype=np.int32),
-            np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-            np.concatenate(breaks).astype(np.uint8) if breaks else np.zeros(0, dtype=np.uint8),
+            self.word_ids[words_kept].astype(np.int32),
+            np.concatenate([[0], np.cumsum(lengths[kept])]).astype(np.int64),
+            self.clause_breaks[words_kept].astype(np.uint8),
         )
 
     def arrays(self) -> dict[str, np.ndarray]:
