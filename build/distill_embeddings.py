@@ -82,7 +82,8 @@ def pack_int4(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         the even column and the high nibble the odd one, each as the value plus 8.
     """
     scales = (np.abs(table).max(axis=1) / 7.0).astype(np.float32)
-    q = np.clip(np.round(table / scales[:, None]), -7, 7).astype(np.int16) + 8
+    safe = np.where(scales > 0, scales, 1.0)  # an all-zero row stays zero (scale 0)
+    q = np.clip(np.round(table / safe[:, None]), -7, 7).astype(np.int16) + 8
     packed = (q[:, 0::2] | (q[:, 1::2] << 4)).astype(np.uint8)
     return packed, scales
 
