@@ -472,10 +472,15 @@ class LibraryJobs(QObject):
         self._job.start()
 
     def _job_done(self, result: Any, error: str | None) -> None:
-        """Back in the GUI thread: take the reopened library, then report what the job did."""
+        """Back in the GUI thread: take the reopened library, then report what the job did.
+
+        What the job was is read first: a slot of :attr:`opened` may start the next job
+        (an import waiting for the library), which sets the kind anew.
+        """
         job, self._job = self._job, None
         if job is None:
             return
+        kind, arg = self._job_kind, self._job_arg
         job.wait()
         job.release()
         job.deleteLater()
@@ -486,12 +491,12 @@ class LibraryJobs(QObject):
         else:
             self.error = job.open_error
             self.open_failed.emit(self.error or "the library could not be opened")
-        if self._job_kind == "open":
+        if kind == "open":
             return
         self.busy_changed.emit("")
         if error is not None:
             self.job_failed.emit(error)
-        elif self._job_kind == "import":
+        elif kind == "import":
             self.imported.emit(result)
         else:
-            self.removed.emit(str(self._job_arg), list(result))
+            self.removed.emit(str(arg), list(result))

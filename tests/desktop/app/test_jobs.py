@@ -68,3 +68,27 @@ def test_the_meaning_stage_loads_in_the_background_once_the_library_is_open(qtbo
     qtbot.waitUntil(lambda: meaning.loaded, timeout=60_000)
     assert meaning.error is None and meaning.vectors() is not None
     jobs.shutdown()
+
+
+def test_an_import_started_as_the_library_opens_is_reported_as_an_import(
+    qtbot, built_store, tmp_path
+):
+    """A slot of ``opened`` starting the next job must not turn the open into that job."""
+    shutil.copytree(built_store, paths.store_dir())
+    note = tmp_path / "harbour.txt"
+    note.write_text("Harbour notes\n\nThe lighthouse inspection found nothing unusual.\n")
+    jobs = LibraryJobs()
+    outcomes: list[object] = []
+    jobs.imported.connect(outcomes.append)
+
+    def start_import_once(_library: object) -> None:
+        jobs.opened.disconnect(start_import_once)
+        assert jobs.start_import([note]) is True
+
+    jobs.opened.connect(start_import_once)
+    with qtbot.waitSignal(jobs.imported, timeout=60_000):
+        assert jobs.open() is True
+    # Once, for the import, with its outcome (not the open's None)
+    assert len(outcomes) == 1
+    assert [r.ok for r in outcomes[0].reports] == [True]
+    jobs.shutdown()
