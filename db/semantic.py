@@ -536,8 +536,7 @@ class PassageVectors:
         """
         try:
             with np.load(path, allow_pickle=False) as npz:
-                if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
-                    raise StoreError(f"{path.name} was made by another version of Liaison")
+                _check_made_here(npz, path)
                 ids = [str(x) for x in npz["ids"]]
                 matrix = npz["matrix"]
                 rotation = npz["rotation"].astype(np.float32)
@@ -765,8 +764,7 @@ def _read_added(path: Path, table: TokenTable) -> tuple[PassageVectors, list[str
     """
     try:
         with np.load(path, allow_pickle=False) as npz:
-            if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
-                raise StoreError(f"{path.name} was made by another version of Liaison")
+            _check_made_here(npz, path)
             ids = [str(x) for x in npz["ids"]]
             matrix = npz["matrix"]
             removed = [str(x) for x in npz["removed"]]
@@ -914,6 +912,12 @@ def update_vectors(
     return len(added.ids)
 
 
+def _check_made_here(npz: np.lib.npyio.NpzFile, path: Path) -> None:
+    """Raise StoreError unless a vectors file was made by this version, with this table."""
+    if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
+        raise StoreError(f"{path.name} was made by another version of Liaison")
+
+
 def _read_npz(path: Path, key: str) -> np.ndarray:
     """Read one array of a vectors file (the others are not read).
 
@@ -922,8 +926,7 @@ def _read_npz(path: Path, key: str) -> np.ndarray:
     """
     try:
         with np.load(path, allow_pickle=False) as npz:
-            if int(npz["version"]) != VECTORS_VERSION or str(npz["table"]) != TABLE_SHA256:
-                raise StoreError(f"{path.name} was made by another version of Liaison")
+            _check_made_here(npz, path)
             return npz[key]
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise StoreError(f"cannot read {path.name}: {exc}") from exc
