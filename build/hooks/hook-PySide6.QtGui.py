@@ -44,16 +44,33 @@ def plugin_kept(src: str, dest_dir: str, selection: dict[str, list[str] | None])
     return names is None or name in names
 
 
-def hook(hook_api) -> None:
-    """Add QtGui's Qt libraries and the selected plugins to the analysis.
+def add_selected_dependencies(hook_api, hook_file: str) -> dict[str, list[str] | None] | None:
+    """Add a PySide6 module's Qt libraries and its plugins that the selection keeps.
+
+    Shared with ``hook-PySide6.QtNetwork.py``, whose plugins (tls, networkinformation)
+    must be left out before the analysis for the same reason as QtGui's.
 
     Args:
-        hook_api: PyInstaller's hook API for this module.
+        hook_api: PyInstaller's hook API for the module.
+        hook_file: The hook's own file (``hook-PySide6.<Module>.py``): it names the module.
+
+    Returns:
+        The plugin selection from the spec, or None when the spec gives none.
     """
-    hiddenimports, binaries, datas = add_qt6_dependencies(__file__)
+    hiddenimports, binaries, datas = add_qt6_dependencies(hook_file)
     selection = get_hook_config(hook_api, "PySide6", "liaison_plugins")
     if selection is not None:
         binaries = [(src, dest) for src, dest in binaries if plugin_kept(src, dest, selection)]
     hook_api.add_imports(*hiddenimports)
     hook_api.add_binaries(binaries)
     hook_api.add_datas(datas)
+    return selection
+
+
+def hook(hook_api) -> None:
+    """Add QtGui's Qt libraries and the selected plugins to the analysis.
+
+    Args:
+        hook_api: PyInstaller's hook API for this module.
+    """
+    add_selected_dependencies(hook_api, __file__)

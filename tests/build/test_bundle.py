@@ -11,6 +11,9 @@ subprocess) serves every test of this module. The bundle folder is made read-onl
   OpenBLAS, never stripped) and the token table work frozen;
 * ``gui --smoke`` prints its one JSON line of timings and exits 0;
 * ``brief new|add|show|export`` writes a brief's Markdown, DOCX and PDF (read back);
+* ``import`` reads a PDF, a saved web page and a Markdown note, and records each file's
+  SHA-256 as hashlib computes it here: the bundle has no OpenSSL (``_hashlib``, ``_ssl``,
+  libssl, libcrypto are left out, nor GIO), so Python's own SHA-256 works frozen;
 * afterwards every file and folder of the bundle has the same size and mtime as
   right after the build, and nothing was added or removed. (The comparison is what
   counts: the tests often run as root, for whom ``chmod a-w`` prevents nothing.)
@@ -18,9 +21,11 @@ subprocess) serves every test of this module. The bundle folder is made read-onl
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -31,6 +36,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.documents import resolution_pdf, web_page_html
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +46,8 @@ RUN_TIMEOUT_S = 120
 QUERY = "maritime piracy"
 #: No passage says "smugglers' boats": the meaning-based stage fills in (db/semantic.py).
 MEANING_QUERY = "people smugglers' boats"
+#: Files of the libraries the spec leaves out (OpenSSL, GIO), by name on Linux, Windows, macOS.
+LEFT_OUT = re.compile(r"^(?:_ssl|_hashlib)\.|^libssl[.-]|^libcrypto[.-]|^libgio-2\.0\.")
 
 
 @dataclass
@@ -214,6 +223,33 @@ def test_briefs_export_md_docx_pdf_from_the_bundle(
     assert text in paragraphs and item["citation"] in paragraphs
     pdf = " ".join(p.extract_text() for p in pypdf.PdfReader(str(home / "brief.pdf")).pages)
     assert " ".join(text.split()) in " ".join(pdf.split())
+
+
+def test_import_reads_pdf_html_markdown_and_hashes_them_without_openssl(
+    frozen: Frozen, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The PDF reader and parsers freeze; the SHA-256 recorded is the file's, without OpenSSL."""
+    assert not [p.name for p in frozen.folder.rglob("*") if LEFT_OUT.search(p.name)]
+    home = tmp_path_factory.mktemp("frozen-import")
+    files = [
+        resolution_pdf(home / "resolution.pdf"),
+        home / "page.html",
+        home / "note.md",
+    ]
+    files[1].write_text(web_page_html(), encoding="utf-8")
+    files[2].write_text("# Frozen note\n\nThe piracy unit met on Tuesday.\n", encoding="utf-8")
+    data = home / "data"
+    proc = run_frozen(frozen, data, "import", "--json", *map(str, files))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    reports = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["status"] for r in reports] == ["imported"] * 3, reports
+    assert reports[0]["counts"]["operative"] == 3, reports[0]
+    listed = run_frozen(frozen, data, "documents", "--json")
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    recorded = {s["file"]: s["sha256"] for d in json.loads(listed.stdout) for s in d["sources"]}
+    assert {f.name: recorded.get(f.name) for f in files} == {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files
+    }
 
 
 def test_frozen_app_writes_nothing_in_its_own_folder(
