@@ -9,6 +9,7 @@ behaves exactly like the ``liaison`` console script.
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from pathlib import Path
 
@@ -36,5 +37,9 @@ def launcher_args(executable: str, argv: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
+    # A store of PARALLEL_INDEX_MIN passages or more is indexed by worker processes
+    # (db/index.py); a frozen app on Windows and macOS starts them by running this
+    # executable again, which freeze_support() turns into the worker.
+    multiprocessing.freeze_support()
     sys.argv[1:] = launcher_args(sys.executable, sys.argv[1:])
     main()

@@ -217,8 +217,8 @@ def build_index(index_dir: Path, docs: Iterable[dict[str, Any]]) -> int:
     ix = index.create_in(str(index_dir), schema(), indexname=INDEX_NAME)
     n = 0
     # A large corpus is indexed by one writer process per core, each writing its own
-    # segment (about 2.3 times faster on two cores). The bundled corpus and an officer's
-    # library stay far below the threshold, so the frozen app never starts processes.
+    # segment (about 2.3 times faster on two cores). A library this large is rare; the
+    # frozen app's entry script calls multiprocessing.freeze_support() for it.
     procs = min(os.cpu_count() or 1, 4) if len(docs) >= PARALLEL_INDEX_MIN else 1
     if procs > 1:
         writer = ix.writer(procs=procs, multisegment=True, limitmb=256)
