@@ -109,6 +109,16 @@ def test_a_damaged_weights_file_is_refused_naming_the_file(tmp_path) -> None:
     assert ENCODER_FILE in message and "\n" not in message
 
 
+def test_a_readable_file_with_one_weight_changed_is_refused_by_its_sha256(tmp_path) -> None:
+    with np.load(paths.embeddings_dir() / ENCODER_FILE, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["layer0.query.bias"] = arrays["layer0.query.bias"].copy()
+    arrays["layer0.query.bias"][0] += 1
+    np.savez(tmp_path / ENCODER_FILE, **arrays)  # a valid file Liaison could read
+    with pytest.raises(ModelError, match=f"{ENCODER_FILE} is not the sentence encoder"):
+        SentenceEncoder.load(tmp_path)
+
+
 def test_a_missing_weights_file_is_a_model_error(tmp_path) -> None:
     with pytest.raises(ModelError, match=ENCODER_FILE):
         SentenceEncoder.load(tmp_path)
