@@ -60,6 +60,7 @@ FIXTURE_TEXTS = [
     "国际刑警组织 and the 联合国 work together; ＩＮＴＥＲＰＯＬ’s “notices”",
     "tab\there\x0bvertical\u200bzero-width\x00nul\ufffd  and a snowman☃ and [MASK] kept",
     "a" * 101 + " is too long a word",
+    "an unassigned \u0378code point stays, a private-use \ue000mark goes",
     "Σίσυφος ΣΑΣ ﬁne ﬂow",
     " ".join(
         [

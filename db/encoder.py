@@ -70,6 +70,8 @@ _SPECIAL = re.compile(r"(\[(?:PAD|UNK|CLS|SEP|MASK)\])")
 _ASCII_PUNCT = r"!-/:-@\[-`{-~"
 #: A word or one punctuation mark, in text :func:`_normalised` has already cleaned.
 _WORD_OR_MARK = re.compile(rf"[^ {_ASCII_PUNCT}]+|[{_ASCII_PUNCT}]")
+#: The categories of the characters BERT's normaliser removes.
+_REMOVED = frozenset({"Cc", "Cf", "Cs", "Co"})
 _CJK = (
     (0x4E00, 0x9FFF),
     (0x3400, 0x4DBF),
@@ -85,13 +87,15 @@ _CJK = (
 def _folded_char(c: str) -> str:
     """Return one character as BERT's normaliser and pre-tokeniser leave it.
 
-    Removed: NUL, U+FFFD and every ``C*`` character but tab, newline and carriage return.
+    Removed: U+FFFD and every control, format, surrogate or private-use character (``Cc``,
+    ``Cf``, ``Cs``, ``Co``) but tab, newline and carriage return; unassigned code points
+    (``Cn``) stay, as in ``tokenizers``.
     White space becomes a space; a CJK character or a punctuation mark (``P*``, or ASCII
     punctuation) gets a space on each side; accents go (NFD, ``Mn`` dropped); lower case.
     """
     if c in "\t\n\r":
         return " "
-    if c == "\ufffd" or unicodedata.category(c)[0] == "C":
+    if c == "\ufffd" or unicodedata.category(c) in _REMOVED:
         return ""
     if c.isspace():
         return " "

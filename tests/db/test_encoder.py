@@ -1,10 +1,11 @@
 """The numpy sentence encoder (db/encoder.py) against the original all-MiniLM-L6-v2.
 
-``tests/data/encoder_reference.npz`` holds 20 texts (clauses of the bundled corpus, look-ups,
-accents, CJK, control characters, ``[MASK]``, a 101-letter word, a text over 128 pieces) with
-the ids Hugging Face ``tokenizers`` gives them and the float32 unit vectors
-sentence-transformers gives them (``build/encoder_reference.py --fixture``). The encoder here
-is the bundled one, read from ``resources/embeddings/`` after its SHA-256 check.
+``tests/data/encoder_reference.npz`` holds 21 texts (clauses of the bundled corpus, look-ups,
+accents, CJK, control characters, ``[MASK]``, a 101-letter word, unassigned and private-use
+code points, a text over 128 pieces) with the ids Hugging Face ``tokenizers`` gives them and
+the float32 unit vectors sentence-transformers gives them (``build/encoder_reference.py
+--fixture``). The encoder here is the bundled one, read from ``resources/embeddings/`` after
+its SHA-256 check.
 """
 
 from __future__ import annotations
