@@ -136,6 +136,10 @@ def bert_words(text: str) -> list[str]:
     return _WORD_OR_MARK.findall(text.translate(_FOLD))
 
 
+#: Each byte's two signed 4-bit values (low nibble first), as float32: one look-up a byte.
+_NIBBLES = np.array([[(b & 15) - 8, (b >> 4) - 8] for b in range(256)], dtype=np.float32)
+
+
 def _dequantised(npz: np.lib.npyio.NpzFile, name: str) -> np.ndarray:
     """Return the float32 array stored under ``name`` (see ``build/export_encoder.py``).
 
@@ -152,13 +156,11 @@ def _dequantised(npz: np.lib.npyio.NpzFile, name: str) -> np.ndarray:
         q = npz[f"{name}.int8"].astype(np.float32)
     else:
         packed = npz[f"{name}.int4"]
-        q = np.empty((packed.shape[0], 2 * packed.shape[1]), dtype=np.float32)
-        q[:, 0::2] = packed & 15
-        q[:, 1::2] = packed >> 4
-        q -= 8
+        q = _NIBBLES[packed].reshape(packed.shape[0], 2 * packed.shape[1])
     rows, cols = q.shape
     groups = scale.shape[1]
-    return (q.reshape(rows, groups, cols // groups) * scale[:, :, None]).reshape(rows, cols)
+    q.reshape(rows, groups, cols // groups)[...] *= scale[:, :, None]
+    return q
 
 
 def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray:
