@@ -16,6 +16,7 @@ included: ``OPENBLAS_NUM_THREADS=1`` may be faster on a busy machine).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -57,6 +58,8 @@ def lookups() -> list[str]:
 def run(max_lookups: int | None, max_clauses: int | None) -> None:
     """Print every figure (see the module docstring)."""
     path = paths.embeddings_dir() / ENCODER_FILE
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "OpenBLAS's default")
+    print(f"BLAS threads: {threads}")
     t0 = time.perf_counter()
     encoder = SentenceEncoder.load()
     load_ms = (time.perf_counter() - t0) * 1000

@@ -10,6 +10,7 @@ from tests.bench import bench_encoder
 def test_benchmark_prints_load_latency_and_throughput(capsys):
     bench_encoder.main(["--lookups", "10", "--clauses", "30"])
     out = capsys.readouterr().out
+    assert re.search(r"BLAS threads: .+", out)
     assert re.search(r"sentence encoder: [\d.]+ MB, loaded and SHA-256 checked in \d+ ms", out)
     assert re.search(r"one look-up at a time \(10 look-ups\): median [\d.]+ ms, p95 [\d.]+ ms", out)
     assert re.search(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from threadpoolctl import ThreadpoolController
 
 from db import paths
 from db.encoder import (
@@ -127,3 +128,10 @@ def test_a_missing_weights_file_is_a_model_error(tmp_path) -> None:
 
 def test_the_bundled_encoder_is_loaded_once(encoder) -> None:
     assert bundled_encoder() is encoder
+
+
+def test_a_look_up_leaves_the_blas_threads_as_they_were(encoder) -> None:
+    before = [(lib["prefix"], lib["num_threads"]) for lib in ThreadpoolController().info()]
+    assert encoder.encode(["who funds terror groups"]).shape == (1, DIMS)
+    after = [(lib["prefix"], lib["num_threads"]) for lib in ThreadpoolController().info()]
+    assert after == before
