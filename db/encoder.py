@@ -3,7 +3,8 @@
 :mod:`db.semantic` reads meaning from a static token table; this module runs the sentence
 model itself, so that a clause or a look-up gets the vector sentence-transformers would give
 it (cosine ≥ 0.98 to the float32 original on every text measured; ``tests/db/test_encoder.py``).
-Only numpy is needed: the weights ship inside the app, quantised, in one file
+numpy does the work (threadpoolctl keeps a look-up on one BLAS thread: :data:`FEW_TOKENS`);
+the weights ship inside the app, quantised, in one file
 (:data:`ENCODER_FILE`, made by ``build/export_encoder.py``), checked against
 :data:`ENCODER_SHA256` before use, and dequantised once into float32 when loaded.
 
@@ -42,7 +43,7 @@ from db.wordpiece import wordpiece
 #: Where the encoder comes from and under what licence (README and Help › About).
 ENCODER_NOTICE = (
     "Meaning-based search also runs the sentence model all-MiniLM-L6-v2 (sentence-transformers, "
-    "by Nils Reimers and the UKP Lab, on Microsoft's MiniLM; Apache License 2.0), whose "
+    "Nils Reimers et al., fine-tuned from Microsoft's MiniLM; Apache License 2.0), whose "
     "WordPiece vocabulary is BERT's (Google; Apache License 2.0). Its weights ship inside the "
     "app, quantised (resources/embeddings/NOTICE.md), are checked against their SHA-256 before "
     "use and run in numpy; nothing is downloaded."
