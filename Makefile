@@ -34,10 +34,11 @@ lint-workflows:
 store: $(STAMP)
 	$(BIN)/liaison build
 
-## bench: print search latency and build figures, hostile-query latency, import and removal cost
+## bench: print search latency and build figures, sentence encoder cost, hostile-query latency, import and removal cost
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_search
 	$(BIN)/python -m tests.bench.bench_semantic
+	$(BIN)/python -m tests.bench.bench_encoder
 	$(BIN)/python -m tests.bench.bench_hostile
 	$(BIN)/python -m tests.bench.bench_import
 

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from db.semantic import wordpiece
+from db.wordpiece import wordpiece
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "embeddings"
 #: SHA-256 of the inputs this table was made from (checked before distilling).

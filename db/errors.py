@@ -130,4 +130,4 @@ class LockTimeoutError(LockError):
 
 
 class ModelError(LiaisonError):
-    """The bundled embedding table is missing, unreadable or not the one pinned by SHA-256."""
+    """A bundled model file (token table, encoder) is unreadable or not the pinned one (SHA-256)."""

@@ -29,7 +29,7 @@ import re
 import threading
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +41,7 @@ from db.errors import LiaisonError, ModelError, StoreError
 from db.files import sha256_file
 from db.labels import PINNED_SCORE
 from db.query import STOP_WORDS
+from db.wordpiece import wordpiece
 
 #: Where the table comes from and under what licence (README and Help › About).
 MODEL_NOTICE = (
@@ -277,34 +278,6 @@ class TokenTable:
         v = weights @ self.unpacked(r)
         norm = float(np.linalg.norm(v))
         return v / norm if norm > 0 else v
-
-
-def wordpiece(word: str, index: Mapping[str, int]) -> tuple[int, ...]:
-    """Split a word as BERT's WordPiece does: greedy longest match first, ``##`` inside.
-
-    Shared by the table's reader and ``build/distill_embeddings.py``, which adds whole
-    words that this splits.
-
-    Args:
-        word: One lower-case word.
-        index: The vocabulary: each piece's row.
-
-    Returns:
-        The pieces' rows, or ``()`` when some part of the word is no piece.
-    """
-    pieces, start = [], 0
-    while start < len(word):
-        end, row = len(word), None
-        while start < end:
-            row = index.get(word[start:end] if start == 0 else "##" + word[start:end])
-            if row is not None:
-                break
-            end -= 1
-        if row is None:
-            return ()
-        pieces.append(row)
-        start = end
-    return tuple(pieces)
 
 
 @lru_cache(maxsize=1)
