@@ -16,9 +16,11 @@ import os
 import shutil
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from db.entities import Gazetteer, Linker
 from db.errors import (
     IncrementalUpdateError,
     LiaisonError,
+    ModelError,
     ParseError,
     StoreError,
     StoreWriteError,
@@ -66,6 +69,7 @@ from db.semantic import (
     update_vectors,
     write_vectors,
 )
+from db.sentences import Passage, build_share, clause_rows
 from db.store import (
     DB_FILENAME,
     SCHEMA_VERSION,
@@ -76,6 +80,7 @@ from db.store import (
     document_issuers,
     document_symbols,
     index_sources,
+    insert_clause_vectors,
     insert_document,
     insert_document_entities,
     insert_mentions,
@@ -646,6 +651,11 @@ def _write_store(
             write_vectors(tmp, triples, reference=bundled)
             if progress:
                 progress("vectors", 1, 1)
+            share = build_share(Counter(p["document_id"] for p in indexed).items())
+            embed = [p for p in indexed if p["document_id"] in share]
+            step = None if progress is None else partial(progress, "sentences")
+            with db.conn:
+                insert_clause_vectors(db, _clause_rows(embed, step))
             close_journal(db)
         finally:
             conn.close()
@@ -785,6 +795,7 @@ def _update_in_place(
         derived_written = False
         try:
             db.execute("BEGIN IMMEDIATE")
+            # An import embeds its own documents' clauses (db.sentences), in its transaction.
             delete_documents(db, report.removed)
             for doc_id, src, new in plans:
                 if not new:
@@ -797,6 +808,7 @@ def _update_in_place(
             write_meta(db, _meta(fingerprint, resources_part))
             if report.added or report.removed:
                 indexed = index_documents(db, report.added)
+                insert_clause_vectors(db, _clause_rows(indexed))
                 update_index(
                     store_dir / INDEX_DIRNAME,
                     indexed,
@@ -820,6 +832,24 @@ def _update_in_place(
         db.conn.close()
     _settle(store_dir)
     return report
+
+
+def _clause_rows(
+    indexed: list[dict[str, Any]], progress: Callable[[int, int], None] | None = None
+) -> list[dict[str, object]]:
+    """Embed the clauses of indexed passages (none when the encoder is unusable).
+
+    A missing or damaged encoder must not stop a build or an import: the passages are
+    written without clause vectors and the search uses the word match alone for them
+    (the search reports the encoder's error).
+    """
+    passages = [
+        Passage(p["passage_id"], p["document_id"], p["heading"] or None, p["text"]) for p in indexed
+    ]
+    try:
+        return clause_rows(passages, progress=progress)
+    except ModelError:
+        return []
 
 
 def _forget_change(store_dir: Path, manifest: bytes) -> None:

@@ -3,7 +3,7 @@
 :mod:`db.semantic` reads meaning from a static token table; this module runs the sentence
 model itself, so that a clause or a look-up gets the vector sentence-transformers would give
 it (cosine ≥ 0.98 to the float32 original on every text measured; ``tests/db/test_encoder.py``).
-numpy does the work (threadpoolctl keeps a look-up on one BLAS thread: :data:`FEW_TOKENS`);
+numpy does the work (the app runs BLAS on one thread: :func:`desktop.launch.one_blas_thread`);
 the weights ship inside the app, quantised, in one file
 (:data:`ENCODER_FILE`, made by ``build/export_encoder.py``), checked against
 :data:`ENCODER_SHA256` before use, and dequantised once into float32 when loaded.
@@ -33,7 +33,6 @@ from itertools import islice
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from db import paths
 from db.errors import ModelError
@@ -59,10 +58,6 @@ DIMS = 384
 LAYERS = 6
 HEADS = 12
 LAYER_NORM_EPS = 1e-12
-#: Up to this many tokens a batch runs on one BLAS thread (a look-up): OpenBLAS splits even
-#: such small products among its threads, and on a busy machine each product then waits for
-#: a thread to be scheduled (a median of 330 ms a look-up measured that way, 8 ms on one).
-FEW_TOKENS = 48
 #: Rows of the feed-forward layer :func:`_gelu` works on at a time.
 _GELU_ROWS = 128
 UNK, CLS, SEP = "[UNK]", "[CLS]", "[SEP]"
@@ -318,7 +313,6 @@ class SentenceEncoder:
             npz["embedding_norm.bias"].astype(np.float32),
         )
         self.layers = [_Layer(npz, i) for i in range(LAYERS)]
-        self._threads = ThreadpoolController()
         self._pieces: dict[str, tuple[int, ...]] = {}
 
     @classmethod
@@ -385,11 +379,7 @@ class SentenceEncoder:
                 end += 1
             batch = order[start:end]
             texts = [ids[i] for i in batch]
-            if sum(len(t) for t in texts) <= FEW_TOKENS:
-                with self._threads.limit(limits=1, user_api="blas"):
-                    out[batch] = self._run(texts)
-            else:
-                out[batch] = self._run(texts)
+            out[batch] = self._run(texts)
             start = end
         return out
 

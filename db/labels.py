@@ -1,4 +1,4 @@
-"""How a search hit was found, said once for the engine, the CLI and the window.
+"""How a search hit was found and what a build is doing, said once for the CLI and the window.
 
 A tiny module with no imports, so the window can label results without loading the search
 engine (or numpy) before it shows.
@@ -16,3 +16,14 @@ MEANING_LABEL = "related by meaning"
 PINNED_SCORE = 1000.0
 #: What readable results show instead of the score of a cited passage.
 REFERENCE_LABEL = "reference"
+
+#: What each step of a store build (:func:`db.build.build_store`'s ``progress``) is called.
+BUILD_STEPS = {
+    "parse": "Parsing documents",
+    "record": "Writing the record",
+    "index": "Indexing passages",
+    "vectors": "Computing meaning vectors",
+    "sentences": "Reading passages with the sentence model",
+}
+#: The build's last step (its end closes a progress line).
+LAST_BUILD_STEP = "sentences"

@@ -42,6 +42,7 @@ from db.originals import check_library, list_imports, pending_addition, record_n
 from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.semantic import VECTORS_NAME, MeaningSearch
+from db.sentences import SentenceSearch
 from db.store import Store
 
 
@@ -78,7 +79,10 @@ class Library:
         self._gazetteer: Gazetteer | None = None
         self._mentioned: dict[str, set[str]] | None = None
         self.engine = SearchEngine(
-            self.index, self.store, meaning=MeaningSearch(store_dir / VECTORS_NAME)
+            self.index,
+            self.store,
+            meaning=MeaningSearch(store_dir / VECTORS_NAME),
+            sentences=SentenceSearch(self.store),
         )
         self.engine.planner = self._planner()
 
@@ -106,13 +110,15 @@ class Library:
     def prepare(self) -> None:
         """Read now what the first search would otherwise stop to read.
 
-        The meaning stage's token table and the store's passage vectors take a second or
-        so to load; the window calls this on a background thread once the library is
-        open, so that the officer's first search does not wait for them (a search made
-        while they load waits for the same load, never a second one).
+        The meaning stage's token table, the store's passage vectors and the sentence
+        encoder take a second or so to load; the window calls this on a background thread
+        once the library is open, so that the officer's first search does not wait for
+        them (a search made while they load waits for the same load, never a second one).
         """
         if self.engine.meaning is not None:
             self.engine.meaning.vectors()
+        if self.engine.sentences is not None:
+            self.engine.sentences.encoder()
 
     def close(self) -> None:
         """Close the index and the database."""
@@ -266,6 +272,7 @@ class Library:
         meta = self.store.meta()
         return {
             **self.store.counts(),
+            "sentence_passages": self.store.clause_vector_counts()[0],
             "built_at": meta.get("built_at"),
             "store_dir": str(self.store_dir),
         }

@@ -24,6 +24,7 @@ from db.labels import MATCH_MEANING, MATCH_WORDS, PINNED_SCORE
 from db.query import Plan
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
 from db.semantic import DENSE_CANDIDATES, LEXICAL_DEPTH, MeaningSearch, fuse
+from db.sentences import SentenceSearch, blend
 from db.snippets import SNIPPET_CHARS, snippet_parts
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
@@ -173,6 +174,7 @@ class SearchEngine:
         *,
         candidates: int = DEFAULT_CANDIDATES,
         meaning: MeaningSearch | None = None,
+        sentences: SentenceSearch | None = None,
     ) -> None:
         """Create an engine.
 
@@ -183,6 +185,8 @@ class SearchEngine:
             candidates: How many rough-score candidates are scored exactly per round
                 (:class:`~db.rank.Ranker`).
             meaning: The meaning-based stage (None: words only).
+            sentences: The sentence stage mixed into the meaning stage's word match
+                (None: the word match alone).
         """
         self.ix = ix
         self.store = store
@@ -196,6 +200,7 @@ class SearchEngine:
         self._doc_dates = {d["id"]: d["date"] or "" for d in docs}
         self.planner = planner
         self.meaning = meaning
+        self.sentences = sentences
 
     def close(self) -> None:
         """Release the index searcher."""
@@ -266,6 +271,9 @@ class SearchEngine:
         if dense and self.meaning is not None:
             # The words' matches and the nearest passages are scored word by word.
             related = self.meaning.related(asked, [*(pid for pid, _ in scored), *dense])
+            if self.sentences is not None:
+                # Each candidate's closest clause, as the sentence encoder reads it.
+                related = blend(related, self.sentences.closest(asked, [p for p, _ in related]))
             fused = fuse(scored, related, exact='"' in text or "“" in text)[: limit + 5]
             hits = self._hits(
                 [(f.passage_id, f.score) for f in fused],
@@ -424,7 +432,13 @@ class SearchEngine:
                 continue
             match = MATCH_WORDS
             if by_meaning and pid in by_meaning and self.meaning is not None:
-                match, snippet, marks = MATCH_MEANING, self.meaning.snippet(asked, p["text"]), []
+                closest = (
+                    self.sentences.snippet(asked, pid, p["heading"], p["text"])
+                    if self.sentences is not None
+                    else None
+                )
+                snippet = closest or self.meaning.snippet(asked, p["text"])
+                match, marks = MATCH_MEANING, []
             else:
                 snippet, marks = make_snippet(p["text"], qterms, mentions=spans.get(pid, ()))
             hits.append(

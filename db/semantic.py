@@ -291,6 +291,12 @@ def passage_text(heading: str | None, text: str) -> str:
     return f"{heading}. {text}" if heading else text
 
 
+def clause_snippet(text: str, span: tuple[int, int]) -> str:
+    """Return the clause of ``text`` at ``span``, with an ellipsis where text was cut."""
+    a, b = span
+    return ("…" if a > 0 else "") + text[a:b].strip() + ("…" if b < len(text) else "")
+
+
 def clauses(text: str) -> list[tuple[int, int]]:
     """Split a passage into sentences, and long sentences at commas; return their spans.
 
@@ -1058,5 +1064,4 @@ class MeaningSearch:
         vec = self.query_vector(query)
         if vec is None or self._vectors is None:
             return text
-        a, b = self._vectors.closest_clause(text, query)
-        return ("…" if a > 0 else "") + text[a:b].strip() + ("…" if b < len(text) else "")
+        return clause_snippet(text, self._vectors.closest_clause(text, query))

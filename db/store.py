@@ -10,6 +10,8 @@ Tables (schema version :data:`SCHEMA_VERSION`):
 * ``entities``, ``mentions``, ``document_entities``: the gazetteer and its links.
 * ``references``: references to UN instruments found in passages (:mod:`db.crossrefs`),
   resolved to in-library documents and passages when read (so they follow imports).
+* ``clause_vectors``: each passage's clauses embedded by the sentence encoder
+  (:mod:`db.sentences`), one int8 row and its scale per clause.
 
 Readers open the file read-only (:meth:`Store.open`); only :mod:`db.build`
 writes: a full build into a fresh folder that replaces the old store when complete,
@@ -30,7 +32,7 @@ import sqlite_utils
 
 from db.errors import NotFoundError, StoreError, StoreMissingError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 DB_FILENAME = "liaison.sqlite"
 #: How long a writer waits for a reader's lock on the store (seconds).
 WRITE_TIMEOUT = 30.0
@@ -203,6 +205,16 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX documents_seq ON documents (seq)")
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """Clause vectors of the sentence encoder, deleted with their document."""
+    db.execute(
+        "CREATE TABLE clause_vectors ("
+        " passage_id TEXT NOT NULL, document_id TEXT NOT NULL, seq INTEGER NOT NULL,"
+        " vector BLOB NOT NULL, scale REAL NOT NULL, PRIMARY KEY (passage_id, seq))"
+    )
+    db.execute("CREATE INDEX clause_vectors_document ON clause_vectors (document_id)")
+
+
 #: Ordered migrations: ``MIGRATIONS[i]`` brings a database from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_1,
@@ -212,6 +224,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 
 #: Passage kinds a paragraph reference ("para. 12") can point at.
@@ -624,6 +637,28 @@ class Store:
             self._passage_total = self.db.execute("SELECT count(*) FROM passages").fetchone()[0]
         return self._passage_total
 
+    def clause_vectors(self, passage_ids: Iterable[str]) -> list[tuple[str, bytes, float]]:
+        """Return the clause vectors of the given passages: ``(passage_id, vector, scale)``.
+
+        Passages without clause vectors (see :mod:`db.sentences`) have no row.
+        """
+        ids = json.dumps(list(dict.fromkeys(passage_ids)))
+        return [
+            (pid, bytes(vector), float(scale))
+            for pid, vector, scale in self.db.execute(
+                "SELECT passage_id, vector, scale FROM clause_vectors "
+                "WHERE passage_id IN (SELECT value FROM json_each(?)) ORDER BY passage_id, seq",
+                [ids],
+            )
+        ]
+
+    def clause_vector_counts(self) -> tuple[int, int]:
+        """Return how many passages have clause vectors, and how many passages there are."""
+        done = self.db.execute("SELECT count(DISTINCT passage_id) FROM clause_vectors").fetchone()[
+            0
+        ]
+        return int(done), self.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+
     def entity_index_texts(self) -> dict[str, str]:
         """Return, per entity id, the text its mentions put in a passage's ``entities`` field.
 
@@ -857,6 +892,7 @@ def integrity_problems(db: sqlite_utils.Database) -> list[str]:
 
 #: Every table holding rows of a document, children first.
 _DOCUMENT_TABLES = (
+    "clause_vectors",
     "references",
     "mentions",
     "document_entities",
@@ -875,6 +911,18 @@ def delete_documents(db: sqlite_utils.Database, document_ids: Iterable[str]) -> 
         column = "id" if table == "documents" else "document_id"
         sql = f'DELETE FROM "{table}" WHERE {column} IN (SELECT value FROM json_each(?))'
         db.execute(sql, [ids])
+
+
+def insert_clause_vectors(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert clause vector rows (inside the caller's transaction); return how many.
+
+    Args:
+        db: A writable, migrated database.
+        rows: ``passage_id, document_id, seq, vector`` (bytes), ``scale``.
+    """
+    rows = list(rows)
+    db["clause_vectors"].insert_all(rows, batch_size=2_000)
+    return len(rows)
 
 
 def insert_source(db: sqlite_utils.Database, row: dict[str, Any]) -> None:

@@ -28,7 +28,14 @@ from db.citations import CITATION_STYLES, DEFAULT_STYLE
 from db.compare import summary as change_counts
 from db.errors import LiaisonError, NotFoundError, QueryError
 from db.kinds import KINDS
-from db.labels import MATCH_MEANING, MEANING_LABEL, PINNED_SCORE, REFERENCE_LABEL
+from db.labels import (
+    BUILD_STEPS,
+    LAST_BUILD_STEP,
+    MATCH_MEANING,
+    MEANING_LABEL,
+    PINNED_SCORE,
+    REFERENCE_LABEL,
+)
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
 #: timings fall back to it where the process start time is unknown.
@@ -73,14 +80,8 @@ def _progress_printer() -> Callable[[str, int, int], None] | None:
         return None
 
     def show(step: str, done: int, total: int) -> None:
-        labels = {
-            "parse": "Parsing documents",
-            "record": "Writing record",
-            "index": "Indexing",
-            "vectors": "Computing meaning vectors",
-        }
-        end = "\n" if step == "vectors" and done == total else ""
-        click.echo(f"\r\033[K{labels.get(step, step)}: {done}/{total}", err=True, nl=False)
+        end = "\n" if step == LAST_BUILD_STEP and done == total else ""
+        click.echo(f"\r\033[K{BUILD_STEPS.get(step, step)}: {done}/{total}", err=True, nl=False)
         if end:
             click.echo("", err=True)
 
@@ -204,6 +205,10 @@ def summary() -> None:
         _say(
             f"{s['documents']} documents, {s['passages']} passages, {s['footnotes']} footnotes, "
             f"{s['sources']} source files"
+        )
+        _say(
+            f"{s['sentence_passages']} of {s['passages']} passages read by the sentence model "
+            "(the others are matched word by word)"
         )
         for d in lib.documents():
             label = d["symbol"] or d["title"]

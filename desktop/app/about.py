@@ -37,6 +37,7 @@ def about_html(library: Library) -> str:
     """Return the About box's HTML: version, store facts, and each document's provenance."""
     from importlib import metadata  # here: it costs start-up time, and About is rare
 
+    from db.encoder import ENCODER_FILE, ENCODER_NOTICE, ENCODER_SHA256  # here: numpy
     from db.semantic import MODEL_NOTICE, TABLE_FILE, TABLE_SHA256  # here: it loads numpy
 
     try:
@@ -84,5 +85,11 @@ def about_html(library: Library) -> str:
     out.append(
         f"<p>{esc(MODEL_NOTICE)}<br/><span style='font-size:small'>{esc(TABLE_FILE)} "
         f"<code>SHA-256 {esc(TABLE_SHA256)}</code></span></p>"
+    )
+    out.append(
+        f"<p>{esc(ENCODER_NOTICE)} {esc(s['sentence_passages'])} of {esc(s['passages'])} "
+        "passages are read by it; the others are matched word by word."
+        f"<br/><span style='font-size:small'>{esc(ENCODER_FILE)} "
+        f"<code>SHA-256 {esc(ENCODER_SHA256)}</code></span></p>"
     )
     return "".join(out)

@@ -25,6 +25,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from db.labels import BUILD_STEPS
 from desktop.app import dialogs
 from desktop.app.jobs import LibraryJobs
 from desktop.app.settings import Settings
@@ -86,13 +87,7 @@ class _BuildProgress:
     def progress(self, step: str, done: int, total: int) -> None:
         if self.dialog is None:
             return
-        labels = {
-            "parse": "Parsing documents",
-            "record": "Writing the record",
-            "index": "Indexing passages",
-            "vectors": "Computing meaning vectors",
-        }
-        self.dialog.setLabelText(f"{labels.get(step, step)}: {done} of {total}")
+        self.dialog.setLabelText(f"{BUILD_STEPS.get(step, step)}: {done} of {total}")
         self.dialog.setMaximum(max(total, 1))
         self.dialog.setValue(min(done, total))
 

@@ -16,13 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from threadpoolctl import ThreadpoolController
 
 from db import paths
 from db.encoder import (
     DIMS,
     ENCODER_FILE,
-    FEW_TOKENS,
     MAX_TOKENS,
     SentenceEncoder,
     bert_words,
@@ -129,34 +127,3 @@ def test_a_missing_weights_file_is_a_model_error(tmp_path) -> None:
 
 def test_the_bundled_encoder_is_loaded_once(encoder) -> None:
     assert bundled_encoder() is encoder
-
-
-def _blas_threads() -> list[tuple[str, int]]:
-    return [
-        (lib["prefix"], lib["num_threads"])
-        for lib in ThreadpoolController().info()
-        if lib["user_api"] == "blas"
-    ]
-
-
-def test_a_look_up_runs_on_one_blas_thread_and_leaves_the_threads_as_they_were(
-    encoder, monkeypatch
-) -> None:
-    seen: list[list[tuple[str, int]]] = []
-    run = encoder._run
-
-    def watched(texts: list[list[int]]) -> np.ndarray:
-        seen.append(_blas_threads())
-        return run(texts)
-
-    monkeypatch.setattr(encoder, "_run", watched)
-    long = "the smuggling of migrants by land, sea and air " * 6
-    assert len(encoder.token_ids(long)) > FEW_TOKENS
-    # A known setting first, so that what an earlier test left cannot hide a leak.
-    with ThreadpoolController().limit(limits=2, user_api="blas"):
-        before = _blas_threads()
-        assert encoder.encode(["who funds terror groups"]).shape == (1, DIMS)
-        after = _blas_threads()
-        encoder.encode([long])
-    assert after == before
-    assert seen == [[(p, 1) for p, _ in before], before]

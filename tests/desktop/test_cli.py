@@ -124,6 +124,10 @@ def test_readable_tables(run):
     assert "“Maritime piracy”, para. 1" in out.splitlines()[0]
     code, out, _ = run("show", "a-res-77-20")
     assert "[A/RES/77/20, para. 17(a)]" in out
+    code, out, _ = run("summary")
+    assert code == 0
+    passages = int(out.splitlines()[1].split(" passages")[0].split(", ")[-1])
+    assert f"{passages} of {passages} passages read by the sentence model" in out
 
 
 @pytest.mark.parametrize(

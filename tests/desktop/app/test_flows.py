@@ -104,6 +104,10 @@ def test_import_pdf_find_cite_and_remove(qtbot, own_window, search_for, tmp_path
         .toPlainText()
     )
     assert "1 imported by you" in about and "A_RES_79_999.pdf" in about
+    # The models and their licences; every passage, the import's too, read by the encoder.
+    assert "all-MiniLM-L6-v2" in about and "Apache License 2.0" in about
+    total = window.library.summary()["passages"]
+    assert f"{total} of {total} passages are read by it" in about
     window.dialogs.open_dialogs["about"].close()
 
     # Removed from its context menu, after a confirmation.

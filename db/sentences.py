@@ -1,0 +1,273 @@
+"""Sentence-level meaning: each passage's clauses embedded by the bundled sentence encoder.
+
+The word match of :mod:`db.semantic` compares words one by one; it cannot tell that
+"freezing fraudulent wire transfers" is what a clause on a "global stop-payment mechanism"
+is about. The sentence encoder (:mod:`db.encoder`, all-MiniLM-L6-v2 run in numpy) reads a
+whole clause. Each passage's clauses (:func:`db.semantic.clauses`: its sentences, a long
+one cut at commas, the heading a clause of its own) are embedded when the passage is
+written, stored in the record (``clause_vectors``: one int8 row and its scale per clause,
+so an import, a removal or a rebuild keeps them in step with the passages in the same
+transaction), and at search time the query's vector meets the candidates' clauses.
+
+* :func:`clause_rows` embeds passages' clauses for :func:`db.store.insert_clause_vectors`.
+* :func:`build_share` chooses which documents a full build embeds: in catalog order (the
+  bundled corpus first) up to :data:`BUILD_PASSAGES` passages, because the encoder is
+  slow next to the rest of a build (see ``docs/meaning-search.md``: a library of 10,000
+  documents would take far longer than its whole build). An import always embeds its own
+  documents.
+* :class:`SentenceSearch` embeds a query once and scores candidates by their closest
+  clause; :func:`blend` mixes that score into the word match (:data:`SENTENCE_SHARE`,
+  tuned on the development sets only: ``docs/meaning-search.md``). A passage without
+  clause vectors keeps its word match as it is.
+
+Nothing here imports Qt or the search engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from db.encoder import SentenceEncoder, bundled_encoder
+from db.errors import LiaisonError
+from db.semantic import clause_snippet, clauses, passage_text
+from db.store import Store
+
+#: Share of a candidate's meaning score that is its closest clause's cosine to the query
+#: (scaled to the word match's range), the rest its word match. Tuned on the development
+#: sets only (search_eval, search_ownwords_dev, _dev2, _dev3; docs/meaning-search.md).
+SENTENCE_SHARE = 0.4
+#: A full build embeds the clauses of the documents in catalog order (the bundled corpus
+#: first) while their passages stay within this many.
+BUILD_PASSAGES = 10_000
+#: Clauses embedded per call of the encoder (one progress step).
+EMBED_CHUNK = 256
+
+#: Clause vectors kept in memory by their text, so that a rebuild in the same process (a
+#: repair, a library re-read) does not embed again what it embedded before.
+MEMO_CLAUSES = 20_000
+
+#: progress(done, total): passages embedded so far.
+EmbedProgress = Callable[[int, int], None]
+
+
+def clause_texts(heading: str | None, text: str) -> list[str]:
+    """Return the clauses of a passage as the encoder reads them (the heading first)."""
+    full = passage_text(heading, text)
+    return [part for a, b in clauses(full) if (part := full[a:b].strip())]
+
+
+def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return rows as int8 (-127..127) and one float32 scale per row."""
+    peak = np.abs(vectors).max(axis=1)
+    scales = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    return np.round(vectors / scales[:, None]).astype(np.int8), scales
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage to embed: its id, document and text."""
+
+    passage_id: str
+    document_id: str
+    heading: str | None
+    text: str
+
+
+def clause_rows(
+    passages: Sequence[Passage],
+    *,
+    encoder: SentenceEncoder | None = None,
+    progress: EmbedProgress | None = None,
+) -> list[dict[str, object]]:
+    """Embed the passages' clauses; return rows for :func:`db.store.insert_clause_vectors`.
+
+    Args:
+        passages: What to embed.
+        encoder: The sentence encoder (default: the bundled one).
+        progress: Called with ``(passages done, passages)`` after each chunk.
+
+    Raises:
+        ModelError: The bundled encoder is missing or fails its SHA-256 check.
+    """
+    encoder = encoder or bundled_encoder()
+    owners: list[int] = []
+    texts: list[str] = []
+    for i, p in enumerate(passages):
+        for part in clause_texts(p.heading, p.text):
+            owners.append(i)
+            texts.append(part)
+    memo = _memo(encoder)
+    todo = list(dict.fromkeys(t for t in texts if t not in memo))
+    if progress:
+        progress(0 if todo else len(passages), len(passages))
+    for start in range(0, len(todo), EMBED_CHUNK):
+        chunk = todo[start : start + EMBED_CHUNK]
+        q, scales = quantize(encoder.encode(chunk))
+        for j, text in enumerate(chunk):
+            memo[text] = (q[j].tobytes(), float(scales[j]))
+        if progress:
+            end = start + len(chunk)
+            done = len(passages) if end == len(todo) else owners[texts.index(todo[end])]
+            progress(done, len(passages))
+    rows: list[dict[str, object]] = []
+    seq: dict[int, int] = {}
+    for i, text in zip(owners, texts, strict=True):
+        vector, scale = memo[text]
+        memo.move_to_end(text)
+        seq[i] = seq.get(i, -1) + 1
+        p = passages[i]
+        rows.append(
+            {
+                "passage_id": p.passage_id,
+                "document_id": p.document_id,
+                "seq": seq[i],
+                "vector": vector,
+                "scale": scale,
+            }
+        )
+    while len(memo) > MEMO_CLAUSES:
+        memo.popitem(last=False)
+    return rows
+
+
+_MEMOS: dict[int, tuple[SentenceEncoder, OrderedDict[str, tuple[bytes, float]]]] = {}
+
+
+def _memo(encoder: SentenceEncoder) -> OrderedDict[str, tuple[bytes, float]]:
+    """Return the clause memo of one encoder (a different encoder embeds anew)."""
+    return _MEMOS.setdefault(id(encoder), (encoder, OrderedDict()))[1]
+
+
+def build_share(documents: Iterable[tuple[str, int]]) -> set[str]:
+    """Return the documents a full build embeds.
+
+    Args:
+        documents: ``(document_id, passages)`` in catalog order (the bundled corpus first).
+
+    Returns:
+        The documents, in order, while the passages embedded stay within
+        :data:`BUILD_PASSAGES` (the first document always).
+    """
+    chosen: set[str] = set()
+    total = 0
+    for doc_id, n in documents:
+        if chosen and total + n > BUILD_PASSAGES:
+            break
+        chosen.add(doc_id)
+        total += n
+    return chosen
+
+
+def blend(related: list[tuple[str, float]], closest: dict[str, float]) -> list[tuple[str, float]]:
+    """Mix the candidates' closest-clause cosine into their word match, best first.
+
+    The cosine is scaled so that the best candidate's equals the best word match; a
+    candidate's score is then ``(1 - SENTENCE_SHARE) × word match + SENTENCE_SHARE ×
+    scaled cosine``. A candidate without clause vectors keeps its word match.
+
+    Args:
+        related: ``(passage_id, word match)`` from :meth:`db.semantic.MeaningSearch.related`.
+        closest: ``passage_id → closest clause cosine`` from :meth:`SentenceSearch.closest`.
+    """
+    if not related or not closest:
+        return related
+    top_match = max(m for _, m in related)
+    top_cos = max(closest.values())
+    if top_cos <= 0 or top_match <= 0:
+        return related
+    scale = top_match / top_cos
+    out = [
+        (pid, (1 - SENTENCE_SHARE) * m + SENTENCE_SHARE * closest[pid] * scale)
+        if pid in closest
+        else (pid, m)
+        for pid, m in related
+    ]
+    return sorted(out, key=lambda t: -t[1])
+
+
+class SentenceSearch:
+    """The sentence stage over one open store; the encoder is loaded on first use.
+
+    An encoder that cannot be loaded (missing, or failing its SHA-256 check) leaves the
+    search to the word match; :attr:`error` then says why.
+    """
+
+    def __init__(self, store: Store, *, encoder: Callable[[], SentenceEncoder] = bundled_encoder):
+        """Prepare the stage over ``store`` (nothing is read yet)."""
+        self.store = store
+        self.error: str | None = None
+        self._encoder_factory = encoder
+        self._encoder: SentenceEncoder | None = None
+        self._tried = False
+        self._lock = threading.Lock()
+        self._last: tuple[str, np.ndarray] | None = None
+
+    def encoder(self) -> SentenceEncoder | None:
+        """Return the encoder, loading it on the first call (None if unusable)."""
+        with self._lock:
+            if not self._tried:
+                try:
+                    self._encoder = self._encoder_factory()
+                except LiaisonError as exc:
+                    self.error = str(exc)
+                finally:
+                    self._tried = True
+        return self._encoder
+
+    def query_vector(self, text: str) -> np.ndarray | None:
+        """Return the query's unit vector, embedded once per query text."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        encoder = self.encoder()
+        if encoder is None:
+            return None
+        vec = encoder.encode([text])[0]
+        self._last = (text, vec)
+        return vec
+
+    def closest(self, text: str, passage_ids: Iterable[str]) -> dict[str, float]:
+        """Return each passage's closest-clause cosine to the query (passages with vectors)."""
+        ids = list(passage_ids)
+        if not ids or not text.strip():
+            return {}
+        rows = self.store.clause_vectors(ids)
+        if not rows:
+            return {}
+        vec = self.query_vector(text)
+        if vec is None or not vec.any():
+            return {}
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int8).reshape(len(rows), -1)
+        scales = np.asarray([r[2] for r in rows], dtype=np.float32)
+        cosines = (matrix.astype(np.float32) @ vec) * scales
+        out: dict[str, float] = {}
+        for (pid, _, _), c in zip(rows, cosines.tolist(), strict=True):
+            if c > out.get(pid, -2.0):
+                out[pid] = c
+        return out
+
+    def snippet(self, query: str, passage_id: str, heading: str | None, text: str) -> str | None:
+        """Return the passage's clause closest to the query, ellipsised (None: no vectors).
+
+        The heading is a clause of the passage's vectors but never its snippet.
+        """
+        rows = self.store.clause_vectors([passage_id])
+        full = passage_text(heading, text)
+        spans = clauses(full)
+        vec = self.query_vector(query) if rows else None
+        if vec is None or len(rows) != len(spans):
+            return None
+        offset = len(full) - len(text)
+        best: tuple[float, tuple[int, int]] | None = None
+        for (_, vector, scale), (a, b) in zip(rows, spans, strict=True):
+            if a < offset:
+                continue
+            cosine = float(np.frombuffer(vector, dtype=np.int8).astype(np.float32) @ vec) * scale
+            if best is None or cosine > best[0]:
+                best = (cosine, (a - offset, b - offset))
+        return None if best is None else clause_snippet(text, best[1])

@@ -1,0 +1,173 @@
+"""The sentence stage: clause vectors written with the passages and mixed into the ranking.
+
+Real builds, real imports and removals in a temporary data folder, the real bundled encoder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import db.sentences
+from db.build import build_store
+from db.encoder import bundled_encoder
+from db.imports import import_files, remove_document
+from db.library import open_library
+from db.reading import Library
+from db.semantic import clauses, passage_text
+from db.sentences import (
+    SENTENCE_SHARE,
+    Passage,
+    SentenceSearch,
+    blend,
+    build_share,
+    clause_rows,
+    clause_texts,
+    quantize,
+)
+from db.store import Store
+from tests.helpers.resolutions import symbol, write_resolutions
+
+
+def _id(n: int) -> str:
+    return symbol(n).lower().replace("/", "-")
+
+
+def test_a_passages_clauses_are_its_heading_then_its_sentences():
+    text = "Recalling its resolution 51/1. Calls upon Member States to act; and to report."
+    got = clause_texts("Preamble", text)
+    full = passage_text("Preamble", text)
+    assert got == [full[a:b].strip() for a, b in clauses(full)]
+    assert got[0] == "Preamble."
+    assert len(got) >= 3
+
+
+def test_quantized_rows_keep_their_direction():
+    rows = np.random.default_rng(1).normal(size=(20, 384)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    q, scales = quantize(rows)
+    back = q.astype(np.float32) * scales[:, None]
+    assert q.dtype == np.int8 and np.abs(q).max() == 127
+    assert ((back * rows).sum(axis=1) / np.linalg.norm(back, axis=1)).min() > 0.999
+
+
+def test_clause_rows_number_each_passages_clauses_in_order():
+    passages = [
+        Passage("d:p1", "d", None, "First sentence here. Second sentence there."),
+        Passage("d:p2", "d", "Heading", "Only one."),
+        Passage("d:p3", "d", None, ""),
+    ]
+    rows = clause_rows(passages)
+    assert [(r["passage_id"], r["seq"]) for r in rows] == [
+        ("d:p1", 0),
+        ("d:p1", 1),
+        ("d:p2", 0),
+        ("d:p2", 1),
+    ]
+    vec = np.frombuffer(rows[0]["vector"], dtype=np.int8).astype(np.float32) * rows[0]["scale"]
+    want = bundled_encoder().encode(["First sentence here."])[0]
+    assert float(vec @ want / np.linalg.norm(vec)) > 0.99
+
+
+def test_blend_mixes_the_closest_clause_into_the_word_match():
+    related = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
+    closest = {"a": 0.2, "b": 0.6, "c": 0.3}  # "c" has none in a store missing it
+    got = dict(blend(related, closest))
+    scale = 0.9 / 0.6
+    assert got["b"] == pytest.approx((1 - SENTENCE_SHARE) * 0.8 + SENTENCE_SHARE * 0.6 * scale)
+    assert got["a"] == pytest.approx((1 - SENTENCE_SHARE) * 0.9 + SENTENCE_SHARE * 0.2 * scale)
+    assert next(pid for pid, _ in blend(related, closest)) == "b"
+    # A passage without clause vectors keeps its word match.
+    assert dict(blend(related, {"a": 0.2, "b": 0.6}))["c"] == 0.7
+    assert blend(related, {}) == related
+
+
+def test_build_share_takes_documents_in_order_up_to_the_limit(monkeypatch):
+    monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", 100)
+    docs = [("b1", 60), ("l1", 30), ("l2", 20), ("l3", 5)]
+    assert build_share(docs) == {"b1", "l1"}
+    monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", 10)
+    assert build_share(docs) == {"b1"}  # the first document always
+
+
+def test_the_bundled_store_has_every_passages_clauses(built_store: Path):
+    store = Store.open(built_store)
+    try:
+        done, total = store.clause_vector_counts()
+        assert total > 100 and done == total
+    finally:
+        store.close()
+
+
+def test_a_clause_typed_as_the_query_finds_its_own_passage_closest(library: Library):
+    passage = library.store.passage("a-res-77-20:op15")
+    clause = clause_texts(passage["heading"], passage["text"])[1]
+    stage = SentenceSearch(library.store)
+    closest = stage.closest(clause, [p["id"] for p in library.store.passages()])
+    assert max(closest, key=closest.__getitem__) == "a-res-77-20:op15"
+    assert closest["a-res-77-20:op15"] > 0.98
+    assert stage.error is None
+
+
+def test_an_import_embeds_its_passages_and_a_removal_deletes_them(tmp_path):
+    build_store()
+    (report,) = import_files(write_resolutions(tmp_path / "in", [3]))
+    assert report.ok, report.message
+    with open_library() as lib:
+        ids = {p["id"] for p in lib.store.passages(_id(3))}
+        done, total = lib.store.clause_vector_counts()
+        assert done == total
+        assert {pid for pid, _, _ in lib.store.clause_vectors(ids)} == ids
+    remove_document(_id(3))
+    with open_library() as lib:
+        assert lib.store.clause_vectors(ids) == []
+        done, total = lib.store.clause_vector_counts()
+        assert done == total
+
+
+def test_a_build_over_the_limit_leaves_later_library_documents_to_the_word_match(
+    tmp_path, monkeypatch
+):
+    build_store()
+    import_files(write_resolutions(tmp_path / "in", [5, 6]))
+    with open_library() as lib:
+        bundled = sum(1 for p in lib.store.passages() if p["document_id"] not in (_id(5), _id(6)))
+        first = len(lib.store.passages(_id(5)))
+    monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", bundled + first)
+    build_store()
+    with open_library() as lib:
+        store = lib.store
+        embedded = {pid for pid, _, _ in store.clause_vectors(p["id"] for p in store.passages())}
+        assert {p["id"] for p in store.passages(_id(5))} <= embedded
+        assert not {p["id"] for p in store.passages(_id(6))} & embedded
+        assert store.clause_vector_counts() == (bundled + first, len(store.passages()))
+        # The search still answers, the unembedded document by its word match.
+        hits = lib.search("strengthening cooperation", limit=10).hits
+        assert hits
+
+
+def test_the_snippet_is_the_clause_closest_to_the_query_never_the_heading(library: Library):
+    passage = library.store.passage("a-res-77-20:op15")
+    heading, text = passage["heading"], passage["text"]
+    parts = clause_texts(heading, text)
+    assert len(parts) >= 3
+    stage = SentenceSearch(library.store)
+    got = stage.snippet(parts[2], "a-res-77-20:op15", heading, text)
+    assert got is not None and got.strip("…") == parts[2]
+    # Typed as the query, the heading is still not the snippet.
+    got = stage.snippet(parts[0], "a-res-77-20:op15", heading, text)
+    assert got is not None and got.strip("…") in parts[1:]
+
+
+def test_the_sentence_stage_lifts_a_paraphrase_the_word_match_misses(library: Library):
+    query = "disease outbreaks caused on purpose"  # A/RES/77/20 para. 13 (health and security)
+    with_stage = [h.passage_id for h in library.search(query, limit=10).hits]
+    stage, library.engine.sentences = library.engine.sentences, None
+    try:
+        without = [h.passage_id for h in library.search(query, limit=10).hits]
+    finally:
+        library.engine.sentences = stage
+    assert "a-res-77-20:op13" in with_stage[:3]
+    assert "a-res-77-20:op13" not in without[:3]
