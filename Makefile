@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# BLAS on one thread, as `liaison` runs it (desktop/launch.py), for the benchmarks.
+ONE_BLAS_THREAD := OPENBLAS_NUM_THREADS=1 VECLIB_MAXIMUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: run test lint lint-workflows store bench bundle clean
 
@@ -36,11 +38,11 @@ store: $(STAMP)
 
 ## bench: print search latency and build figures, sentence encoder cost, hostile-query latency, import and removal cost
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench.bench_search
-	$(BIN)/python -m tests.bench.bench_semantic
-	$(BIN)/python -m tests.bench.bench_encoder
-	$(BIN)/python -m tests.bench.bench_hostile
-	$(BIN)/python -m tests.bench.bench_import
+	$(ONE_BLAS_THREAD) $(BIN)/python -m tests.bench.bench_search
+	$(ONE_BLAS_THREAD) $(BIN)/python -m tests.bench.bench_semantic
+	$(ONE_BLAS_THREAD) $(BIN)/python -m tests.bench.bench_encoder
+	$(ONE_BLAS_THREAD) $(BIN)/python -m tests.bench.bench_hostile
+	$(ONE_BLAS_THREAD) $(BIN)/python -m tests.bench.bench_import
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -29,6 +29,7 @@ import sqlite_utils
 from db import paths
 from db.catalog import CatalogEntry, load_catalog
 from db.crossrefs import context_of, recognise
+from db.encoder import ENCODER_SHA256, bundled_encoder
 from db.entities import Gazetteer, Linker
 from db.errors import (
     IncrementalUpdateError,
@@ -57,6 +58,7 @@ from db.freshness import (
     read_manifest,
     resources_fingerprint,
     store_files,
+    verify_manifest,
 )
 from db.index import INDEX_DIRNAME, INDEX_VERSION, build_index, update_index
 from db.locking import data_lock
@@ -69,7 +71,14 @@ from db.semantic import (
     update_vectors,
     write_vectors,
 )
-from db.sentences import Passage, build_share, clause_rows
+from db.sentences import (
+    Passage,
+    build_share,
+    clause_rows,
+    clause_texts,
+    needs_embedding,
+    remember,
+)
 from db.store import (
     DB_FILENAME,
     SCHEMA_VERSION,
@@ -336,6 +345,7 @@ def _meta(fingerprint: str, resources_part: str) -> dict[str, str]:
         "index_version": str(INDEX_VERSION),
         "fingerprint": fingerprint,
         "resources_fingerprint": resources_part,
+        "sentence_encoder": ENCODER_SHA256,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -651,11 +661,9 @@ def _write_store(
             write_vectors(tmp, triples, reference=bundled)
             if progress:
                 progress("vectors", 1, 1)
-            share = build_share(Counter(p["document_id"] for p in indexed).items())
-            embed = [p for p in indexed if p["document_id"] in share]
             step = None if progress is None else partial(progress, "sentences")
             with db.conn:
-                insert_clause_vectors(db, _clause_rows(embed, step))
+                insert_clause_vectors(db, _build_clause_rows(store_dir, indexed, step))
             close_journal(db)
         finally:
             conn.close()
@@ -843,13 +851,61 @@ def _clause_rows(
     written without clause vectors and the search uses the word match alone for them
     (the search reports the encoder's error).
     """
-    passages = [
-        Passage(p["passage_id"], p["document_id"], p["heading"] or None, p["text"]) for p in indexed
-    ]
     try:
-        return clause_rows(passages, progress=progress)
+        return clause_rows([_passage(p) for p in indexed], progress=progress)
     except ModelError:
         return []
+
+
+def _build_clause_rows(
+    store_dir: Path, indexed: list[dict[str, Any]], progress: Callable[[int, int], None] | None
+) -> list[dict[str, object]]:
+    """Embed the clauses a full build embeds (:func:`db.sentences.build_share`).
+
+    The store being replaced lends the clause vectors it holds, when it is sound and was
+    embedded by this encoder, so that a rebuild keeps what imports embedded.
+    """
+    try:
+        encoder = bundled_encoder()
+    except ModelError:
+        return []
+    remember(_stored_clauses(store_dir), encoder=encoder)
+    passages = [_passage(p) for p in indexed]
+    new = Counter(p.document_id for p in passages if needs_embedding(p, encoder=encoder))
+    share = build_share((d, new.get(d, 0)) for d in dict.fromkeys(p.document_id for p in passages))
+    return clause_rows(
+        [p for p in passages if p.document_id in share], encoder=encoder, progress=progress
+    )
+
+
+def _stored_clauses(store_dir: Path) -> Iterator[tuple[list[str], list[tuple[bytes, float]]]]:
+    """Yield each passage's clause texts and stored vectors from a sound store (or nothing)."""
+    if not (store_dir / DB_FILENAME).is_file() or verify_manifest(store_dir):
+        return
+    try:
+        store = Store.open(store_dir)
+    except (LiaisonError, sqlite3.DatabaseError):
+        return
+    try:
+        if store.meta().get("sentence_encoder") != ENCODER_SHA256:
+            return
+        passages = store.passages()
+        for start in range(0, len(passages), 500):
+            chunk = passages[start : start + 500]
+            rows: dict[str, list[tuple[bytes, float]]] = {}
+            for pid, vector, scale in store.clause_vectors(p["id"] for p in chunk):
+                rows.setdefault(pid, []).append((vector, scale))
+            for p in chunk:
+                if p["id"] in rows:
+                    yield clause_texts(p["heading"] or None, p["text"]), rows[p["id"]]
+    except sqlite3.DatabaseError:
+        return
+    finally:
+        store.close()
+
+
+def _passage(p: dict[str, Any]) -> Passage:
+    return Passage(p["passage_id"], p["document_id"], p["heading"] or None, p["text"])
 
 
 def _forget_change(store_dir: Path, manifest: bytes) -> None:

@@ -24,6 +24,7 @@ Nothing here imports Qt or the search engine.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -396,7 +397,15 @@ class SentenceEncoder:
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 
 
+_LOADING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def bundled_encoder() -> SentenceEncoder:
-    """Return the bundled encoder, loaded and checked on first use."""
+def _loaded() -> SentenceEncoder:
     return SentenceEncoder.load()
+
+
+def bundled_encoder() -> SentenceEncoder:
+    """Return the bundled encoder, loaded and checked on first use (once, whatever thread)."""
+    with _LOADING:
+        return _loaded()

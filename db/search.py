@@ -291,6 +291,10 @@ class SearchEngine:
                 mentions=plan.mentions,
                 entities=plan.mark_entities,
             )
+        if dense:
+            problem = self._meaning_problem()
+            if problem:
+                notice = _join(notice, problem)
         if plan.mentions is not None:
             notice = _join(
                 notice,
@@ -298,6 +302,17 @@ class SearchEngine:
                 + ("the passages below mention it." if hits else "no passage mentions it."),
             )
         return SearchResult(text, hits, plan.corrected, notice)
+
+    def _meaning_problem(self) -> str | None:
+        """Say why meaning-based search runs with less than it should (None: it does not)."""
+        errors = [
+            stage.error
+            for stage in (self.meaning, self.sentences)
+            if stage is not None and stage.error
+        ]
+        if not errors:
+            return None
+        return f"Meaning-based search is limited: {'; '.join(e.rstrip('.') for e in errors)}."
 
     def _dense(self, text: str, filters: Filters) -> list[str]:
         """Return the passages nearest in meaning to the query that pass the filters."""

@@ -11,10 +11,10 @@ transaction), and at search time the query's vector meets the candidates' clause
 
 * :func:`clause_rows` embeds passages' clauses for :func:`db.store.insert_clause_vectors`.
 * :func:`build_share` chooses which documents a full build embeds: in catalog order (the
-  bundled corpus first) up to :data:`BUILD_PASSAGES` passages, because the encoder is
-  slow next to the rest of a build (see ``docs/meaning-search.md``: a library of 10,000
-  documents would take far longer than its whole build). An import always embeds its own
-  documents.
+  bundled corpus first) up to :data:`BUILD_PASSAGES` passages embedded anew, because the
+  encoder is slow next to the rest of a build (``docs/meaning-search.md``). What the store
+  being replaced had is kept (:func:`remember`), so a rebuild loses no clause vector an
+  import made. An import always embeds its own documents.
 * :class:`SentenceSearch` embeds a query once and scores candidates by their closest
   clause; :func:`blend` mixes that score into the word match (:data:`SENTENCE_SHARE`,
   tuned on the development sets only: ``docs/meaning-search.md``). A passage without
@@ -147,20 +147,57 @@ def build_share(documents: Iterable[tuple[str, int]]) -> set[str]:
     """Return the documents a full build embeds.
 
     Args:
-        documents: ``(document_id, passages)`` in catalog order (the bundled corpus first).
+        documents: ``(document_id, passages to embed anew)`` in catalog order (the bundled
+            corpus first); a passage whose clauses are remembered (:func:`remember`: the
+            store being replaced had them) costs nothing.
 
     Returns:
-        The documents, in order, while the passages embedded stay within
-        :data:`BUILD_PASSAGES` (the first document always).
+        The documents, in order, while the passages embedded anew stay within
+        :data:`BUILD_PASSAGES` (the first document always), and every document that needs
+        nothing new.
     """
     chosen: set[str] = set()
     total = 0
+    full = False
     for doc_id, n in documents:
-        if chosen and total + n > BUILD_PASSAGES:
-            break
-        chosen.add(doc_id)
-        total += n
+        if n == 0 or not chosen or (not full and total + n <= BUILD_PASSAGES):
+            chosen.add(doc_id)
+            total += n
+        else:
+            full = True
     return chosen
+
+
+def remember(
+    clauses_of_passages: Iterable[tuple[list[str], list[tuple[bytes, float]]]],
+    *,
+    encoder: SentenceEncoder | None = None,
+) -> int:
+    """Keep clause vectors a store already holds, so that a rebuild does not embed them again.
+
+    Args:
+        clauses_of_passages: Per passage, its :func:`clause_texts` and its stored
+            ``(vector, scale)`` rows in order; a passage whose counts differ is skipped.
+        encoder: The encoder they were made with (default: the bundled one).
+
+    Returns:
+        How many clauses were remembered.
+    """
+    memo = _memo(encoder or bundled_encoder())
+    n = 0
+    for texts, rows in clauses_of_passages:
+        if len(texts) != len(rows):
+            continue
+        for text, row in zip(texts, rows, strict=True):
+            memo[text] = row
+            n += 1
+    return n
+
+
+def needs_embedding(passage: Passage, *, encoder: SentenceEncoder | None = None) -> bool:
+    """Return True when some clause of the passage is not remembered (it costs the encoder)."""
+    memo = _memo(encoder or bundled_encoder())
+    return any(t not in memo for t in clause_texts(passage.heading, passage.text))
 
 
 def blend(related: list[tuple[str, float]], closest: dict[str, float]) -> list[tuple[str, float]]:

@@ -652,6 +652,12 @@ class Store:
             )
         ]
 
+    def distinct_clause_vectors(self) -> tuple[int, int]:
+        """Return how many clause vectors the store holds, and how many of them differ."""
+        row = self.db.execute("SELECT count(*), count(DISTINCT vector) FROM clause_vectors")
+        rows, distinct = row.fetchone()
+        return int(rows), int(distinct)
+
     def clause_vector_counts(self) -> tuple[int, int]:
         """Return how many passages have clause vectors, and how many passages there are."""
         done = self.db.execute("SELECT count(DISTINCT passage_id) FROM clause_vectors").fetchone()[

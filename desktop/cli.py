@@ -36,6 +36,7 @@ from db.labels import (
     PINNED_SCORE,
     REFERENCE_LABEL,
 )
+from desktop.launch import one_blas_thread
 
 #: ``time.perf_counter()`` when the CLI was imported: the desktop app's smoke
 #: timings fall back to it where the process start time is unknown.
@@ -1064,6 +1065,7 @@ def main() -> None:
     the broken pipe is not an error of ours.
     """
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    one_blas_thread()  # `python -m desktop.cli` does not pass through desktop.launch
     try:
         cli(prog_name="liaison")
     except BrokenPipeError:

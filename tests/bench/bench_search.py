@@ -49,6 +49,7 @@ from pathlib import Path
 from db import paths
 from db.build import BuildReport, build_store
 from db.reading import Library
+from db.sentences import BUILD_PASSAGES
 from db.store import Store
 from tests.search.evaluation import load_eval
 
@@ -384,6 +385,17 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool, agreement: boo
             print(
                 f"  build: {timing.seconds:.2f} s ({phases}); {r.documents:,} documents, "
                 f"{r.passages:,} passages, store {folder_mb(store_dir):.1f} MB"
+            )
+            store = Store.open(store_dir)
+            try:
+                embedded, total = store.clause_vector_counts()
+                rows, distinct = store.distinct_clause_vectors()
+            finally:
+                store.close()
+            print(
+                f"  sentence stage: {embedded:,} of {total:,} passages embedded "
+                f"(build limit {BUILD_PASSAGES:,}), {rows:,} clauses, {distinct:,} distinct "
+                "(a synthetic corpus repeats real sentences)"
             )
             if timing.profile:
                 print(timing.profile)

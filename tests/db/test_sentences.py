@@ -5,12 +5,14 @@ Real builds, real imports and removals in a temporary data folder, the real bund
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import db.sentences
+from db import paths
 from db.build import build_store
 from db.encoder import bundled_encoder
 from db.imports import import_files, remove_document
@@ -86,10 +88,10 @@ def test_blend_mixes_the_closest_clause_into_the_word_match():
 
 def test_build_share_takes_documents_in_order_up_to_the_limit(monkeypatch):
     monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", 100)
-    docs = [("b1", 60), ("l1", 30), ("l2", 20), ("l3", 5)]
-    assert build_share(docs) == {"b1", "l1"}
+    docs = [("b1", 60), ("l1", 30), ("l2", 20), ("l3", 5), ("l4", 0)]
+    assert build_share(docs) == {"b1", "l1", "l4"}  # l3 would fit, but order rules
     monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", 10)
-    assert build_share(docs) == {"b1"}  # the first document always
+    assert build_share(docs) == {"b1", "l4"}  # the first always, and what costs nothing
 
 
 def test_the_bundled_store_has_every_passages_clauses(built_store: Path):
@@ -136,6 +138,9 @@ def test_a_build_over_the_limit_leaves_later_library_documents_to_the_word_match
         bundled = sum(1 for p in lib.store.passages() if p["document_id"] not in (_id(5), _id(6)))
         first = len(lib.store.passages(_id(5)))
     monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", bundled + first)
+    # A build from scratch: no store to lend its vectors, nothing remembered in memory.
+    shutil.rmtree(paths.store_dir())
+    db.sentences._MEMOS.clear()
     build_store()
     with open_library() as lib:
         store = lib.store
@@ -171,3 +176,20 @@ def test_the_sentence_stage_lifts_a_paraphrase_the_word_match_misses(library: Li
         library.engine.sentences = stage
     assert "a-res-77-20:op13" in with_stage[:3]
     assert "a-res-77-20:op13" not in without[:3]
+
+
+def test_a_rebuild_keeps_the_clause_vectors_the_store_had(tmp_path, monkeypatch):
+    build_store()
+    import_files(write_resolutions(tmp_path / "in", [7, 8]))
+    with open_library() as lib:
+        before = lib.store.clause_vectors(p["id"] for p in lib.store.passages())
+        assert lib.store.clause_vector_counts()[0] == lib.store.clause_vector_counts()[1]
+    # Nothing remembered in memory and no budget for new work: only the store can lend them.
+    db.sentences._MEMOS.clear()
+    monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", 1)
+    build_store()
+    with open_library() as lib:
+        after = lib.store.clause_vectors(p["id"] for p in lib.store.passages())
+        done, total = lib.store.clause_vector_counts()
+    assert done == total
+    assert after == before
