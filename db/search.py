@@ -203,7 +203,9 @@ class SearchEngine:
         self.sentences = sentences
 
     def close(self) -> None:
-        """Release the index searcher."""
+        """Release the index searcher (and the sentence stage's worker thread)."""
+        if self.sentences is not None:
+            self.sentences.close()
         self.searcher.close()
 
     def search(
@@ -248,11 +250,11 @@ class SearchEngine:
         # symbol not in the library); it reads the typo-corrected words when there are some.
         asked = plan.corrected or text
         reference = bool(plan.pinned) or plan.reference_failed or plan.mentions is not None
-        dense = (
-            self._dense(asked, filters)
-            if meaning and self.meaning is not None and text.strip() and not reference
-            else []
-        )
+        wants_meaning = meaning and self.meaning is not None and bool(text.strip())
+        wants_meaning = wants_meaning and not reference
+        if wants_meaning and self.sentences is not None:
+            self.sentences.prefetch(asked)  # embedded while the words rank
+        dense = self._dense(asked, filters) if wants_meaning else []
         if plan.query is None and not pinned and not dense:
             if text.strip() or flt is None:
                 return SearchResult(text, [], plan.corrected, notice)

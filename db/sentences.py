@@ -28,6 +28,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -243,6 +244,8 @@ class SentenceSearch:
         self._tried = False
         self._lock = threading.Lock()
         self._last: tuple[str, np.ndarray] | None = None
+        self._pending: tuple[str, Future[np.ndarray | None]] | None = None
+        self._pool: ThreadPoolExecutor | None = None
 
     def encoder(self) -> SentenceEncoder | None:
         """Return the encoder, loading it on the first call (None if unusable)."""
@@ -256,17 +259,45 @@ class SentenceSearch:
                     self._tried = True
         return self._encoder
 
+    def prefetch(self, text: str) -> None:
+        """Start embedding a query on a worker thread (numpy's products release the GIL).
+
+        The search calls this before it ranks by words, so that the encoder's 8–10 ms run
+        beside the word ranking; :meth:`query_vector` then waits for it.
+        """
+        last = self._last
+        if (last is not None and last[0] == text) or (
+            self._pending is not None and self._pending[0] == text
+        ):
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-vector")
+        self._pending = (text, self._pool.submit(self._embed, text))
+
     def query_vector(self, text: str) -> np.ndarray | None:
         """Return the query's unit vector, embedded once per query text."""
         last = self._last
         if last is not None and last[0] == text:
             return last[1]
+        pending = self._pending
+        if pending is not None and pending[0] == text:
+            self._pending = None
+            return pending[1].result()
+        return self._embed(text)
+
+    def _embed(self, text: str) -> np.ndarray | None:
         encoder = self.encoder()
         if encoder is None:
             return None
         vec = encoder.encode([text])[0]
         self._last = (text, vec)
         return vec
+
+    def close(self) -> None:
+        """Stop the worker thread (a pending query is finished first)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
     def closest(self, text: str, passage_ids: Iterable[str]) -> dict[str, float]:
         """Return each passage's closest-clause cosine to the query (passages with vectors)."""
