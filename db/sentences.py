@@ -44,7 +44,7 @@ from db.store import Store
 SENTENCE_SHARE = 0.4
 #: A full build embeds the clauses of the documents in catalog order (the bundled corpus
 #: first) while their passages stay within this many.
-BUILD_PASSAGES = 10_000
+BUILD_PASSAGES = 5_000
 #: Clauses embedded per call of the encoder (one progress step).
 EMBED_CHUNK = 256
 
@@ -137,6 +137,11 @@ def clause_rows(
 
 
 _MEMOS: dict[int, tuple[SentenceEncoder, OrderedDict[str, tuple[bytes, float]]]] = {}
+
+
+def forget() -> None:
+    """Forget every remembered clause vector (the next embedding runs the encoder)."""
+    _MEMOS.clear()
 
 
 def _memo(encoder: SentenceEncoder) -> OrderedDict[str, tuple[bytes, float]]:

@@ -140,7 +140,7 @@ def test_a_build_over_the_limit_leaves_later_library_documents_to_the_word_match
     monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", bundled + first)
     # A build from scratch: no store to lend its vectors, nothing remembered in memory.
     shutil.rmtree(paths.store_dir())
-    db.sentences._MEMOS.clear()
+    db.sentences.forget()
     build_store()
     with open_library() as lib:
         store = lib.store
@@ -185,7 +185,7 @@ def test_a_rebuild_keeps_the_clause_vectors_the_store_had(tmp_path, monkeypatch)
         before = lib.store.clause_vectors(p["id"] for p in lib.store.passages())
         assert lib.store.clause_vector_counts()[0] == lib.store.clause_vector_counts()[1]
     # Nothing remembered in memory and no budget for new work: only the store can lend them.
-    db.sentences._MEMOS.clear()
+    db.sentences.forget()
     monkeypatch.setattr(db.sentences, "BUILD_PASSAGES", 1)
     build_store()
     with open_library() as lib:
