@@ -416,13 +416,13 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool, agreement: boo
             store = Store.open(store_dir)
             try:
                 embedded, total = store.clause_vector_counts()
-                rows, distinct = store.distinct_clause_vectors()
+                clause_count, distinct = store.distinct_clause_vectors()
             finally:
                 store.close()
             unseen = per_passage * embedded
             print(
                 f"  sentence stage: {embedded:,} of {total:,} passages embedded "
-                f"(build limit {BUILD_PASSAGES:,}), {rows:,} clauses, {distinct:,} distinct "
+                f"(build limit {BUILD_PASSAGES:,}), {clause_count:,} clauses, {distinct:,} distinct "
                 f"(a synthetic corpus repeats real sentences); as text never seen "
                 f"≈ {unseen:.1f} s ({per_passage * 1000:.1f} ms a passage on the real corpus)"
             )
