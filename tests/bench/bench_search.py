@@ -58,6 +58,8 @@ from tests.search.evaluation import load_eval
 DEFAULT_SIZES = (1_000, 10_000)
 #: Printed beside the figures, never asserted.
 TARGET_P95_REAL_MS = 20.0
+#: Issue 18's target on the real corpus with the meaning stage, query embedding included.
+TARGET_P95_REAL_MEANING_MS = 25.0
 TARGET_P95_10K_MS = 150.0
 TARGET_BUILD_10K_S = 300.0
 #: What the meaning stage may add to the 10,000-document build (issue 18): its vectors and
@@ -422,8 +424,9 @@ def run(sizes: list[int], rounds: int, profile: bool, keep: bool, agreement: boo
             unseen = per_passage * embedded
             print(
                 f"  sentence stage: {embedded:,} of {total:,} passages embedded "
-                f"(build limit {BUILD_PASSAGES:,}), {clause_count:,} clauses, {distinct:,} distinct "
-                f"(a synthetic corpus repeats real sentences); as text never seen "
+                f"(build limit {BUILD_PASSAGES:,}), {clause_count:,} clauses, "
+                f"{distinct:,} distinct (a synthetic corpus repeats real sentences); "
+                "as text never seen "
                 f"≈ {unseen:.1f} s ({per_passage * 1000:.1f} ms a passage on the real corpus)"
             )
             if timing.profile:
@@ -503,8 +506,11 @@ def summary(rows: list[Row]) -> str:
     lines = [head, "-" * len(head)]
     for r in rows:
         if r.documents == 0:
-            target = f"p95 <= {TARGET_P95_REAL_MS:.0f} ms"
-            ok = r.p95 <= TARGET_P95_REAL_MS
+            target = (
+                f"p95 <= {TARGET_P95_REAL_MS:.0f} ms words, "
+                f"<= {TARGET_P95_REAL_MEANING_MS:.0f} ms meaning"
+            )
+            ok = r.words_p95 <= TARGET_P95_REAL_MS and r.p95 <= TARGET_P95_REAL_MEANING_MS
         elif r.documents >= 10_000:
             target = (
                 f"p95 <= {TARGET_P95_10K_MS:.0f} ms, index < {TARGET_BUILD_10K_S / 60:.0f} min, "
