@@ -868,6 +868,8 @@ def _build_clause_rows(
     try:
         encoder = bundled_encoder()
     except ModelError:
+        if progress:
+            progress(len(indexed), len(indexed))  # nothing to embed: the step is over
         return []
     remember(_stored_clauses(store_dir), encoder=encoder)
     passages = [_passage(p) for p in indexed]

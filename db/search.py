@@ -307,6 +307,8 @@ class SearchEngine:
 
     def _meaning_problem(self) -> str | None:
         """Say why meaning-based search runs with less than it should (None: it does not)."""
+        if self.sentences is not None:
+            self.sentences.encoder()  # loaded once: a store without clause vectors asks too
         errors = [
             stage.error
             for stage in (self.meaning, self.sentences)

@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import db.encoder
 import db.sentences
 from db import paths
 from db.build import build_store
-from db.encoder import bundled_encoder
+from db.encoder import ENCODER_FILE, bundled_encoder
 from db.imports import import_files, remove_document
 from db.library import open_library
 from db.reading import Library
@@ -193,3 +194,28 @@ def test_a_rebuild_keeps_the_clause_vectors_the_store_had(tmp_path, monkeypatch)
         done, total = lib.store.clause_vector_counts()
     assert done == total
     assert after == before
+
+
+def test_a_damaged_model_file_leaves_the_words_and_says_why(tmp_path, monkeypatch):
+    folder = tmp_path / "embeddings"
+    shutil.copytree(paths.embeddings_dir(), folder)
+    damaged = bytearray((folder / ENCODER_FILE).read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01
+    (folder / ENCODER_FILE).write_bytes(bytes(damaged))
+    monkeypatch.setattr(paths, "embeddings_dir", lambda: folder)
+    db.encoder._loaded.cache_clear()
+    db.sentences.forget()
+    steps: list[tuple[str, int, int]] = []
+    try:
+        build_store(progress=lambda step, done, total: steps.append((step, done, total)))
+        assert steps[-1][0] == "sentences" and steps[-1][1] == steps[-1][2]
+        with open_library() as lib:
+            assert lib.store.clause_vector_counts()[0] == 0
+            result = lib.search("people smugglers' boats", limit=5)
+            assert {h.passage_id for h in result.hits[:3]} & {"a-res-77-20:op1"}
+            assert result.notice is not None
+            assert "Meaning-based search is limited" in result.notice
+            assert ENCODER_FILE in result.notice
+            assert lib.search("77/20 para 11").notice is None  # a citation: no meaning
+    finally:
+        db.encoder._loaded.cache_clear()
