@@ -250,6 +250,7 @@ class SentenceSearch:
         self._lock = threading.Lock()
         self._last: tuple[str, np.ndarray] | None = None
         self._pending: tuple[str, Future[np.ndarray | None]] | None = None
+        self._cosines: tuple[str, dict[str, list[float]]] | None = None
         self._pool: ThreadPoolExecutor | None = None
 
     def encoder(self) -> SentenceEncoder | None:
@@ -306,41 +307,45 @@ class SentenceSearch:
 
     def closest(self, text: str, passage_ids: Iterable[str]) -> dict[str, float]:
         """Return each passage's closest-clause cosine to the query (passages with vectors)."""
-        ids = list(passage_ids)
-        if not ids or not text.strip():
-            return {}
-        rows = self.store.clause_vectors(ids)
-        if not rows:
-            return {}
-        vec = self.query_vector(text)
-        if vec is None or not vec.any():
-            return {}
-        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int8).reshape(len(rows), -1)
-        scales = np.asarray([r[2] for r in rows], dtype=np.float32)
-        cosines = (matrix.astype(np.float32) @ vec) * scales
-        out: dict[str, float] = {}
-        for (pid, _, _), c in zip(rows, cosines.tolist(), strict=True):
-            if c > out.get(pid, -2.0):
-                out[pid] = c
-        return out
+        self._cosines = None  # read afresh once per search: the store may have changed
+        return {pid: max(c) for pid, c in self._clause_cosines(text, passage_ids).items()}
 
     def snippet(self, query: str, passage_id: str, heading: str | None, text: str) -> str | None:
         """Return the passage's clause closest to the query, ellipsised (None: no vectors).
 
         The heading is a clause of the passage's vectors but never its snippet.
         """
-        rows = self.store.clause_vectors([passage_id])
+        cosines = self._clause_cosines(query, [passage_id]).get(passage_id, [])
         full = passage_text(heading, text)
         spans = clauses(full)
-        vec = self.query_vector(query) if rows else None
-        if vec is None or len(rows) != len(spans):
+        if not cosines or len(cosines) != len(spans):
             return None
         offset = len(full) - len(text)
-        best: tuple[float, tuple[int, int]] | None = None
-        for (_, vector, scale), (a, b) in zip(rows, spans, strict=True):
-            if a < offset:
-                continue
-            cosine = float(np.frombuffer(vector, dtype=np.int8).astype(np.float32) @ vec) * scale
-            if best is None or cosine > best[0]:
-                best = (cosine, (a - offset, b - offset))
-        return None if best is None else clause_snippet(text, best[1])
+        scored = [(c, (a - offset, b - offset)) for c, (a, b) in zip(cosines, spans, strict=True)]
+        body = [t for t in scored if t[1][0] >= 0]
+        return clause_snippet(text, max(body)[1]) if body else None
+
+    def _clause_cosines(self, text: str, passage_ids: Iterable[str]) -> dict[str, list[float]]:
+        """Return each passage's clause cosines to the query, in clause order.
+
+        The last search's are kept (:meth:`closest` reads them afresh): the snippets of its
+        hits use them instead of reading the rows again.
+        """
+        ids = list(dict.fromkeys(passage_ids))
+        if not ids or not text.strip():
+            return {}
+        last = self._cosines
+        if last is not None and last[0] == text and all(p in last[1] for p in ids):
+            return {p: last[1][p] for p in ids if last[1][p]}
+        rows = self.store.clause_vectors(ids)
+        vec = self.query_vector(text) if rows else None
+        if vec is None or not vec.any():
+            return {}
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int8).reshape(len(rows), -1)
+        scales = np.asarray([r[2] for r in rows], dtype=np.float32)
+        cosines = (matrix.astype(np.float32) @ vec) * scales
+        out: dict[str, list[float]] = {p: [] for p in ids}
+        for (pid, _, _), c in zip(rows, cosines.tolist(), strict=True):
+            out[pid].append(c)
+        self._cosines = (text, out)
+        return {p: c for p, c in out.items() if c}
