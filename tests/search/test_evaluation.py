@@ -205,20 +205,23 @@ def test_held_out_look_ups_do_no_worse_than_the_baseline(
 
 
 #: Every evaluation set, in the order printed. search_ownwords_dev.toml was written by the
-#: developer of the dense stage, search_ownwords_dev2.toml and search_ownwords_dev3.toml blind
-#: by other helpers; all three were used to tune it (with search_eval.toml); the held-out set
-#: and the frozen blind set search_ownwords.toml (when present) never were.
+#: developer of the dense stage, search_ownwords_dev2.toml, search_ownwords_dev3.toml and
+#: search_ownwords_dev4.toml blind by other helpers; all four were used to tune it (with
+#: search_eval.toml); the held-out set and the frozen blind set search_ownwords.toml (when
+#: present) never were.
 EVAL_SETS = (
     ("search_eval (tuned)", EVAL_FILE),
     ("search_heldout", EVAL_FILE.with_name("search_heldout.toml")),
     ("search_ownwords_dev (tuned)", EVAL_FILE.with_name("search_ownwords_dev.toml")),
     ("search_ownwords_dev2 (tuned)", EVAL_FILE.with_name("search_ownwords_dev2.toml")),
     ("search_ownwords_dev3 (tuned)", EVAL_FILE.with_name("search_ownwords_dev3.toml")),
+    ("search_ownwords_dev4 (tuned)", EVAL_FILE.with_name("search_ownwords_dev4.toml")),
     ("search_ownwords (frozen)", EVAL_FILE.with_name("search_ownwords.toml")),
 )
 OWNWORDS_DEV = load_eval(EVAL_FILE.with_name("search_ownwords_dev.toml"))
 OWNWORDS_DEV2 = load_eval(EVAL_FILE.with_name("search_ownwords_dev2.toml"))
 OWNWORDS_DEV3 = load_eval(EVAL_FILE.with_name("search_ownwords_dev3.toml"))
+OWNWORDS_DEV4 = load_eval(EVAL_FILE.with_name("search_ownwords_dev4.toml"))
 
 
 def _ranker(library: Library, *, meaning: bool) -> Callable[[str], list[str]]:
@@ -231,14 +234,19 @@ def test_own_words_dev_set_is_well_formed(built_store: Path) -> None:
         ids = {p["id"] for p in store.passages()}
     finally:
         store.close()
-    for queries, at_least in ((OWNWORDS_DEV, 40), (OWNWORDS_DEV2, 100), (OWNWORDS_DEV3, 100)):
+    for queries, at_least in (
+        (OWNWORDS_DEV, 40),
+        (OWNWORDS_DEV2, 100),
+        (OWNWORDS_DEV3, 100),
+        (OWNWORDS_DEV4, 100),
+    ):
         assert len(queries) >= at_least
         assert len({q.q for q in queries}) == len(queries)
         for q in queries:
-            # The second and third sets name their own kinds ("shorthand", "near-miss").
+            # The later sets name their own kinds ("shorthand", "near-miss").
             assert q.category and q.relevant and q.relevant <= ids, q
     # No look-up of one development set is repeated in another.
-    texts = [q.q.lower() for q in (*OWNWORDS_DEV, *OWNWORDS_DEV2, *OWNWORDS_DEV3)]
+    texts = [q.q.lower() for q in (*OWNWORDS_DEV, *OWNWORDS_DEV2, *OWNWORDS_DEV3, *OWNWORDS_DEV4)]
     assert len(set(texts)) == len(texts)
     assert all(q.category in CATEGORIES for q in OWNWORDS_DEV)
 
@@ -276,6 +284,7 @@ def test_every_set_with_and_without_the_dense_stage(
         "search_ownwords_dev (tuned)",
         "search_ownwords_dev2 (tuned)",
         "search_ownwords_dev3 (tuned)",
+        "search_ownwords_dev4 (tuned)",
     ):
         words, both = by_name[name]
         assert both.mrr_at_10 > words.mrr_at_10 + 0.05, (name, words, both)
