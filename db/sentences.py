@@ -25,6 +25,7 @@ Nothing here imports Qt or the search engine.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -38,10 +39,14 @@ from db.errors import LiaisonError
 from db.semantic import clause_snippet, clauses, passage_text
 from db.store import Store
 
-#: Share of a candidate's meaning score that is its closest clause's cosine to the query
-#: (scaled to the word match's range), the rest its word match. Tuned on the development
-#: sets only (search_eval, search_ownwords_dev, _dev2, _dev3; docs/meaning-search.md).
-SENTENCE_SHARE = 0.4
+#: Share of a candidate's meaning score that is its clause score (scaled to the word
+#: match's range), the rest its word match. Tuned on the development sets only
+#: (search_eval, search_ownwords_dev, _dev2, _dev3, _dev4; docs/meaning-search.md).
+SENTENCE_SHARE = 0.45
+#: A passage's clause score is its closest clause's cosine to the query plus this share of
+#: its second closest (of the closest again when it has one clause): a passage that says
+#: the thing twice beats one that brushes it once. Tuned like :data:`SENTENCE_SHARE`.
+SECOND_CLAUSE_SHARE = 0.2
 #: A full build embeds the clauses of the documents in catalog order (the bundled corpus
 #: first) while their passages stay within this many.
 BUILD_PASSAGES = 5_000
@@ -206,16 +211,29 @@ def needs_embedding(passage: Passage, *, encoder: SentenceEncoder | None = None)
     return any(t not in memo for t in clause_texts(passage.heading, passage.text))
 
 
-def blend(related: list[tuple[str, float]], closest: dict[str, float]) -> list[tuple[str, float]]:
-    """Mix the candidates' closest-clause cosine into their word match, best first.
+def clause_score(cosines: list[float]) -> float:
+    """Return a passage's clause score from its clauses' cosines to the query.
 
-    The cosine is scaled so that the best candidate's equals the best word match; a
+    The closest clause's cosine plus :data:`SECOND_CLAUSE_SHARE` of the second closest's
+    (of the closest's again when the passage has a single clause).
+
+    Args:
+        cosines: One cosine per clause of the passage (at least one).
+    """
+    first, second = heapq.nlargest(2, cosines) if len(cosines) > 1 else (cosines[0],) * 2
+    return first + SECOND_CLAUSE_SHARE * second
+
+
+def blend(related: list[tuple[str, float]], closest: dict[str, float]) -> list[tuple[str, float]]:
+    """Mix the candidates' clause score into their word match, best first.
+
+    The clause score is scaled so that the best candidate's equals the best word match; a
     candidate's score is then ``(1 - SENTENCE_SHARE) × word match + SENTENCE_SHARE ×
-    scaled cosine``. A candidate without clause vectors keeps its word match.
+    scaled clause score``. A candidate without clause vectors keeps its word match.
 
     Args:
         related: ``(passage_id, word match)`` from :meth:`db.semantic.MeaningSearch.related`.
-        closest: ``passage_id → closest clause cosine`` from :meth:`SentenceSearch.closest`.
+        closest: ``passage_id → clause score`` from :meth:`SentenceSearch.closest`.
     """
     if not related or not closest:
         return related
@@ -306,9 +324,13 @@ class SentenceSearch:
             self._pool = None
 
     def closest(self, text: str, passage_ids: Iterable[str]) -> dict[str, float]:
-        """Return each passage's closest-clause cosine to the query (passages with vectors)."""
+        """Return each passage's clause score for the query (passages with vectors).
+
+        The score is the closest clause's cosine plus :data:`SECOND_CLAUSE_SHARE` of the
+        second closest's (see :func:`clause_score`).
+        """
         self._cosines = None  # read afresh once per search: the store may have changed
-        return {pid: max(c) for pid, c in self._clause_cosines(text, passage_ids).items()}
+        return {pid: clause_score(c) for pid, c in self._clause_cosines(text, passage_ids).items()}
 
     def snippet(self, query: str, passage_id: str, heading: str | None, text: str) -> str | None:
         """Return the passage's clause closest to the query, ellipsised (None: no vectors).

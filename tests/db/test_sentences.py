@@ -21,11 +21,13 @@ from db.library import open_library
 from db.reading import Library
 from db.semantic import clauses, passage_text
 from db.sentences import (
+    SECOND_CLAUSE_SHARE,
     SENTENCE_SHARE,
     Passage,
     SentenceSearch,
     blend,
     build_share,
+    clause_score,
     clause_rows,
     clause_texts,
     quantize,
@@ -85,6 +87,14 @@ def test_blend_mixes_the_closest_clause_into_the_word_match():
     # A passage without clause vectors keeps its word match.
     assert dict(blend(related, {"a": 0.2, "b": 0.6}))["c"] == 0.7
     assert blend(related, {}) == related
+
+
+def test_a_passage_saying_it_twice_beats_one_brushing_it_once():
+    # The closest clause counts whole, the second closest by its share, whatever the order.
+    assert clause_score([0.1, 0.7, 0.5]) == pytest.approx(0.7 + SECOND_CLAUSE_SHARE * 0.5)
+    assert clause_score([0.6, 0.6]) > clause_score([0.6, 0.1])
+    # A single clause stands for both.
+    assert clause_score([0.4]) == pytest.approx(0.4 * (1 + SECOND_CLAUSE_SHARE))
 
 
 def test_build_share_takes_documents_in_order_up_to_the_limit(monkeypatch):
