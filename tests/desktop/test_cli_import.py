@@ -195,7 +195,10 @@ def test_progress_is_drawn_on_a_terminal(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_keeps_what_was_imported_whole_and_says_how_many(run, tmp_path):
     top = tmp_path / "dossier"
-    words = ["lighthouse", "drawbridge", "portcullis", "watchtower", "gatehouse", "harbour"]
+    # Enough files that the interrupt, sent once the first is in, lands before the last even
+    # on a busy machine (with six, a loaded CI runner once saw all six in first).
+    kinds = ["lighthouse", "drawbridge", "portcullis", "watchtower", "gatehouse", "harbour"]
+    words = [f"{kind}{i}" for i in range(8) for kind in kinds]
     for word in words:
         _note(top / f"{word}.txt", word)
     data = tmp_path / "data"
