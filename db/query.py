@@ -35,6 +35,42 @@ FIELD_BOOSTS = {"text": 1.0, "heading": 0.5, "title": 0.0, "entities": 0.8, "wor
 MAX_QUERY_CHARS = 512
 MAX_WORDS = 32
 
+#: British and American spellings of the same word, as (British, American) fragments: a
+#: word of the English dictionary that the library does not hold is looked up in its other
+#: spelling ("organised" finds "organized"), never "corrected" into another word.
+SPELLING_VARIANTS = (
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("our", "or"),
+    ("ence", "ense"),
+    ("tre", "ter"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ogue", "og"),
+    ("mme", "m"),
+)
+
+
+def other_spellings(word: str) -> list[str]:
+    """Return the word's other British or American spellings (:data:`SPELLING_VARIANTS`).
+
+    Each pair is tried in both directions on every occurrence at once; the word itself is
+    never returned.
+
+    Args:
+        word: One lower-case word.
+    """
+    out: list[str] = []
+    for british, american in SPELLING_VARIANTS:
+        for old, new in ((british, american), (american, british)):
+            if old in word:
+                other = word.replace(old, new)
+                if other != word and other not in out:
+                    out.append(other)
+    return out
+
+
 _RAW_WORD = re.compile(r"[^\W_]+(?:[-/.'’][^\W_]+)*")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{2,})[\"“”]")
 
@@ -313,6 +349,7 @@ class QueryPlanner:
         symbols: dict[str, str],
         references: ReferenceIndex,
         vocabulary: Any,
+        dictionary: Callable[[str], bool] | None = None,
     ) -> None:
         """Create a planner.
 
@@ -323,12 +360,17 @@ class QueryPlanner:
             references: The library's resolutions and their numbered passages.
             vocabulary: An object with ``known(word) -> bool`` and
                 ``suggest(word) -> str | None`` over the indexed words.
+            dictionary: Tells a word of the English language (lower case). Such a word
+                that the library does not hold is not a typo: it is looked up in its other
+                spelling only ("organised", "offences"), never replaced by the nearest
+                indexed word ("bank" is not "ban"). None: every unknown word is a typo.
         """
         self.gazetteer = gazetteer
         self.synonyms = synonyms
         self.symbols = symbols
         self.references = references
         self.vocabulary = vocabulary
+        self.dictionary = dictionary
         self._acronyms: dict[str, list[Node]] = {}
         self._names: dict[tuple[str, ...], list[Node]] = {}
         for node in gazetteer.nodes.values():
@@ -339,6 +381,16 @@ class QueryPlanner:
                 if key:
                     self._names.setdefault(key, []).append(node)
         self._max_name = max((len(k) for k in self._names), default=1)
+
+    def _correction(self, word: str) -> str | None:
+        """Return what an unknown ``word`` stands for in the library, or None.
+
+        A dictionary word is looked up in its other spelling only; anything else is taken
+        for a typo of the nearest indexed word.
+        """
+        if self.dictionary is not None and self.dictionary(word):
+            return next((w for w in other_spellings(word) if self.vocabulary.known(w)), None)
+        return self.vocabulary.suggest(word)
 
     # -- references ----------------------------------------------------------
 
@@ -537,7 +589,8 @@ class QueryPlanner:
                                 # In the passage text only: phrases are the costly queries.
                                 should.append(_phrase("text", other, boost=0.7))
                                 plan.mark_terms.update(other)
-        # 3. Typos: a word not in the vocabulary is replaced by the nearest known word.
+        # 3. Typos: a word not in the vocabulary is replaced by the nearest known word (a word
+        #    of the dictionary only by its other spelling).
         corrected_words = list(raw_words)
         changed = False
         for i, w in enumerate(raw_words):
@@ -548,7 +601,7 @@ class QueryPlanner:
                 continue
             if self.vocabulary.known(low):
                 continue
-            suggestion = self.vocabulary.suggest(low)
+            suggestion = self._correction(low)
             if suggestion and suggestion != low:
                 corrected_words[i] = suggestion
                 analysed[i] = analyse(suggestion)

@@ -41,7 +41,7 @@ from db.kinds import NUMBERED_KINDS
 from db.originals import check_library, list_imports, pending_addition, record_needs_migration
 from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
-from db.semantic import VECTORS_NAME, MeaningSearch
+from db.semantic import VECTORS_NAME, MeaningSearch, dictionary_word
 from db.sentences import SentenceSearch
 from db.store import Store
 
@@ -105,6 +105,7 @@ class Library:
             symbols=symbols,
             references=ReferenceIndex(numbered, lambda: self.store.numbered_passages(ids)),
             vocabulary=Vocabulary(self.engine.searcher.reader()),
+            dictionary=dictionary_word,
         )
 
     def prepare(self) -> None:

@@ -209,6 +209,14 @@ class TokenTable:
             out.extend(r)
         return out
 
+    def is_whole_word(self, word: str) -> bool:
+        """Return True if ``word`` (lower case, letters only) is a whole word of the vocabulary.
+
+        The vocabulary holds WordPiece's words and SCOWL's English words, so this tells a
+        word of the language ("bank", "summit") from a typo ("sanctoins").
+        """
+        return word.isalpha() and word in self.index
+
     def knows_a_word(self, text: str) -> bool:
         """Return True when a word of ``text`` other than a stop word is one the model knows.
 
@@ -284,6 +292,23 @@ class TokenTable:
 def bundled_table() -> TokenTable:
     """Return the bundled table, loaded and checked on first use."""
     return TokenTable.load()
+
+
+def dictionary_word(word: str) -> bool:
+    """Return True if ``word`` is a whole English word of the bundled table's vocabulary.
+
+    For :class:`db.query.QueryPlanner`, which corrects only words that are not. When the
+    table cannot be read every word is False (typos are corrected as before); the meaning
+    stage says why the table is unusable.
+
+    Args:
+        word: One lower-case word.
+    """
+    try:
+        table = bundled_table()
+    except LiaisonError:
+        return False
+    return table.is_whole_word(word)
 
 
 def passage_text(heading: str | None, text: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from db.imports import import_files
+from db.query import other_spellings
 from db.reading import Library
 from tests.helpers import layouts
 from tests.helpers.documents import RESOLUTION, make_pdf
@@ -384,3 +385,25 @@ def test_a_security_council_resolution_by_number_and_year(numbered):
     assert numbered.citation("s-res-2178-2014:op5", style="full") == (
         "Security Council resolution 2178 (2014) of 24 September 2014, para. 5"
     )
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("organised", "organized"),
+        ("organisations", "organizations"),
+        ("labour", "labor"),
+        ("offence", "offense"),
+        ("centre", "center"),
+        ("travelled", "traveled"),
+        ("programme", "program"),
+        ("defense", "defence"),
+    ],
+)
+def test_other_spellings_cross_the_atlantic_both_ways(word, expected):
+    assert expected in other_spellings(word)
+    assert word not in other_spellings(word)
+
+
+def test_a_word_without_a_variant_has_no_other_spelling():
+    assert other_spellings("bank") == []

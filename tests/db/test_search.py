@@ -58,6 +58,19 @@ def test_typos_are_corrected_and_said(library):
     assert library.search("kelp forest").corrected_query is None
 
 
+@pytest.mark.parametrize("word", ["bank", "summit", "offences", "teaching", "news", "cells"])
+def test_a_dictionary_word_is_never_corrected_into_another_word(library, word):
+    # Each is one edit from a word the corpus holds ("ban", "submit", "offices", ...).
+    assert library.search(word).corrected_query is None
+
+
+def test_a_dictionary_word_is_looked_up_in_its_other_spelling(library):
+    # The corpus writes "organized"; an officer may type the British spelling.
+    result = library.search("organised crime")
+    assert result.corrected_query == "organized crime"
+    assert result.hits
+
+
 def test_acronym_only_in_its_form(library):
     assert ids(library, "WHO", n=5) == ["a-res-77-20:op13"]
     assert "a-res-77-20:op13" not in ids(library, "who are the partners", n=5)

@@ -27,8 +27,8 @@ from db.sentences import (
     SentenceSearch,
     blend,
     build_share,
-    clause_score,
     clause_rows,
+    clause_score,
     clause_texts,
     quantize,
 )
