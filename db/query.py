@@ -338,6 +338,22 @@ def _any_field(
     return wq.DisjunctionMax(subs, tiebreak=0.1)
 
 
+def bounded(text: str) -> str:
+    """Return the part of a query the search reads: what :meth:`QueryPlanner.plan` reads.
+
+    That is its first :data:`MAX_QUERY_CHARS` characters, unprintable ones as spaces, up to
+    the end of its :data:`MAX_WORDS`-th word; the meaning stage embeds no more than this.
+
+    Args:
+        text: The query as typed.
+    """
+    text = "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY_CHARS]).strip()
+    for i, match in enumerate(_RAW_WORD.finditer(text), start=1):
+        if i == MAX_WORDS:
+            return text[: match.end()]
+    return text
+
+
 class QueryPlanner:
     """Builds :class:`Plan` objects; holds what it needs from the store and index."""
 

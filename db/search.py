@@ -21,7 +21,7 @@ from db.errors import LiaisonError
 from db.index import analyze, fast_terms
 from db.kinds import KIND_FILTER
 from db.labels import MATCH_MEANING, MATCH_WORDS, PINNED_SCORE
-from db.query import Plan
+from db.query import Plan, bounded
 from db.rank import DEFAULT_CANDIDATES, PassageFields, Ranker, field_terms
 from db.semantic import DENSE_CANDIDATES, LEXICAL_DEPTH, MeaningSearch, fuse
 from db.sentences import SentenceSearch, blend
@@ -247,8 +247,9 @@ class SearchEngine:
             more = " and others" if len(plan.pinned) > 3 else ""
             notice = _join(notice, f"{outside}{more} is outside the filters you set.")
         # Meaning fills in for words only, never for a reference (resolved, failed, or a
-        # symbol not in the library); it reads the typo-corrected words when there are some.
-        asked = plan.corrected or text
+        # symbol not in the library); it reads the typo-corrected words when there are some,
+        # and never more of the query than the words' planner read.
+        asked = plan.corrected or bounded(text)
         reference = bool(plan.pinned) or plan.reference_failed or plan.mentions is not None
         wants_meaning = meaning and self.meaning is not None and bool(text.strip())
         wants_meaning = wants_meaning and not reference

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from db.imports import import_files
-from db.query import other_spellings
+from db.query import MAX_WORDS, bounded, other_spellings
 from db.reading import Library
 from tests.helpers import layouts
 from tests.helpers.documents import RESOLUTION, make_pdf
@@ -407,3 +407,9 @@ def test_other_spellings_cross_the_atlantic_both_ways(word, expected):
 
 def test_a_word_without_a_variant_has_no_other_spelling():
     assert other_spellings("bank") == []
+
+
+def test_the_meaning_stage_reads_no_more_of_a_query_than_the_planner():
+    assert bounded("  piracy\x00at sea  ") == "piracy at sea"
+    assert bounded("piracy " * 1500) == " ".join(["piracy"] * MAX_WORDS)
+    assert bounded("x" * 2000) == "x" * 512
