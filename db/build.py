@@ -78,6 +78,7 @@ from db.sentences import (
     clause_texts,
     needs_embedding,
     remember,
+    write_entity_vectors,
 )
 from db.store import (
     DB_FILENAME,
@@ -664,6 +665,7 @@ def _write_store(
             step = None if progress is None else partial(progress, "sentences")
             with db.conn:
                 insert_clause_vectors(db, _build_clause_rows(store_dir, indexed, step))
+            _write_entity_vectors(tmp, gazetteer)
             close_journal(db)
         finally:
             conn.close()
@@ -878,6 +880,16 @@ def _build_clause_rows(
     return clause_rows(
         [p for p in passages if p.document_id in share], encoder=encoder, progress=progress
     )
+
+
+def _write_entity_vectors(store_dir: Path, gazetteer: Gazetteer) -> None:
+    """Embed the gazetteer's descriptions into the store (nothing when the encoder is unusable)."""
+    try:
+        encoder = bundled_encoder()
+    except ModelError:
+        return
+    nodes = gazetteer.nodes.values()
+    write_entity_vectors(store_dir, ((n.id, n.description) for n in nodes), encoder=encoder)
 
 
 def _stored_clauses(store_dir: Path) -> Iterator[tuple[list[str], list[tuple[bytes, float]]]]:

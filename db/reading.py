@@ -42,7 +42,7 @@ from db.originals import check_library, list_imports, pending_addition, record_n
 from db.query import QueryPlanner, ReferenceIndex, load_synonyms
 from db.search import Filters, SearchEngine, SearchResult
 from db.semantic import VECTORS_NAME, MeaningSearch, dictionary_word
-from db.sentences import SentenceSearch
+from db.sentences import ENTITY_VECTORS_NAME, SentenceSearch
 from db.store import Store
 
 
@@ -82,7 +82,7 @@ class Library:
             self.index,
             self.store,
             meaning=MeaningSearch(store_dir / VECTORS_NAME),
-            sentences=SentenceSearch(self.store),
+            sentences=SentenceSearch(self.store, entity_vectors=store_dir / ENTITY_VECTORS_NAME),
         )
         self.engine.planner = self._planner()
 
@@ -111,15 +111,17 @@ class Library:
     def prepare(self) -> None:
         """Read now what the first search would otherwise stop to read.
 
-        The meaning stage's token table, the store's passage vectors and the sentence
-        encoder take a second or so to load; the window calls this on a background thread
-        once the library is open, so that the officer's first search does not wait for
-        them (a search made while they load waits for the same load, never a second one).
+        The meaning stage's token table, the store's passage vectors, the sentence
+        encoder and the entities' description vectors take a second or so to load; the
+        window calls this on a background thread once the library is open, so that the
+        officer's first search does not wait for them (a search made while they load waits
+        for the same load, never a second one).
         """
         if self.engine.meaning is not None:
             self.engine.meaning.vectors()
         if self.engine.sentences is not None:
             self.engine.sentences.encoder()
+            self.engine.sentences.descriptions()
 
     def close(self) -> None:
         """Close the index and the database."""

@@ -70,7 +70,9 @@ FOLD_SHARE = 0.25
 #: 3: the file also holds each passage's words (for :meth:`PassageVectors.word_match`);
 #: weights and rotation from the bundled corpus; added vectors in their own file.
 #: 4: whole-word rows in the table (4-bit); the words listed clause by clause.
-VECTORS_VERSION = 4
+#: 5: the store also holds the gazetteer's descriptions as the sentence encoder reads them
+#: (db.sentences.ENTITY_VECTORS_NAME); a store without them is rebuilt once.
+VECTORS_VERSION = 5
 #: Up to this many passages every cosine is computed; above, a coarse pass picks candidates.
 EXACT_LIMIT = 20_000
 #: Rotated coordinates the coarse pass reads, and how many candidates it passes on.

@@ -27,14 +27,16 @@ from __future__ import annotations
 
 import heapq
 import threading
+import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from db.encoder import SentenceEncoder, bundled_encoder
+from db.encoder import ENCODER_SHA256, SentenceEncoder, bundled_encoder
 from db.errors import LiaisonError
 from db.semantic import clause_snippet, clauses, passage_text
 from db.store import Store
@@ -47,6 +49,13 @@ SENTENCE_SHARE = 0.45
 #: its second closest (of the closest again when it has one clause): a passage that says
 #: the thing twice beats one that brushes it once. Tuned like :data:`SENTENCE_SHARE`.
 SECOND_CLAUSE_SHARE = 0.2
+#: The store's file of the gazetteer's descriptions as the encoder reads them (written by a
+#: full build; the gazetteer changes with the app only).
+ENTITY_VECTORS_NAME = "entity-vectors.npz"
+#: A passage also counts the description of each entity it mentions (what the 1540
+#: Committee does, what ICAO is) as one more clause, at this share of its cosine: a look-up
+#: that describes an entity finds the passages naming it. Tuned like :data:`SENTENCE_SHARE`.
+ENTITY_SHARE = 0.85
 #: A full build embeds the clauses of the documents in catalog order (the bundled corpus
 #: first) while their passages stay within this many.
 BUILD_PASSAGES = 5_000
@@ -211,6 +220,34 @@ def needs_embedding(passage: Passage, *, encoder: SentenceEncoder | None = None)
     return any(t not in memo for t in clause_texts(passage.heading, passage.text))
 
 
+def write_entity_vectors(
+    store_dir: Path, descriptions: Iterable[tuple[str, str]], *, encoder: SentenceEncoder
+) -> int:
+    """Embed the gazetteer's descriptions into the store's :data:`ENTITY_VECTORS_NAME`.
+
+    Args:
+        store_dir: The store being built.
+        descriptions: ``(entity_id, description)``; an empty description is left out.
+        encoder: The sentence encoder.
+
+    Returns:
+        How many descriptions were embedded.
+    """
+    pairs = [(eid, text.strip()) for eid, text in descriptions if text.strip()]
+    if not pairs:
+        return 0
+    vectors, scales = quantize(encoder.encode([text for _, text in pairs]))
+    with (store_dir / ENTITY_VECTORS_NAME).open("wb") as fh:
+        np.savez(
+            fh,
+            ids=np.array([eid for eid, _ in pairs]),
+            vectors=vectors,
+            scales=scales,
+            encoder=np.array(ENCODER_SHA256),
+        )
+    return len(pairs)
+
+
 def clause_score(cosines: list[float]) -> float:
     """Return a passage's clause score from its clauses' cosines to the query.
 
@@ -258,9 +295,25 @@ class SentenceSearch:
     search to the word match; :attr:`error` then says why.
     """
 
-    def __init__(self, store: Store, *, encoder: Callable[[], SentenceEncoder] = bundled_encoder):
-        """Prepare the stage over ``store`` (nothing is read yet)."""
+    def __init__(
+        self,
+        store: Store,
+        *,
+        encoder: Callable[[], SentenceEncoder] = bundled_encoder,
+        entity_vectors: Path | None = None,
+    ):
+        """Prepare the stage over ``store`` (nothing is read yet).
+
+        Args:
+            store: The open store, whose clause vectors are read.
+            encoder: Loads the sentence encoder (on the first search).
+            entity_vectors: The store's :data:`ENTITY_VECTORS_NAME` (None, or a store
+                without it: passages are scored by their own clauses alone).
+        """
         self.store = store
+        self._entity_vectors = entity_vectors
+        self._descriptions: tuple[list[str], np.ndarray] | None = None
+        self._descriptions_read = False
         self.error: str | None = None
         self._encoder_factory = encoder
         self._encoder: SentenceEncoder | None = None
@@ -330,7 +383,42 @@ class SentenceSearch:
         second closest's (see :func:`clause_score`).
         """
         self._cosines = None  # read afresh once per search: the store may have changed
-        return {pid: clause_score(c) for pid, c in self._clause_cosines(text, passage_ids).items()}
+        own = self._clause_cosines(text, passage_ids)
+        described = self._description_cosines(text, list(own))
+        return {pid: clause_score(c + described.get(pid, [])) for pid, c in own.items()}
+
+    def _description_cosines(self, text: str, passage_ids: list[str]) -> dict[str, list[float]]:
+        """Return, per passage, :data:`ENTITY_SHARE` of each mentioned entity's cosine."""
+        table = self.descriptions()
+        vec = self.query_vector(text) if table is not None and passage_ids else None
+        if table is None or vec is None:
+            return {}
+        ids, matrix = table
+        cosines = dict(zip(ids, (matrix @ vec).tolist(), strict=True))
+        return {
+            pid: [ENTITY_SHARE * cosines[e] for e in entities if e in cosines]
+            for pid, entities in self.store.passage_entity_ids(passage_ids).items()
+        }
+
+    def descriptions(self) -> tuple[list[str], np.ndarray] | None:
+        """Return the entities' ids and description vectors, read on the first call.
+
+        None when the store has none (built without the encoder, or by another encoder);
+        a file that cannot be read also sets :attr:`error`.
+        """
+        with self._lock:
+            if not self._descriptions_read:
+                self._descriptions_read = True
+                path = self._entity_vectors
+                if path is not None and path.is_file():
+                    try:
+                        with path.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+                            if str(npz["encoder"]) == ENCODER_SHA256:
+                                matrix = npz["vectors"].astype(np.float32) * npz["scales"][:, None]
+                                self._descriptions = ([str(i) for i in npz["ids"]], matrix)
+                    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+                        self.error = f"cannot read {path.name} ({exc.__class__.__name__})"
+        return self._descriptions
 
     def snippet(self, query: str, passage_id: str, heading: str | None, text: str) -> str | None:
         """Return the passage's clause closest to the query, ellipsised (None: no vectors).

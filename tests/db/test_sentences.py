@@ -16,11 +16,13 @@ import db.sentences
 from db import paths
 from db.build import build_store
 from db.encoder import ENCODER_FILE, bundled_encoder
+from db.freshness import read_manifest
 from db.imports import import_files, remove_document
 from db.library import open_library
 from db.reading import Library
 from db.semantic import clauses, passage_text
 from db.sentences import (
+    ENTITY_VECTORS_NAME,
     SECOND_CLAUSE_SHARE,
     SENTENCE_SHARE,
     Passage,
@@ -112,6 +114,50 @@ def test_the_bundled_store_has_every_passages_clauses(built_store: Path):
         assert total > 100 and done == total
     finally:
         store.close()
+
+
+def test_the_store_holds_every_described_entity_as_the_encoder_reads_it(built_store: Path):
+    store = Store.open(built_store)
+    try:
+        described = {e["id"] for e in store.entities() if e["description"]}
+    finally:
+        store.close()
+    stage = SentenceSearch(store, entity_vectors=built_store / ENTITY_VECTORS_NAME)
+    ids, matrix = stage.descriptions()
+    assert set(ids) == described and len(described) > 100
+    assert np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=0.02)
+    # The manifest covers the file: a damaged copy is found like a damaged index.
+    assert ENTITY_VECTORS_NAME in read_manifest(built_store)["files"]
+
+
+def test_a_look_up_describing_an_entity_lifts_the_passages_naming_it(library: Library):
+    store = library.store
+    (entity,) = [e for e in store.entities() if e["id"] == "committee_1540"]
+    all_ids = [p["id"] for p in store.passages()]
+    naming = {pid for pid, es in store.passage_entity_ids(all_ids).items() if entity["id"] in es}
+    assert naming
+    # Worded as an officer would, with none of the committee's name.
+    query = "the council body keeping nuclear and chemical arms away from non-state groups"
+    alone = SentenceSearch(store).closest(query, all_ids)
+    stage = SentenceSearch(store, entity_vectors=library.store_dir / ENTITY_VECTORS_NAME)
+    both = stage.closest(query, all_ids)
+    for pid in all_ids:
+        if pid in naming:
+            assert both[pid] > alone[pid], pid
+    # A passage naming no entity is scored by its own clauses alone.
+    unnamed = set(all_ids) - set(store.passage_entity_ids(all_ids))
+    assert unnamed
+    assert all(both[pid] == pytest.approx(alone[pid]) for pid in unnamed)
+    assert stage.error is None
+
+
+def test_a_damaged_description_file_is_said_and_the_clauses_still_score(library, tmp_path):
+    damaged = tmp_path / ENTITY_VECTORS_NAME
+    damaged.write_bytes(b"PK\x03\x04 not a zip archive")
+    stage = SentenceSearch(library.store, entity_vectors=damaged)
+    closest = stage.closest("money laundering", [p["id"] for p in library.store.passages()])
+    assert closest
+    assert stage.error is not None and ENTITY_VECTORS_NAME in stage.error
 
 
 def test_a_clause_typed_as_the_query_finds_its_own_passage_closest(library: Library):
