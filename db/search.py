@@ -274,10 +274,13 @@ class SearchEngine:
         if dense and self.meaning is not None:
             # The words' matches and the nearest passages are scored word by word.
             related = self.meaning.related(asked, [*(pid for pid, _ in scored), *dense])
+            read = None
             if self.sentences is not None:
-                # Each candidate's closest clause, as the sentence encoder reads it.
-                related = blend(related, self.sentences.closest(asked, [p for p, _ in related]))
-            fused = fuse(scored, related, exact='"' in text or "“" in text)[: limit + 5]
+                # Each candidate's closest clauses, as the sentence encoder reads them.
+                read = self.sentences.closest(asked, [p for p, _ in related])
+                related = blend(related, read)
+            exact = '"' in text or "“" in text
+            fused = fuse(scored, related, exact=exact, read=read)[: limit + 5]
             hits = self._hits(
                 [(f.passage_id, f.score) for f in fused],
                 plan.mark_terms,

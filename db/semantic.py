@@ -29,7 +29,7 @@ import re
 import threading
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -953,8 +953,15 @@ MEANING_CUT = 0.8
 #: ... or be among this many best word matches of all candidates (a look-up whose words
 #: matched a wrong passage, which then sets the bar, still shows its best meanings) ...
 MEANING_TOP = 3
-#: ... and reach this absolute word match (the mean closest-word cosine).
-MIN_MEANING_MATCH = 0.5
+#: ... and reach this absolute word match (the mean closest-word cosine) when the sentence
+#: encoder has not read it ...
+MIN_WORD_MATCH = 0.5
+#: ... or, when it has (:mod:`db.sentences`), this meaning score (the word match blended with
+#: the clause score) and a clause score of :data:`MIN_CLAUSE_SCORE`: the encoder is the
+#: better judge of what is off the subject ("recipe for chocolate cake" shows nothing), so
+#: the floor on the blend is lower. Both tuned on the development sets only.
+MIN_MEANING_MATCH = 0.4
+MIN_CLAUSE_SCORE = 0.35
 
 
 @dataclass(frozen=True)
@@ -971,6 +978,7 @@ def fuse(
     related: list[tuple[str, float]],
     *,
     exact: bool = False,
+    read: Mapping[str, float] | None = None,
 ) -> list[Fused]:
     """Merge the lexical ranking with the word match of :meth:`PassageVectors.word_match`.
 
@@ -980,13 +988,16 @@ def fuse(
     there is, so strong keyword matches stay on top. When ``exact`` (the officer quoted a
     phrase) every lexical match stays above every passage found by meaning alone. A passage
     no word matched enters only when its word match reaches :data:`MEANING_CUT` of the best
-    one or is among the :data:`MEANING_TOP` best, and reaches :data:`MIN_MEANING_MATCH`; it
-    is marked as found by meaning.
+    one or is among the :data:`MEANING_TOP` best, and clears the floor (:data:`MIN_WORD_MATCH`,
+    or for a passage the sentence encoder read :data:`MIN_MEANING_MATCH` and
+    :data:`MIN_CLAUSE_SCORE`); it is marked as found by meaning.
 
     Args:
         lexical: ``(passage_id, score)`` best first, as ranked by the words.
         related: ``(passage_id, word match)`` of the candidates, as scored by meaning.
         exact: Keep every lexical match above every meaning-only one.
+        read: The clause score of each candidate the sentence encoder read
+            (:meth:`db.sentences.SentenceSearch.closest`); None without that stage.
 
     Returns:
         The fused ranking, best first, each passage once.
@@ -1005,7 +1016,7 @@ def fuse(
     for rank, (pid, m) in enumerate(related):
         if pid in scored or pid in pinned:
             continue
-        if (m >= MEANING_CUT * top or rank < MEANING_TOP) and m >= MIN_MEANING_MATCH:
+        if (m >= MEANING_CUT * top or rank < MEANING_TOP) and _clears_floor(pid, m, read):
             scored[pid] = (0.0, True)
     ranked = sorted(
         (
@@ -1016,6 +1027,13 @@ def fuse(
     )
     out.extend(Fused(pid, round(score, 4), meaning) for score, pid, meaning in ranked)
     return out
+
+
+def _clears_floor(passage_id: str, match: float, read: Mapping[str, float] | None) -> bool:
+    """True when a passage no word matched is related enough to be shown (see :func:`fuse`)."""
+    if read is None or passage_id not in read:
+        return match >= MIN_WORD_MATCH
+    return match >= MIN_MEANING_MATCH and read[passage_id] >= MIN_CLAUSE_SCORE
 
 
 class MeaningSearch:

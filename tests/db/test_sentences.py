@@ -18,6 +18,7 @@ from db.build import build_store
 from db.encoder import ENCODER_FILE, bundled_encoder
 from db.freshness import read_manifest
 from db.imports import import_files, remove_document
+from db.labels import MATCH_MEANING
 from db.library import open_library
 from db.reading import Library
 from db.semantic import clauses, passage_text
@@ -275,3 +276,27 @@ def test_a_damaged_model_file_leaves_the_words_and_says_why(tmp_path, monkeypatc
             assert lib.search("77/20 para 11").notice is None  # a citation: no meaning
     finally:
         db.encoder._loaded.cache_clear()
+
+
+#: Look-ups about nothing the library holds.
+OFF_TOPIC = (
+    "recipe for chocolate cake",
+    "weather forecast for tomorrow",
+    "holiday in spain",
+    "how to fix my printer",
+)
+
+
+def test_an_off_topic_look_up_gets_no_passage_by_meaning(library: Library, monkeypatch):
+    def by_meaning() -> list[str]:
+        return [
+            h.passage_id
+            for q in OFF_TOPIC
+            for h in library.search(q, limit=20).hits
+            if h.match == MATCH_MEANING
+        ]
+
+    assert by_meaning() == []
+    # The clause score keeps them out: the blended meaning score alone would let some in.
+    monkeypatch.setattr("db.semantic.MIN_CLAUSE_SCORE", -1.0)
+    assert by_meaning()
