@@ -35,39 +35,62 @@ FIELD_BOOSTS = {"text": 1.0, "heading": 0.5, "title": 0.0, "entities": 0.8, "wor
 MAX_QUERY_CHARS = 512
 MAX_WORDS = 32
 
-#: British and American spellings of the same word, as (British, American) fragments: a
-#: word of the English dictionary that the library does not hold is looked up in its other
-#: spelling ("organised" finds "organized"), never "corrected" into another word.
+#: British and American spellings of the same word, as word endings (from, to), each read one
+#: way: a word of the English dictionary that the library does not hold is looked up in its
+#: other spelling ("organising" finds "organizing"), never "corrected" into another word.
+#: Only endings, only in words of :data:`MIN_VARIANT_CHARS` letters or more, no doubled "l"
+#: ("filled" is not "filed") and no "-ors" or "-ored" read as British ("floors" is not
+#: "flours", "scored" not "scoured").
 SPELLING_VARIANTS = (
-    ("isation", "ization"),
-    ("ise", "ize"),
-    ("yse", "yze"),
-    ("our", "or"),
+    # British to American.
+    *((f"is{end}", f"iz{end}") for end in ("e", "es", "ed", "ing", "ation", "ations", "able")),
+    *((f"ys{end}", f"yz{end}") for end in ("e", "es", "ed", "ing")),
+    *((f"our{end}", f"or{end}") for end in ("", "s", "ed", "ing", "ite", "ites", "able", "ful")),
     ("ence", "ense"),
+    ("ences", "enses"),
     ("tre", "ter"),
-    ("lled", "led"),
-    ("lling", "ling"),
+    ("tres", "ters"),
+    ("tred", "tered"),
     ("ogue", "og"),
+    ("ogues", "ogs"),
     ("mme", "m"),
+    ("mmes", "ms"),
+    # American to British.
+    *((f"iz{end}", f"is{end}") for end in ("e", "es", "ed", "ing", "ation", "ations", "able")),
+    *((f"yz{end}", f"ys{end}") for end in ("e", "es", "ed", "ing")),
+    ("or", "our"),
+    ("orite", "ourite"),
+    ("orable", "ourable"),
+    ("ense", "ence"),
+    ("enses", "ences"),
+    ("ter", "tre"),
+    ("ters", "tres"),
+    ("tered", "tred"),
+    ("og", "ogue"),
+    ("ogs", "ogues"),
+    ("m", "mme"),
+    ("ms", "mmes"),
 )
+MIN_VARIANT_CHARS = 5
 
 
 def other_spellings(word: str) -> list[str]:
     """Return the word's other British or American spellings (:data:`SPELLING_VARIANTS`).
 
-    Each pair is tried in both directions on every occurrence at once; the word itself is
-    never returned.
+    The word itself is never returned, and a word shorter than :data:`MIN_VARIANT_CHARS` has
+    none ("four" is not "for", "hour" not "hor").
 
     Args:
         word: One lower-case word.
     """
+    if len(word) < MIN_VARIANT_CHARS:
+        return []
     out: list[str] = []
-    for british, american in SPELLING_VARIANTS:
-        for old, new in ((british, american), (american, british)):
-            if old in word:
-                other = word.replace(old, new)
-                if other != word and other not in out:
-                    out.append(other)
+    for old, new in SPELLING_VARIANTS:
+        if word.endswith(old):
+            other = word[: len(word) - len(old)] + new
+            if other != word and other not in out:
+                out.append(other)
     return out
 
 
@@ -401,12 +424,20 @@ class QueryPlanner:
     def _correction(self, word: str) -> str | None:
         """Return what an unknown ``word`` stands for in the library, or None.
 
-        A dictionary word is looked up in its other spelling only; anything else is taken
-        for a typo of the nearest indexed word.
+        A dictionary word is looked up in its other spelling only (held as it is, or in
+        another form of it: "organise" when the library says "organized"); anything else is
+        taken for a typo of the nearest indexed word.
         """
         if self.dictionary is not None and self.dictionary(word):
-            return next((w for w in other_spellings(word) if self.vocabulary.known(w)), None)
+            return next((w for w in other_spellings(word) if self._holds(w)), None)
         return self.vocabulary.suggest(word)
+
+    def _holds(self, word: str) -> bool:
+        """True when the library holds ``word`` or a word of the same stem."""
+        if self.vocabulary.known(word):
+            return True
+        stems = analyse(word)
+        return bool(stems) and self.vocabulary.text_frequency(stems[0]) > 0
 
     # -- references ----------------------------------------------------------
 
