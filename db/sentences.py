@@ -248,16 +248,20 @@ def write_entity_vectors(
     return len(pairs)
 
 
-def clause_score(cosines: list[float]) -> float:
+def clause_score(cosines: list[float], described: Sequence[float] = ()) -> float:
     """Return a passage's clause score from its clauses' cosines to the query.
 
     The closest clause's cosine plus :data:`SECOND_CLAUSE_SHARE` of the second closest's
-    (of the closest's again when the passage has a single clause).
+    (of the closest's again when the passage has a single clause). The descriptions of the
+    entities it mentions take either place only when they are closer than its own clauses, so
+    naming an entity never lowers a passage's score.
 
     Args:
         cosines: One cosine per clause of the passage (at least one).
+        described: :data:`ENTITY_SHARE` of each mentioned entity's description cosine.
     """
-    first, second = heapq.nlargest(2, cosines) if len(cosines) > 1 else (cosines[0],) * 2
+    own = cosines if len(cosines) > 1 else [cosines[0], cosines[0]]
+    first, second = heapq.nlargest(2, [*own, *described])
     return first + SECOND_CLAUSE_SHARE * second
 
 
@@ -385,7 +389,7 @@ class SentenceSearch:
         self._cosines = None  # read afresh once per search: the store may have changed
         own = self._clause_cosines(text, passage_ids)
         described = self._description_cosines(text, list(own))
-        return {pid: clause_score(c + described.get(pid, [])) for pid, c in own.items()}
+        return {pid: clause_score(c, described.get(pid, ())) for pid, c in own.items()}
 
     def _description_cosines(self, text: str, passage_ids: list[str]) -> dict[str, list[float]]:
         """Return, per passage, :data:`ENTITY_SHARE` of each mentioned entity's cosine."""

@@ -98,6 +98,11 @@ def test_a_passage_saying_it_twice_beats_one_brushing_it_once():
     assert clause_score([0.6, 0.6]) > clause_score([0.6, 0.1])
     # A single clause stands for both.
     assert clause_score([0.4]) == pytest.approx(0.4 * (1 + SECOND_CLAUSE_SHARE))
+    # An entity's description takes a place only when it is closer: naming one never lowers
+    # a passage's score, even a passage of one clause.
+    assert clause_score([0.4], [0.1]) == pytest.approx(clause_score([0.4]))
+    assert clause_score([0.4], [0.5]) == pytest.approx(0.5 + SECOND_CLAUSE_SHARE * 0.4)
+    assert clause_score([0.7, 0.1], [0.3]) == pytest.approx(0.7 + SECOND_CLAUSE_SHARE * 0.3)
 
 
 def test_build_share_takes_documents_in_order_up_to_the_limit(monkeypatch):
