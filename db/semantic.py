@@ -290,10 +290,35 @@ class TokenTable:
         return v / norm if norm > 0 else v
 
 
+#: One load of the bundled table at a time (the window's preparing thread and a search).
+_TABLE_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
+def _bundled_table_or_error() -> TokenTable | LiaisonError:
+    try:
+        return TokenTable.load()
+    except LiaisonError as exc:
+        return exc
+
+
 def bundled_table() -> TokenTable:
-    """Return the bundled table, loaded and checked on first use."""
-    return TokenTable.load()
+    """Return the bundled table, loaded and checked once per process (by the first thread to ask).
+
+    Raises:
+        LiaisonError: The table is missing or fails its check (the same error each time,
+            without reading the file again).
+    """
+    with _TABLE_LOCK:
+        got = _bundled_table_or_error()
+    if isinstance(got, LiaisonError):
+        raise got.with_traceback(None)
+    return got
+
+
+def forget_bundled_table() -> None:
+    """Drop the loaded table (or its error), so that the next use reads the file again."""
+    _bundled_table_or_error.cache_clear()
 
 
 def dictionary_word(word: str) -> bool:

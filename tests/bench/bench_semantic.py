@@ -39,7 +39,7 @@ from db.semantic import (
     VECTORS_NAME,
     PassageVectors,
     TokenTable,
-    bundled_table,
+    forget_bundled_table,
     principal_axes,
 )
 from tests.bench.bench_search import gather_material, percentile
@@ -158,7 +158,7 @@ def run(n_passages: int, rounds: int) -> None:
             f"vectors made on first use): median {statistics.median(samples):.1f} ms, "
             f"p95 {percentile(samples, 95):.1f} ms per look-up"
         )
-        bundled_table.cache_clear()
+        forget_bundled_table()
 
 
 def main(argv: list[str] | None = None) -> None:

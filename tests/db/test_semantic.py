@@ -28,6 +28,8 @@ from db.semantic import (
     bundled_table,
     clause_words,
     clauses,
+    dictionary_word,
+    forget_bundled_table,
     fuse,
     words,
 )
@@ -368,3 +370,31 @@ def test_a_vectors_file_with_inconsistent_words_is_refused(
         np.savez(fh, **data)
     with pytest.raises(StoreError, match="does not match"):
         PassageVectors.load(path, bundled_table())
+
+
+def test_a_damaged_table_is_read_once_and_every_word_is_then_a_possible_typo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "embeddings"
+    shutil.copytree(paths.embeddings_dir(), folder)
+    damaged = bytearray((folder / TABLE_FILE).read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01
+    (folder / TABLE_FILE).write_bytes(bytes(damaged))
+    monkeypatch.setattr(paths, "embeddings_dir", lambda: folder)
+    reads: list[Path | None] = []
+    load = TokenTable.load.__func__
+
+    def counted(cls: type[TokenTable], folder: Path | None = None) -> TokenTable:
+        reads.append(folder)
+        return load(cls, folder)
+
+    monkeypatch.setattr(TokenTable, "load", classmethod(counted))
+    forget_bundled_table()
+    try:
+        assert not dictionary_word("bank")
+        assert not dictionary_word("summit")
+        with pytest.raises(ModelError):
+            bundled_table()
+        assert len(reads) == 1  # the failure is remembered, not read and hashed again
+    finally:
+        forget_bundled_table()  # the next test reads the bundled table again
