@@ -362,10 +362,11 @@ def _any_field(
 
 
 def bounded(text: str) -> str:
-    """Return the part of a query the search reads: what :meth:`QueryPlanner.plan` reads.
+    """Return the part of a query the meaning stage embeds: what the word planner reads.
 
     That is its first :data:`MAX_QUERY_CHARS` characters, unprintable ones as spaces, up to
-    the end of its :data:`MAX_WORDS`-th word; the meaning stage embeds no more than this.
+    the end of its :data:`MAX_WORDS`-th word (the planner counts the words outside quoted
+    phrases, so a query with a quoted phrase may give it a few more).
 
     Args:
         text: The query as typed.

@@ -15,10 +15,14 @@ transaction), and at search time the query's vector meets the candidates' clause
   encoder is slow next to the rest of a build (``docs/meaning-search.md``). What the store
   being replaced had is kept (:func:`remember`), so a rebuild loses no clause vector an
   import made. An import always embeds its own documents.
-* :class:`SentenceSearch` embeds a query once and scores candidates by their closest
-  clause; :func:`blend` mixes that score into the word match (:data:`SENTENCE_SHARE`,
-  tuned on the development sets only: ``docs/meaning-search.md``). A passage without
-  clause vectors keeps its word match as it is.
+* :func:`write_entity_vectors` embeds the gazetteer's descriptions at a full build
+  (:data:`ENTITY_VECTORS_NAME`, beside the record, covered by the manifest).
+* :class:`SentenceSearch` embeds a query once and scores candidates by their clauses
+  (:func:`clause_score`: the closest, a share of the second closest, the descriptions of
+  the entities a passage mentions counting as clauses too); :func:`blend` mixes that score
+  into the word match (:data:`SENTENCE_SHARE`). The shares were tuned on the development
+  sets only (``docs/meaning-search.md``). A passage without clause vectors keeps its word
+  match as it is.
 
 Nothing here imports Qt or the search engine.
 """
