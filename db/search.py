@@ -18,7 +18,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from db.errors import LiaisonError
-from db.index import analyze, fast_terms
+from db.index import fast_analyze, fast_terms
 from db.kinds import KIND_FILTER
 from db.labels import MATCH_MEANING, MATCH_WORDS, PINNED_SCORE
 from db.query import Plan, bounded
@@ -154,7 +154,7 @@ def make_snippet(
         order and never overlapping.
     """
     spans = _merged(
-        [(s, e) for term, s, e in analyze(text) if term in query_terms] + list(mentions)
+        [(s, e) for term, s, e in fast_analyze(text) if term in query_terms] + list(mentions)
     )
     snippet = "".join(
         f"{MARK_OPEN}{part}{MARK_CLOSE}" if marked else part

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from db.index import fast_terms, terms
+from db.index import analyze, fast_analyze, fast_terms, terms
 from db.rank import Ranker, quantised
 
 LOOKUPS = [
@@ -35,6 +35,7 @@ def passage_ids(library, scored) -> list[str]:
 @settings(max_examples=300, deadline=None)
 def test_fast_terms_equal_the_analyzer_on_any_text(text):
     assert fast_terms(text) == terms(text)
+    assert fast_analyze(text) == analyze(text)  # offsets too, for the snippets
 
 
 def test_fast_terms_equal_the_analyzer_on_the_corpus(library):
@@ -43,6 +44,7 @@ def test_fast_terms_equal_the_analyzer_on_the_corpus(library):
     for p in passages:
         assert fast_terms(p["text"]) == terms(p["text"])
         assert fast_terms(p["heading"] or "") == terms(p["heading"] or "")
+        assert fast_analyze(p["text"]) == analyze(p["text"])
 
 
 @pytest.mark.parametrize("term", ["sanction", "interpol", "peacekeep", "terror"])
