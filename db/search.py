@@ -203,9 +203,7 @@ class SearchEngine:
         self.sentences = sentences
 
     def close(self) -> None:
-        """Release the index searcher (and the sentence stage's worker thread)."""
-        if self.sentences is not None:
-            self.sentences.close()
+        """Release the index searcher."""
         self.searcher.close()
 
     def search(
@@ -253,8 +251,6 @@ class SearchEngine:
         reference = bool(plan.pinned) or plan.reference_failed or plan.mentions is not None
         wants_meaning = meaning and self.meaning is not None and bool(text.strip())
         wants_meaning = wants_meaning and not reference
-        if wants_meaning and self.sentences is not None:
-            self.sentences.prefetch(asked)  # embedded while the words rank
         dense = self._dense(asked, filters) if wants_meaning else []
         if plan.query is None and not pinned and not dense:
             if text.strip() or flt is None:

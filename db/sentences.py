@@ -34,7 +34,6 @@ import threading
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -328,9 +327,7 @@ class SentenceSearch:
         self._tried = False
         self._lock = threading.Lock()
         self._last: tuple[str, np.ndarray] | None = None
-        self._pending: tuple[str, Future[np.ndarray | None]] | None = None
         self._cosines: tuple[str, dict[str, list[float]]] | None = None
-        self._pool: ThreadPoolExecutor | None = None
 
     def encoder(self) -> SentenceEncoder | None:
         """Return the encoder, loading it on the first call (None if unusable)."""
@@ -344,30 +341,17 @@ class SentenceSearch:
                     self._tried = True
         return self._encoder
 
-    def prefetch(self, text: str) -> None:
-        """Start embedding a query on a worker thread (numpy's products release the GIL).
-
-        The search calls this before it ranks by words, so that the encoder's 8–10 ms run
-        beside the word ranking; :meth:`query_vector` then waits for it.
-        """
-        last = self._last
-        if (last is not None and last[0] == text) or (
-            self._pending is not None and self._pending[0] == text
-        ):
-            return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-vector")
-        self._pending = (text, self._pool.submit(self._embed, text))
-
     def query_vector(self, text: str) -> np.ndarray | None:
-        """Return the query's unit vector, embedded once per query text."""
+        """Return the query's unit vector, embedded once per query text.
+
+        On the searching thread: a worker embedding beside the word ranking gained about
+        1 ms and let two threads run numpy's BLAS at once, which numpy's OpenBLAS does not
+        promise to get right (numpy issues 29391, 32168; a test run saw an impossible
+        value in a product made meanwhile).
+        """
         last = self._last
         if last is not None and last[0] == text:
             return last[1]
-        pending = self._pending
-        if pending is not None and pending[0] == text:
-            self._pending = None
-            return pending[1].result()
         return self._embed(text)
 
     def _embed(self, text: str) -> np.ndarray | None:
@@ -377,12 +361,6 @@ class SentenceSearch:
         vec = encoder.encode([text])[0]
         self._last = (text, vec)
         return vec
-
-    def close(self) -> None:
-        """Stop the worker thread (a pending query is finished first)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
 
     def closest(self, text: str, passage_ids: Iterable[str]) -> dict[str, float]:
         """Return each passage's clause score for the query (passages with vectors).

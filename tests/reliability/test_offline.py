@@ -69,7 +69,9 @@ def test_cli_and_window_in_process_make_no_connection(tmp_path, qapp, capsys):
         result = runner.invoke(cli, ["import", *map(str, files)])
         assert result.exit_code == 0, result.output
         result = runner.invoke(cli, ["search", "--json", "kelp forest"])
-        assert json.loads(result.stdout)["hits"][0]["document_id"] == "a-res-79-999"
+        # Both imported documents say "kelp forest"; either may come first.
+        first_two = [h["document_id"] for h in json.loads(result.stdout)["hits"][:2]]
+        assert "a-res-79-999" in first_two
         assert run_gui(smoke=True) == 0
     assert rec.network == []
     assert rec.processes == []
