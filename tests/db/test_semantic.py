@@ -34,6 +34,7 @@ from db.semantic import (
     words,
 )
 from desktop.cli import cli
+from tests.helpers.embeddings import damaged_embeddings
 
 #: No word of this look-up is in the corpus's index; the passage on migrant smuggling
 #: answers it (A/RES/77/20 and the thematic page speak of "the smuggling of migrants").
@@ -375,12 +376,7 @@ def test_a_vectors_file_with_inconsistent_words_is_refused(
 def test_a_damaged_table_is_read_once_and_every_word_is_then_a_possible_typo(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "embeddings"
-    shutil.copytree(paths.embeddings_dir(), folder)
-    damaged = bytearray((folder / TABLE_FILE).read_bytes())
-    damaged[len(damaged) // 2] ^= 0x01
-    (folder / TABLE_FILE).write_bytes(bytes(damaged))
-    monkeypatch.setattr(paths, "embeddings_dir", lambda: folder)
+    damaged_embeddings(tmp_path, monkeypatch, TABLE_FILE)
     reads: list[Path | None] = []
     load = TokenTable.load.__func__
 

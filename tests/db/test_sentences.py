@@ -36,6 +36,7 @@ from db.sentences import (
     quantize,
 )
 from db.store import Store
+from tests.helpers.embeddings import damaged_embeddings
 from tests.helpers.resolutions import symbol, write_resolutions
 
 
@@ -259,12 +260,7 @@ def test_a_rebuild_keeps_the_clause_vectors_the_store_had(tmp_path, monkeypatch)
 
 
 def test_a_damaged_model_file_leaves_the_words_and_says_why(tmp_path, monkeypatch):
-    folder = tmp_path / "embeddings"
-    shutil.copytree(paths.embeddings_dir(), folder)
-    damaged = bytearray((folder / ENCODER_FILE).read_bytes())
-    damaged[len(damaged) // 2] ^= 0x01
-    (folder / ENCODER_FILE).write_bytes(bytes(damaged))
-    monkeypatch.setattr(paths, "embeddings_dir", lambda: folder)
+    damaged_embeddings(tmp_path, monkeypatch, ENCODER_FILE)
     db.encoder._loaded.cache_clear()
     db.sentences.forget()
     steps: list[tuple[str, int, int]] = []
