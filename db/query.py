@@ -361,17 +361,22 @@ def _any_field(
     return wq.DisjunctionMax(subs, tiebreak=0.1)
 
 
+def _readable(text: str) -> str:
+    """Return a query's first :data:`MAX_QUERY_CHARS` characters, unprintable ones as spaces."""
+    return "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY_CHARS]).strip()
+
+
 def bounded(text: str) -> str:
     """Return the part of a query the meaning stage embeds: what the word planner reads.
 
-    That is its first :data:`MAX_QUERY_CHARS` characters, unprintable ones as spaces, up to
-    the end of its :data:`MAX_WORDS`-th word (the planner counts the words outside quoted
+    That is what :meth:`QueryPlanner.plan` reads of it (:func:`_readable`), up to the end
+    of its :data:`MAX_WORDS`-th word (the planner counts the words outside quoted
     phrases, so a query with a quoted phrase may give it a few more).
 
     Args:
         text: The query as typed.
     """
-    text = "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY_CHARS]).strip()
+    text = _readable(text)
     for i, match in enumerate(_RAW_WORD.finditer(text), start=1):
         if i == MAX_WORDS:
             return text[: match.end()]
@@ -549,7 +554,7 @@ class QueryPlanner:
             context_document: The document a paragraph reference without a symbol
                 ("OP 19") points into when it is a resolution (the one open in the viewer).
         """
-        text = "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY_CHARS]).strip()
+        text = _readable(text)
         if not text:
             return Plan()
         ref = parse_query(text)

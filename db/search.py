@@ -249,9 +249,11 @@ class SearchEngine:
         # and never more of the query than the words' planner read.
         asked = plan.corrected or bounded(text)
         reference = bool(plan.pinned) or plan.reference_failed or plan.mentions is not None
-        wants_meaning = meaning and self.meaning is not None and bool(text.strip())
-        wants_meaning = wants_meaning and not reference
-        dense = self._dense(asked, filters) if wants_meaning else []
+        dense = (
+            self._dense(asked, filters)
+            if meaning and self.meaning is not None and text.strip() and not reference
+            else []
+        )
         if plan.query is None and not pinned and not dense:
             if text.strip() or flt is None:
                 return SearchResult(text, [], plan.corrected, notice)
